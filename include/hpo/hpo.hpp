@@ -1,0 +1,19 @@
+#pragma once
+// hpo: header-only hyperparameter optimization with transfer learning.
+// One include for everything: `#include <hpo/hpo.hpp>`.
+
+#include "hpo/core/random.hpp"
+#include "hpo/objective.hpp"
+#include "hpo/optimize.hpp"
+#include "hpo/optimizers/grid_search.hpp"
+#include "hpo/optimizers/optimizer.hpp"
+#include "hpo/optimizers/random_search.hpp"
+#include "hpo/sampling/latin_hypercube.hpp"
+#include "hpo/sampling/sobol.hpp"
+#include "hpo/space/config.hpp"
+#include "hpo/space/parameter.hpp"
+#include "hpo/space/search_space.hpp"
+#include "hpo/space/typed_space.hpp"
+#include "hpo/study/journal.hpp"
+#include "hpo/study/study.hpp"
+#include "hpo/study/trial.hpp"

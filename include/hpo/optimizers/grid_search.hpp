@@ -1,0 +1,128 @@
+#pragma once
+// Grid search: the full Cartesian grid, in a fixed order.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "hpo/study/study.hpp"
+
+namespace hpo {
+
+/// Options of hpo::GridSearch; designated initializers follow this order.
+struct GridSearchOptions {
+  /// Points along each real or integer parameter (integers: fewer when the range holds fewer values).
+  std::size_t points_per_dimension = 5;
+  /// Per-parameter overrides of points_per_dimension, by name.
+  std::map<std::string, std::size_t> points_per_parameter{};
+};
+
+/// Grid search over the Cartesian product of per-parameter values: reals evenly spaced from low to
+/// high (log-spaced on a log scale; one point is the midpoint), integers likewise rounded and
+/// deduplicated, every category once. Order: the first parameter varies slowest, the last fastest,
+/// as nested loops in declaration order. Points already in the study (resumed, enqueued) are
+/// skipped; ask() returns std::nullopt once the grid is exhausted.
+/// Usage: `hpo::GridSearch grid({.points_per_dimension = 5, .points_per_parameter = {{"lr", 10}}});`
+class GridSearch {
+ public:
+  explicit GridSearch(GridSearchOptions options = {}) : options_(std::move(options)) {}
+
+  std::optional<Config> ask(const Study& study) {
+    prepare(study);
+    while (cursor_ < size_) {
+      Config config = point(cursor_++);
+      if (!seen_.contains(config.to_string())) {
+        seen_.insert(config.to_string());
+        return config;
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// Number of points in the grid of a space.
+  std::uint64_t size(const SearchSpace& space) {
+    build_axes(space);
+    return size_;
+  }
+
+  /// The index-th grid point of the space last asked about, in grid order.
+  Config point(std::uint64_t index) const {
+    std::vector<std::size_t> position(axes_.size());
+    for (std::size_t j = axes_.size(); j-- > 0;) {
+      position[j] = static_cast<std::size_t>(index % axes_[j].size());
+      index /= axes_[j].size();
+    }
+    Config config;
+    for (std::size_t j = 0; j < axes_.size(); ++j) config.set(names_[j], axes_[j][position[j]]);
+    return config;
+  }
+
+  const GridSearchOptions& options() const noexcept { return options_; }
+
+ private:
+  void prepare(const Study& study) {
+    if (study_ != &study || indexed_ > study.trials().size() || names_.size() != study.space().size()) {
+      build_axes(study.space());
+      study_ = &study;
+      indexed_ = 0;
+      cursor_ = 0;
+      seen_.clear();
+    }
+    for (; indexed_ < study.trials().size(); ++indexed_) seen_.insert(study.trials()[indexed_].config.to_string());
+  }
+
+  void build_axes(const SearchSpace& space) {
+    for (const auto& [name, points] : options_.points_per_parameter) {
+      if (!space.contains(name))
+        throw std::invalid_argument("hpo::GridSearch: points_per_parameter names \"" + name + "\" = " + std::to_string(points) +
+                                    ", which the search space does not define");
+    }
+    axes_.clear();
+    names_.clear();
+    size_ = 1;
+    for (const auto& parameter : space.parameters()) {
+      auto override_points = options_.points_per_parameter.find(parameter.name);
+      const std::size_t n = override_points != options_.points_per_parameter.end() ? override_points->second
+                                                                                   : options_.points_per_dimension;
+      if (n == 0) throw std::invalid_argument("hpo::GridSearch: parameter \"" + parameter.name + "\" gets 0 grid points");
+      std::vector<Value> axis;
+      if (parameter.kind == ParameterKind::Categorical) {
+        for (const auto& category : parameter.categories) axis.emplace_back(category);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          const double t = n == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(n - 1);
+          const double x = parameter.scale == Scale::Log
+                               ? std::exp(std::log(parameter.low) + t * (std::log(parameter.high) - std::log(parameter.low)))
+                               : parameter.low + t * (parameter.high - parameter.low);
+          Value value = parameter.kind == ParameterKind::Integer
+                            ? Value(static_cast<std::int64_t>(std::round(x)))
+                            : Value(std::clamp(x, parameter.low, parameter.high));
+          if (axis.empty() || axis.back() != value) axis.push_back(std::move(value));
+        }
+      }
+      if (size_ > std::numeric_limits<std::uint64_t>::max() / axis.size())
+        throw std::invalid_argument("hpo::GridSearch: the grid has more than 2^64 points (at parameter \"" + parameter.name + "\")");
+      size_ *= axis.size();
+      axes_.push_back(std::move(axis));
+      names_.push_back(parameter.name);
+    }
+  }
+
+  GridSearchOptions options_;
+  std::vector<std::vector<Value>> axes_;
+  std::vector<std::string> names_;
+  std::uint64_t size_ = 0;
+  std::uint64_t cursor_ = 0;
+  const Study* study_ = nullptr;
+  std::size_t indexed_ = 0;
+  std::unordered_set<std::string> seen_;
+};
+
+}  // namespace hpo

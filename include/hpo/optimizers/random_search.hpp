@@ -1,0 +1,72 @@
+#pragma once
+// Random search: independent draws, or a quasi-random design, over the unit cube.
+
+#include <cstdint>
+#include <optional>
+
+#include <Eigen/Core>
+
+#include "hpo/core/random.hpp"
+#include "hpo/sampling/latin_hypercube.hpp"
+#include "hpo/sampling/sobol.hpp"
+#include "hpo/study/study.hpp"
+
+namespace hpo {
+
+/// How RandomSearch spreads its points: independent uniform draws, a scrambled Sobol sequence, or
+/// consecutive Latin hypercube blocks.
+enum class Sampler { Uniform, Sobol, LatinHypercube };
+
+/// Options of hpo::RandomSearch; designated initializers follow this order.
+struct RandomSearchOptions {
+  std::uint64_t seed = 0;
+  Sampler sampler = Sampler::Uniform;
+  /// Points per Latin hypercube block (Sampler::LatinHypercube): each block of this many
+  /// consecutive trials is stratified in every parameter.
+  std::size_t latin_hypercube_block = 32;
+};
+
+/// Random search (Bergstra & Bengio, JMLR 2012): uniform in the encoded space, so a log parameter
+/// is log-uniform. Trial k's point depends only on the seed and k, so the same seed gives the same
+/// sequence on every platform, and a resumed study continues it exactly.
+/// Usage: `hpo::RandomSearch random({.seed = 7, .sampler = hpo::Sampler::Sobol});`
+class RandomSearch {
+ public:
+  explicit RandomSearch(RandomSearchOptions options = {}) : options_(options) {}
+
+  std::optional<Config> ask(const Study& study) {
+    const auto& space = study.space();
+    const auto index = static_cast<std::uint64_t>(study.trials().size());
+    return space.from_unit(point(index, space.size()));
+  }
+
+  const RandomSearchOptions& options() const noexcept { return options_; }
+
+ private:
+  Eigen::VectorXd point(std::uint64_t index, std::size_t dimensions) {
+    switch (options_.sampler) {
+      case Sampler::Sobol:
+        if (!sobol_ || sobol_->dimensions() != dimensions) sobol_.emplace(dimensions, options_.seed, true);
+        return sobol_->point(index);
+      case Sampler::LatinHypercube:
+        if (!latin_ || latin_dimensions_ != dimensions) {
+          latin_.emplace(dimensions, options_.seed, options_.latin_hypercube_block);
+          latin_dimensions_ = dimensions;
+        }
+        return latin_->point(index);
+      default: {
+        Rng rng(options_.seed, index);
+        Eigen::VectorXd u(static_cast<Eigen::Index>(dimensions));
+        for (auto& coordinate : u) coordinate = rng.uniform();
+        return u;
+      }
+    }
+  }
+
+  RandomSearchOptions options_;
+  std::optional<Sobol> sobol_;
+  std::optional<LatinHypercube> latin_;
+  std::size_t latin_dimensions_ = 0;
+};
+
+}  // namespace hpo

@@ -1,0 +1,202 @@
+#pragma once
+// The search space: named, validated parameters and the map to and from the unit cube.
+
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include "hpo/space/config.hpp"
+#include "hpo/space/parameter.hpp"
+
+namespace hpo {
+
+/// Named real, integer and categorical parameters. Every bad definition throws
+/// std::invalid_argument naming the parameter and the value.
+/// Usage:
+///   hpo::SearchSpace space;
+///   space.add_real("lr", 1e-5, 1e-1, hpo::Scale::Log).add_int("units", 16, 256)
+///        .add_categorical("act", {"relu", "tanh"});
+class SearchSpace {
+ public:
+  /// A real parameter, uniform on [low, high] (or log-uniform, which needs low > 0).
+  SearchSpace& add_real(const std::string& name, double low, double high, Scale scale = Scale::Linear) {
+    check_new_name(name);
+    if (!std::isfinite(low) || !std::isfinite(high) || !std::isfinite(high - low))
+      throw invalid(name, "bounds [" + detail::format_value(low) + ", " + detail::format_value(high) + "] must be finite");
+    check_order_and_log(name, low, high, scale);
+    parameters_.push_back({name, ParameterKind::Real, low, high, scale, {}});
+    return *this;
+  }
+
+  /// An integer parameter on [low, high], both inclusive (log-uniform needs low >= 1).
+  SearchSpace& add_int(const std::string& name, std::int64_t low, std::int64_t high, Scale scale = Scale::Linear) {
+    check_new_name(name);
+    constexpr std::int64_t exact = std::int64_t{1} << 53;  // doubles hold every integer up to 2^53
+    if (low < -exact || high > exact)
+      throw invalid(name, "bounds [" + std::to_string(low) + ", " + std::to_string(high) + "] must lie within +-2^53");
+    check_order_and_log(name, static_cast<double>(low), static_cast<double>(high), scale);
+    parameters_.push_back({name, ParameterKind::Integer, static_cast<double>(low), static_cast<double>(high), scale, {}});
+    return *this;
+  }
+
+  /// A categorical parameter: distinct, non-empty category names.
+  SearchSpace& add_categorical(const std::string& name, std::vector<std::string> categories) {
+    check_new_name(name);
+    if (categories.empty()) throw invalid(name, "needs at least one category, got an empty list");
+    for (std::size_t i = 0; i < categories.size(); ++i) {
+      if (categories[i].empty()) throw invalid(name, "category #" + std::to_string(i) + " is an empty string");
+      for (std::size_t j = 0; j < i; ++j)
+        if (categories[j] == categories[i]) throw invalid(name, "category \"" + categories[i] + "\" appears twice");
+    }
+    parameters_.push_back({name, ParameterKind::Categorical, 0.0, 0.0, Scale::Linear, std::move(categories)});
+    return *this;
+  }
+  SearchSpace& add_categorical(const std::string& name, std::initializer_list<const char*> categories) {
+    return add_categorical(name, std::vector<std::string>(categories.begin(), categories.end()));
+  }
+
+  std::size_t size() const noexcept { return parameters_.size(); }
+  bool empty() const noexcept { return parameters_.empty(); }
+  const std::vector<Parameter>& parameters() const noexcept { return parameters_; }
+  const Parameter& operator[](std::size_t i) const { return parameters_.at(i); }
+
+  bool contains(const std::string& name) const noexcept { return find(name) != npos; }
+  std::size_t index_of(const std::string& name) const {
+    const std::size_t i = find(name);
+    if (i == npos) throw std::out_of_range("hpo::SearchSpace: no parameter named \"" + name + "\"");
+    return i;
+  }
+  const Parameter& parameter(const std::string& name) const { return parameters_[index_of(name)]; }
+
+  /// The configuration at a point of the unit cube (one coordinate per parameter, in order).
+  Config from_unit(const Eigen::Ref<const Eigen::VectorXd>& u) const {
+    if (static_cast<std::size_t>(u.size()) != parameters_.size())
+      throw std::invalid_argument("hpo::SearchSpace::from_unit: got " + std::to_string(u.size()) +
+                                  " coordinates for " + std::to_string(parameters_.size()) + " parameters");
+    Config config;
+    for (std::size_t i = 0; i < parameters_.size(); ++i) config.set(parameters_[i].name, parameters_[i].from_unit(u[static_cast<Eigen::Index>(i)]));
+    return config;
+  }
+
+  /// The unit-cube point of a valid configuration (validated first).
+  Eigen::VectorXd to_unit(const Config& config) const {
+    validate(config);
+    Eigen::VectorXd u(static_cast<Eigen::Index>(parameters_.size()));
+    for (std::size_t i = 0; i < parameters_.size(); ++i)
+      u[static_cast<Eigen::Index>(i)] = parameters_[i].to_unit(config.value(parameters_[i].name));
+    return u;
+  }
+
+  /// Throws std::invalid_argument naming the parameter and the value when the configuration
+  /// misses a parameter, has an unknown one, or holds a value outside its parameter's range.
+  void validate(const Config& config) const {
+    for (const auto& parameter : parameters_) {
+      if (!config.contains(parameter.name))
+        throw std::invalid_argument("hpo: configuration lacks parameter \"" + parameter.name + "\": " + config.to_string());
+      if (auto problem = parameter.check(config.value(parameter.name)); !problem.empty())
+        throw std::invalid_argument("hpo: " + problem);
+    }
+    for (const auto& [name, value] : config.entries())
+      if (!contains(name))
+        throw std::invalid_argument("hpo: configuration has parameter \"" + name + "\" = " + detail::format_value(value) +
+                                    ", which the search space does not define");
+  }
+
+  /// Empty when both spaces are the same, otherwise the first difference in words.
+  std::string difference(const SearchSpace& other) const {
+    for (const auto& mine : parameters_) {
+      const std::size_t j = other.find(mine.name);
+      if (j == npos) return "parameter \"" + mine.name + "\" is missing from the other space";
+      if (const auto& theirs = other.parameters_[j]; !(mine == theirs))
+        return "parameter \"" + mine.name + "\" differs: " + describe(mine) + " vs " + describe(theirs);
+    }
+    for (const auto& theirs : other.parameters_)
+      if (!contains(theirs.name)) return "parameter \"" + theirs.name + "\" is only in the other space";
+    if (parameters_ != other.parameters_) return "the parameters are declared in a different order";
+    return {};
+  }
+
+  friend bool operator==(const SearchSpace& a, const SearchSpace& b) { return a.parameters_ == b.parameters_; }
+
+  /// A parameter in words, e.g. `integer [16, 256] log`.
+  static std::string describe(const Parameter& p) {
+    if (p.kind == ParameterKind::Categorical) {
+      std::string text = "categorical {";
+      for (std::size_t i = 0; i < p.categories.size(); ++i) text += (i ? ", " : "") + p.categories[i];
+      return text + "}";
+    }
+    return std::string(to_string(p.kind)) + " [" + detail::format_value(p.low) + ", " + detail::format_value(p.high) + "]" +
+           (p.scale == Scale::Log ? " log" : "");
+  }
+
+  nlohmann::json to_json() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& p : parameters_) {
+      nlohmann::json entry{{"name", p.name}, {"kind", to_string(p.kind)}};
+      if (p.kind == ParameterKind::Categorical) {
+        entry["categories"] = p.categories;
+      } else {
+        if (p.kind == ParameterKind::Integer) {
+          entry["low"] = static_cast<std::int64_t>(p.low);
+          entry["high"] = static_cast<std::int64_t>(p.high);
+        } else {
+          entry["low"] = p.low;
+          entry["high"] = p.high;
+        }
+        entry["scale"] = p.scale == Scale::Log ? "log" : "linear";
+      }
+      out.push_back(std::move(entry));
+    }
+    return out;
+  }
+
+  /// Rebuilds a space written by to_json(), validating it as add_* does.
+  static SearchSpace from_json(const nlohmann::json& json) {
+    SearchSpace space;
+    for (const auto& entry : json) {
+      const auto name = entry.at("name").get<std::string>();
+      const auto kind = entry.at("kind").get<std::string>();
+      const Scale scale = entry.value("scale", std::string("linear")) == "log" ? Scale::Log : Scale::Linear;
+      if (kind == "real") space.add_real(name, entry.at("low").get<double>(), entry.at("high").get<double>(), scale);
+      else if (kind == "integer") space.add_int(name, entry.at("low").get<std::int64_t>(), entry.at("high").get<std::int64_t>(), scale);
+      else if (kind == "categorical") space.add_categorical(name, entry.at("categories").get<std::vector<std::string>>());
+      else throw std::invalid_argument("hpo: parameter \"" + name + "\" has unknown kind \"" + kind + "\"");
+    }
+    return space;
+  }
+
+ private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  std::size_t find(const std::string& name) const noexcept {
+    for (std::size_t i = 0; i < parameters_.size(); ++i)
+      if (parameters_[i].name == name) return i;
+    return npos;
+  }
+
+  static std::invalid_argument invalid(const std::string& name, const std::string& what) {
+    return std::invalid_argument("hpo::SearchSpace: parameter \"" + name + "\": " + what);
+  }
+
+  void check_new_name(const std::string& name) const {
+    if (name.empty()) throw std::invalid_argument("hpo::SearchSpace: a parameter name is empty (\"\")");
+    if (contains(name)) throw invalid(name, "is defined twice");
+  }
+
+  static void check_order_and_log(const std::string& name, double low, double high, Scale scale) {
+    if (!(low < high))
+      throw invalid(name, "low must be below high, got [" + detail::format_value(low) + ", " + detail::format_value(high) + "]");
+    if (scale == Scale::Log && !(low > 0.0))
+      throw invalid(name, "a log scale needs low > 0, got low = " + detail::format_value(low));
+  }
+
+  std::vector<Parameter> parameters_;
+};
+
+}  // namespace hpo

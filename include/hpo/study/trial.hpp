@@ -1,0 +1,44 @@
+#pragma once
+// One evaluation of the objective: its configuration, outcome and timing.
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <string>
+
+#include <Eigen/Core>
+
+#include "hpo/space/config.hpp"
+
+namespace hpo {
+
+/// Where a trial stands: asked and not yet told (Running), told a finite value (Completed),
+/// or failed (the objective threw, returned NaN or an infinity, or the user reported a failure).
+enum class TrialState { Running, Completed, Failed };
+
+inline const char* to_string(TrialState state) noexcept {
+  switch (state) {
+    case TrialState::Running: return "running";
+    case TrialState::Completed: return "completed";
+    default: return "failed";
+  }
+}
+
+/// A recorded trial. `value` is NaN unless the trial completed; `error` says why a trial failed.
+/// Usage: `for (const auto& t : study.trials()) if (t.completed()) use(t.config, t.value);`
+struct Trial {
+  std::size_t number = 0;
+  Config config;
+  TrialState state = TrialState::Running;
+  double value = std::numeric_limits<double>::quiet_NaN();
+  std::string error;
+  Eigen::VectorXd gradient{};  ///< the objective's gradient, when it returned one
+  double started_at = 0.0;     ///< seconds since the Unix epoch
+  double duration = 0.0;       ///< seconds the evaluation took
+
+  bool completed() const noexcept { return state == TrialState::Completed; }
+  bool failed() const noexcept { return state == TrialState::Failed; }
+  bool running() const noexcept { return state == TrialState::Running; }
+};
+
+}  // namespace hpo

@@ -1,0 +1,23 @@
+# Sourced by the other scripts: makes sure the Debian packages hpo builds with are installed.
+# As root, installs what is missing; otherwise prints the exact apt-get line and stops.
+
+HPO_PACKAGES="g++ cmake make libeigen3-dev liblbfgspp-dev catch2 nlohmann-json3-dev libbenchmark-dev"
+
+hpo_ensure_packages() {
+  local missing=""
+  for package in $HPO_PACKAGES "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing="$missing $package"
+    fi
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    echo "hpo: installing missing Debian packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing
+  else
+    echo "hpo: missing Debian packages. Run this, then run this script again:"
+    echo "  sudo apt-get update && sudo apt-get install -y$missing"
+    exit 1
+  fi
+}

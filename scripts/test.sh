@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds and runs hpo's whole test suite (Release build in build/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/packages.sh
+hpo_ensure_packages
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j "$(nproc)"
+ctest --test-dir build --output-on-failure -j "$(nproc)"

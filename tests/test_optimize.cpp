@@ -1,0 +1,180 @@
+// hpo::optimize(): budgets, direction, failures, callbacks, journal resume, typed objectives.
+#include <catch2/catch.hpp>
+
+#include <hpo/hpo.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+using Catch::Contains;
+
+namespace {
+hpo::SearchSpace contract_space() {
+  hpo::SearchSpace space;
+  space.add_real("x", -5.0, 10.0);
+  space.add_real("lr", 1e-5, 1e-1, hpo::Scale::Log);
+  space.add_int("units", 16, 256);
+  space.add_int("batch", 8, 512, hpo::Scale::Log);
+  space.add_categorical("act", {"relu", "tanh", "gelu"});
+  return space;
+}
+
+double contract_objective(const hpo::Config& c) {
+  return c.get<double>("x") + c.get<int>("units") + (c.get<std::string>("act") == "relu" ? 1.0 : 0.0);
+}
+
+std::string temp_path(const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() / ("hpo_test_" + name);
+  std::filesystem::remove(path);
+  return path.string();
+}
+}  // namespace
+
+static_assert(hpo::Objective<decltype(&contract_objective)>);
+static_assert(!hpo::Objective<int (*)(int)>);
+static_assert(hpo::Optimizer<hpo::RandomSearch>);
+static_assert(hpo::Optimizer<hpo::GridSearch>);
+
+TEST_CASE("the README contract compiles and runs", "[optimize]") {
+  const auto space = contract_space();
+  auto f = [](const hpo::Config& c) { return contract_objective(c); };
+  hpo::RandomSearch random({.seed = 7});
+  hpo::GridSearch grid({.points_per_dimension = 5});
+  hpo::Study study = hpo::optimize(space, f, random, {.max_evaluations = 50, .progress = false});
+  REQUIRE(study.trials().size() == 50);
+  const auto& best = study.best();
+  for (const auto& trial : study.trials()) {
+    REQUIRE(trial.completed());
+    REQUIRE(trial.duration >= 0.0);
+    REQUIRE(trial.started_at > 1.6e9);
+    REQUIRE(best.value <= trial.value);
+  }
+  REQUIRE(best.value == contract_objective(best.config));
+  hpo::Study on_grid = hpo::optimize(space, f, grid, {.max_evaluations = 20, .progress = false});
+  REQUIRE(on_grid.trials().size() == 20);
+}
+
+TEST_CASE("maximize picks the largest value", "[optimize]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  hpo::RandomSearch random({.seed = 1});
+  auto study = hpo::optimize(space, [](const hpo::Config& c) { return c.get<double>("x"); }, random,
+                             {.max_evaluations = 30, .direction = hpo::Direction::Maximize, .progress = false});
+  double largest = 0.0;
+  for (const auto& t : study.trials()) largest = std::max(largest, t.value);
+  REQUIRE(study.best().value == largest);
+  REQUIRE(largest > 0.9);
+}
+
+TEST_CASE("throwing and NaN objectives give failed trials and the search goes on", "[optimize]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  int calls = 0;
+  auto flaky = [&](const hpo::Config& c) {
+    ++calls;
+    if (calls % 3 == 0) throw std::runtime_error("out of memory");
+    if (calls % 3 == 1) return std::nan("");
+    return c.get<double>("x");
+  };
+  auto study = hpo::optimize(space, flaky, hpo::RandomSearch({.seed = 2}), {.max_evaluations = 12, .progress = false});
+  REQUIRE(study.trials().size() == 12);
+  REQUIRE(study.failed_count() == 8);
+  REQUIRE(study.completed_count() == 4);
+  REQUIRE(study.trials()[0].error == "objective returned nan");
+  REQUIRE(study.trials()[2].error == "out of memory");
+  REQUIRE(std::isfinite(study.best().value));
+}
+
+TEST_CASE("a run where every trial fails ends with an error quoting the first failure", "[optimize]") {
+  const auto space = contract_space();
+  auto misspelt = [](const hpo::Config& c) { return c.get<double>("learning_rate"); };
+  try {
+    (void)hpo::optimize(space, misspelt, hpo::RandomSearch(), {.max_evaluations = 5, .progress = false});
+    FAIL("expected hpo::NoTrialCompleted");
+  } catch (const hpo::NoTrialCompleted& e) {
+    REQUIRE_THAT(e.what(), Contains("\"learning_rate\"") && Contains("5 of 5"));
+    REQUIRE(e.study().trials().size() == 5);  // nothing evaluated is lost
+  }
+}
+
+TEST_CASE("a callback can stop the run; void callbacks just observe", "[optimize]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  std::size_t observed = 0;
+  auto study = hpo::optimize(space, [](const hpo::Config& c) { return c.get<double>("x"); }, hpo::RandomSearch(),
+                             {.max_evaluations = 100,
+                              .callbacks = {[&](const hpo::Study&, const hpo::Trial&) { ++observed; },
+                                            [](const hpo::Study& s, const hpo::Trial&) {
+                                              return s.trials().size() >= 7 ? hpo::Action::Stop : hpo::Action::Continue;
+                                            }},
+                              .progress = false});
+  REQUIRE(study.trials().size() == 7);
+  REQUIRE(observed == 7);
+}
+
+TEST_CASE("max_seconds bounds the run", "[optimize]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  auto slow = [](const hpo::Config& c) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+    return c.get<double>("x");
+  };
+  auto study = hpo::optimize(space, slow, hpo::RandomSearch(), {.max_evaluations = 0, .max_seconds = 0.1, .progress = false});
+  REQUIRE(study.trials().size() >= 2);
+  REQUIRE(study.trials().size() <= 8);
+  REQUIRE_THROWS_WITH(hpo::optimize(space, slow, hpo::RandomSearch(), {.max_seconds = 0.0}), Contains("max_seconds"));
+}
+
+TEST_CASE("the journal resumes a run, counts its trials and continues the same sequence", "[optimize][journal]") {
+  const auto path = temp_path("resume.jsonl");
+  const auto space = contract_space();
+  auto f = [](const hpo::Config& c) { return contract_objective(c); };
+  const auto uninterrupted = hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}), {.max_evaluations = 20, .progress = false});
+
+  // Run 12 trials, "crash", then resume to 20.
+  (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}), {.max_evaluations = 12, .journal = path, .progress = false});
+  auto resumed = hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}), {.max_evaluations = 20, .journal = path, .progress = false});
+  REQUIRE(resumed.trials().size() == 20);
+  for (std::size_t i = 0; i < 20; ++i) REQUIRE(resumed.trials()[i].config == uninterrupted.trials()[i].config);
+  REQUIRE(hpo::Study::load(path).trials().size() == 20);
+
+  hpo::SearchSpace other;
+  other.add_real("x", -5.0, 10.0);
+  REQUIRE_THROWS_WITH(hpo::optimize(other, f, hpo::RandomSearch(), {.journal = path, .progress = false}),
+                      Contains("\"lr\""));
+  std::filesystem::remove(path);
+}
+
+namespace {
+struct Hyper {
+  double lr = 0;
+  int units = 0;
+  std::string act;
+};
+}  // namespace
+
+TEST_CASE("an objective may take the user's own struct through a TypedSpace", "[optimize]") {
+  hpo::TypedSpace<Hyper> space;
+  space.add_real("lr", &Hyper::lr, 1e-5, 1e-1, hpo::Scale::Log)
+      .add_int("units", &Hyper::units, 16, 256)
+      .add_categorical("act", &Hyper::act, {"relu", "tanh", "gelu"});
+  auto f = [](const Hyper& h) { return std::abs(std::log10(h.lr) + 3.0) + h.units / 256.0 + (h.act == "tanh" ? 0.0 : 1.0); };
+  auto study = hpo::optimize(space, f, hpo::RandomSearch({.seed = 4}), {.max_evaluations = 40, .progress = false});
+  const Hyper best = space.bind(study.best().config);
+  REQUIRE(f(best) == study.best().value);
+  REQUIRE(best.act == "tanh");
+}
+
+TEST_CASE("an objective may return a value with its gradient", "[optimize]") {
+  hpo::SearchSpace space;
+  space.add_real("x", -1.0, 1.0).add_categorical("c", {"a", "b"});
+  auto f = [](const hpo::Config& c) {
+    const double x = c.get<double>("x");
+    return hpo::Evaluation{.value = x * x, .gradient = Eigen::VectorXd::Constant(1, 2.0 * x)};
+  };
+  auto study = hpo::optimize(space, f, hpo::RandomSearch(), {.max_evaluations = 5, .progress = false});
+  for (const auto& t : study.trials()) REQUIRE(t.gradient[0] == Approx(2.0 * t.config.get<double>("x")));
+}

@@ -1,0 +1,204 @@
+// Study: ask/tell by hand, best(), failures, the JSON Lines journal, resume and its errors.
+#include <catch2/catch.hpp>
+
+#include <hpo/hpo.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+using Catch::Contains;
+
+namespace {
+hpo::SearchSpace small_space() {
+  hpo::SearchSpace space;
+  space.add_real("x", -5.0, 10.0).add_int("n", 1, 9).add_categorical("act", {"relu", "tanh"});
+  return space;
+}
+
+std::string temp_path(const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() / ("hpo_test_" + name);
+  std::filesystem::remove(path);
+  return path.string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+}  // namespace
+
+TEST_CASE("ask/tell by hand with several trials outstanding, told out of order", "[study]") {
+  hpo::Study study(small_space());
+  hpo::RandomSearch random({.seed = 3});
+  auto a = study.ask(random);
+  auto b = study.ask(random);
+  auto c = study.ask(random);
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(c);
+  REQUIRE(study.running_count() == 3);
+  REQUIRE(a->config != b->config);
+  study.tell(c->number, 3.0);
+  study.tell(a->number, 1.0);
+  study.fail(b->number, "simulator crashed");
+  REQUIRE(study.completed_count() == 2);
+  REQUIRE(study.failed_count() == 1);
+  REQUIRE(study.best().number == a->number);
+  REQUIRE(study.best().value == 1.0);
+  REQUIRE(study.trial(b->number).error == "simulator crashed");
+  REQUIRE_THROWS_WITH(study.tell(a->number, 0.5), Contains("trial 0") && Contains("completed"));
+  REQUIRE_THROWS_WITH(study.tell(17, 0.5), Contains("17"));
+}
+
+TEST_CASE("non-finite values and malformed gradients fail the trial with a reason", "[study]") {
+  hpo::Study study(small_space());
+  hpo::RandomSearch random;
+  const double values[] = {std::nan(""), std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  const char* reasons[] = {"nan", "inf", "-inf"};
+  for (int i = 0; i < 3; ++i) {
+    auto t = study.ask(random);
+    const auto& told = study.tell(t->number, values[i]);
+    REQUIRE(told.failed());
+    REQUIRE_THAT(told.error, Contains(reasons[i]));
+  }
+  auto t = study.ask(random);
+  const auto& told = study.tell(t->number, hpo::Evaluation{.value = 1.0, .gradient = Eigen::VectorXd::Ones(3)});
+  REQUIRE(told.failed());
+  REQUIRE_THAT(told.error, Contains("3 entries") && Contains("expected 1"));
+  auto g = study.ask(random);
+  REQUIRE(study.tell(g->number, hpo::Evaluation{.value = 2.0, .gradient = Eigen::VectorXd::Constant(1, 0.5)}).completed());
+  REQUIRE(study.best().gradient[0] == 0.5);
+}
+
+TEST_CASE("best() follows the direction and throws, quoting the first failure, when none completed", "[study]") {
+  hpo::Study minimize(small_space());
+  hpo::Study maximize(small_space(), hpo::Direction::Maximize);
+  hpo::RandomSearch random;
+  REQUIRE_THROWS_WITH(minimize.best(), Contains("no trial completed"));
+  auto f = minimize.ask(random);
+  minimize.fail(f->number, "misspelt parameter \"lrr\"");
+  REQUIRE_THROWS_WITH(minimize.best(), Contains("lrr"));
+  for (double v : {2.0, 1.0, 3.0}) {
+    minimize.tell(minimize.ask(random)->number, v);
+    maximize.tell(maximize.ask(random)->number, v);
+  }
+  REQUIRE(minimize.best().value == 1.0);
+  REQUIRE(maximize.best().value == 3.0);
+}
+
+TEST_CASE("enqueued configurations come first and are validated", "[study]") {
+  hpo::Study study(small_space());
+  hpo::Config config;
+  config.set("x", 1.0).set("n", 3).set("act", "tanh");
+  study.enqueue(config);
+  hpo::RandomSearch random;
+  REQUIRE(study.ask(random)->config == config);
+  REQUIRE(study.ask(random)->config != config);
+  config.set("n", 30);
+  REQUIRE_THROWS_WITH(study.enqueue(config), Contains("\"n\"") && Contains("30"));
+}
+
+TEST_CASE("save and load round-trip every field", "[study][journal]") {
+  const auto path = temp_path("roundtrip.jsonl");
+  hpo::Study study(small_space(), hpo::Direction::Maximize);
+  hpo::RandomSearch random({.seed = 11});
+  for (int i = 0; i < 5; ++i) study.tell(study.ask(random)->number, 0.1 * i);
+  study.fail(study.ask(random)->number, "diverged");
+  study.add_record({{"kind", "note"}, {"text", "hello"}});
+  study.save(path);
+  const auto again = hpo::Study::load(path);
+  REQUIRE(again.space() == study.space());
+  REQUIRE(again.direction() == hpo::Direction::Maximize);
+  REQUIRE(again.trials().size() == 6);
+  for (std::size_t i = 0; i < 6; ++i) {
+    REQUIRE(again.trials()[i].config == study.trials()[i].config);
+    REQUIRE(again.trials()[i].state == study.trials()[i].state);
+    if (study.trials()[i].completed()) REQUIRE(again.trials()[i].value == study.trials()[i].value);  // exact
+  }
+  REQUIRE(again.trials()[5].error == "diverged");
+  REQUIRE(again.best().number == study.best().number);
+  REQUIRE(again.records().size() == 1);
+  REQUIRE(again.records()[0]["text"] == "hello");
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a journal records each finished trial as it ends, and resumes", "[study][journal]") {
+  const auto path = temp_path("live.jsonl");
+  hpo::RandomSearch random({.seed = 5});
+  {
+    auto study = hpo::Study::open(path, small_space());
+    auto a = study.ask(random);
+    study.tell(a->number, 4.0);
+    auto b = study.ask(random);  // in flight when the "crash" happens
+    (void)b;
+    auto text = read_file(path);
+    REQUIRE(std::count(text.begin(), text.end(), '\n') == 2);  // header + one trial
+  }
+  auto resumed = hpo::Study::open(path, small_space());
+  REQUIRE(resumed.trials().size() == 1);
+  REQUIRE(resumed.trials()[0].value == 4.0);
+  resumed.tell(resumed.ask(random)->number, 2.0);
+  REQUIRE(hpo::Study::load(path).trials().size() == 2);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a truncated last line is skipped with a warning and repaired on resume", "[study][journal]") {
+  const auto path = temp_path("truncated.jsonl");
+  {
+    auto study = hpo::Study::open(path, small_space());
+    hpo::RandomSearch random;
+    for (int i = 0; i < 3; ++i) study.tell(study.ask(random)->number, i);
+  }
+  const auto full = read_file(path);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << full.substr(0, full.size() - 20);
+  REQUIRE(hpo::Study::load(path).trials().size() == 2);
+  auto resumed = hpo::Study::open(path, small_space());
+  REQUIRE(resumed.trials().size() == 2);
+  hpo::RandomSearch random;
+  resumed.tell(resumed.ask(random)->number, 7.0);
+  const auto reloaded = hpo::Study::load(path);  // the repaired file parses cleanly
+  REQUIRE(reloaded.trials().size() == 3);
+  REQUIRE(reloaded.trials()[2].value == 7.0);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("malformed journals are errors naming the file and line", "[study][journal]") {
+  const auto path = temp_path("malformed.jsonl");
+  {
+    auto study = hpo::Study::open(path, small_space());
+    hpo::RandomSearch random;
+    for (int i = 0; i < 3; ++i) study.tell(study.ask(random)->number, i);
+  }
+  auto lines = read_file(path);
+  const auto second_newline = lines.find('\n', lines.find('\n') + 1);
+  lines.insert(second_newline + 1, "{not json}\n");
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << lines;
+  REQUIRE_THROWS_WITH(hpo::Study::load(path), Contains(path) && Contains("line 3"));
+  REQUIRE_THROWS_WITH(hpo::Study::load(temp_path("does_not_exist.jsonl")), Contains("does_not_exist.jsonl"));
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "{\"type\":\"trial\"}\n";
+  REQUIRE_THROWS_WITH(hpo::Study::load(path), Contains("line 1") && Contains("header"));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      << hpo::detail::header_to_json(small_space(), hpo::Direction::Minimize).dump() << "\n"
+      << R"({"type":"trial","number":0,"state":"completed","value":1.0,"config":{"x":99.0,"n":1,"act":"relu"}})" << "\n"
+      << R"({"type":"trial","number":1,"state":"completed","value":1.0,"config":{"x":1.0,"n":1,"act":"relu"}})" << "\n";
+  REQUIRE_THROWS_WITH(hpo::Study::load(path), Contains("line 2") && Contains("\"x\"") && Contains("99"));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("opening a journal of another space or direction names the difference", "[study][journal]") {
+  const auto path = temp_path("other_space.jsonl");
+  { auto study = hpo::Study::open(path, small_space()); }
+  hpo::SearchSpace other = small_space();
+  other.add_real("momentum", 0.0, 1.0);
+  REQUIRE_THROWS_WITH(hpo::Study::open(path, other), Contains(path) && Contains("\"momentum\""));
+  hpo::SearchSpace narrowed;
+  narrowed.add_real("x", -5.0, 5.0).add_int("n", 1, 9).add_categorical("act", {"relu", "tanh"});
+  REQUIRE_THROWS_WITH(hpo::Study::open(path, narrowed), Contains("\"x\""));
+  REQUIRE_THROWS_WITH(hpo::Study::open(path, small_space(), hpo::Direction::Maximize), Contains("minimize"));
+  std::filesystem::remove(path);
+}
