@@ -1,0 +1,124 @@
+// Runs hpo's optimizers on the shifted benchmark instances and writes one CSV row per evaluation:
+//   peer,function,dim,seed,eval_index,value,best_so_far,elapsed_s
+// Usage: run_hpo [--peers hpo-bo,hpo-random,hpo-sobol] [--functions branin,...] [--seeds 0-19]
+//                [--budget 100] [--out results.csv]
+#include <hpo/hpo.hpp>
+
+#include "functions.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  for (std::string part; std::getline(stream, part, ',');)
+    if (!part.empty()) parts.push_back(part);
+  return parts;
+}
+
+std::vector<int> parse_seeds(const std::string& text) {
+  std::vector<int> seeds;
+  for (const auto& part : split(text)) {
+    const auto dash = part.find('-');
+    if (dash == std::string::npos) {
+      seeds.push_back(std::stoi(part));
+    } else {
+      for (int s = std::stoi(part.substr(0, dash)); s <= std::stoi(part.substr(dash + 1)); ++s) seeds.push_back(s);
+    }
+  }
+  return seeds;
+}
+
+// One entry per peer: runs the optimizer on (space, objective) with the budget and seed.
+using Runner = std::function<hpo::Study(const hpo::SearchSpace&, const std::function<double(const hpo::Config&)>&,
+                                        std::size_t, std::uint64_t, const hpo::RunOptions&)>;
+
+std::map<std::string, Runner> runners() {
+  std::map<std::string, Runner> all;
+  all["hpo-random"] = [](const auto& space, const auto& f, std::size_t, std::uint64_t seed, const auto& options) {
+    return hpo::optimize(space, f, hpo::RandomSearch({.seed = seed}), options);
+  };
+  all["hpo-sobol"] = [](const auto& space, const auto& f, std::size_t, std::uint64_t seed, const auto& options) {
+    return hpo::optimize(space, f, hpo::RandomSearch({.seed = seed, .sampler = hpo::Sampler::Sobol}), options);
+  };
+  return all;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> args{{"--peers", "hpo-random"}, {"--functions", ""}, {"--seeds", "0-19"},
+                                          {"--budget", "100"}, {"--out", ""}};
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!args.contains(argv[i])) {
+      std::cerr << "unknown option " << argv[i] << "\n";
+      return 2;
+    }
+    args[argv[i]] = argv[i + 1];
+  }
+  const auto all_runners = runners();
+  std::vector<const hpo::bench::TestFunction*> functions;
+  if (args["--functions"].empty()) {
+    for (const auto& f : hpo::bench::registry()) functions.push_back(&f);
+  } else {
+    for (const auto& name : split(args["--functions"])) {
+      const auto* f = hpo::bench::find_function(name);
+      if (!f) {
+        std::cerr << "unknown function " << name << "\n";
+        return 2;
+      }
+      functions.push_back(f);
+    }
+  }
+  const std::size_t budget = std::stoul(args["--budget"]);
+  std::ofstream file;
+  if (!args["--out"].empty()) file.open(args["--out"]);
+  std::ostream& out = args["--out"].empty() ? std::cout : file;
+  out << "peer,function,dim,seed,eval_index,value,best_so_far,elapsed_s\n";
+  out.precision(17);
+
+  for (const auto& peer : split(args["--peers"])) {
+    const auto runner = all_runners.find(peer);
+    if (runner == all_runners.end()) {
+      std::cerr << "unknown peer " << peer << "\n";
+      return 2;
+    }
+    for (const auto* function : functions) {
+      for (int seed : parse_seeds(args["--seeds"])) {
+        const auto bounds = function->shifted_bounds(seed);
+        hpo::SearchSpace space;
+        for (std::size_t j = 0; j < bounds.size(); ++j) space.add_real("x" + std::to_string(j), bounds[j].lo, bounds[j].hi);
+        auto objective = [&](const hpo::Config& c) {
+          std::vector<double> x(bounds.size());
+          for (std::size_t j = 0; j < x.size(); ++j) x[j] = c.get<double>("x" + std::to_string(j));
+          return (*function)(x);
+        };
+        const auto start = std::chrono::steady_clock::now();
+        double best = std::numeric_limits<double>::infinity();
+        std::size_t index = 0;
+        hpo::RunOptions options{.max_evaluations = budget, .progress = false};
+        options.callbacks.emplace_back([&](const hpo::Study&, const hpo::Trial& trial) {
+          const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          if (trial.completed()) best = std::min(best, trial.value);
+          out << peer << ',' << function->name << ',' << function->dim << ',' << seed << ',' << ++index << ','
+              << trial.value << ',' << best << ',' << elapsed << '\n';
+        });
+        runner->second(space, objective, budget, static_cast<std::uint64_t>(seed), options);
+        std::cerr << peer << ' ' << function->name << " seed " << seed << ": best " << best << " (regret "
+                  << best - function->optimum << ")\n";
+      }
+    }
+  }
+}
