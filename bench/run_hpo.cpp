@@ -53,6 +53,9 @@ std::map<std::string, Runner> runners() {
   all["hpo-sobol"] = [](const auto& space, const auto& f, std::size_t, std::uint64_t seed, const auto& options) {
     return hpo::optimize(space, f, hpo::RandomSearch({.seed = seed, .sampler = hpo::Sampler::Sobol}), options);
   };
+  all["hpo-bo"] = [](const auto& space, const auto& f, std::size_t, std::uint64_t seed, const auto& options) {
+    return hpo::optimize(space, f, hpo::BayesianOptimization({.seed = seed}), options);
+  };
   return all;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hpo/objective.hpp"
+#include "hpo/optimizers/bayesian_optimization.hpp"
 #include "hpo/optimizers/optimizer.hpp"
 #include "hpo/space/typed_space.hpp"
 #include "hpo/study/study.hpp"
@@ -119,7 +120,7 @@ inline void print_progress(const Study& study, const Trial& trial, std::size_t m
 /// goes on; if no trial completed, hpo::NoTrialCompleted quotes the first failure.
 /// Usage: `hpo::Study study = hpo::optimize(space, f, random, {.max_evaluations = 50});`
 template <class Space, class F, class O>
-  requires std::derived_from<Space, SearchSpace>
+  requires std::derived_from<Space, SearchSpace> && (!std::same_as<std::remove_cvref_t<O>, RunOptions>)
 Study optimize(const Space& space, F&& objective, O&& optimizer, const RunOptions& options = {}) {
   static_assert(Optimizer<std::remove_cvref_t<O>>,
                 "hpo::optimize: the optimizer must provide `std::optional<hpo::Config> ask(const hpo::Study&)` "
@@ -155,6 +156,14 @@ Study optimize(const Space& space, F&& objective, O&& optimizer, const RunOption
     throw NoTrialCompleted(message, std::move(study));
   }
   return study;
+}
+
+/// Runs a search with the default optimizer, Bayesian optimization (seed 0).
+/// Usage: `hpo::Study study = hpo::optimize(space, f, {.max_evaluations = 50});`
+template <class Space, class F>
+  requires std::derived_from<Space, SearchSpace>
+Study optimize(const Space& space, F&& objective, const RunOptions& options = {}) {
+  return optimize(space, std::forward<F>(objective), BayesianOptimization(), options);
 }
 
 }  // namespace hpo

@@ -1,0 +1,83 @@
+#pragma once
+// The surrogate model's view of a search space: reals and integers as one coordinate each,
+// categoricals one-hot, so that a kernel sees no false order between categories.
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "hpo/space/search_space.hpp"
+
+namespace hpo {
+
+/// Maps configurations (and points u of the parameter unit cube) to model vectors z: a real
+/// keeps its unit coordinate; an integer takes the centre of its value's cell, so every model
+/// point is a valid configuration and rounding never folds two proposals onto one trial
+/// (Garrido-Merchan & Hernandez-Lobato, Neurocomputing 2020); a categorical with k values becomes k
+/// one-hot coordinates.
+/// Usage: `hpo::ModelEncoding encoding(space); Eigen::VectorXd z = encoding.encode(config);`
+class ModelEncoding {
+ public:
+  ModelEncoding() = default;
+  explicit ModelEncoding(const SearchSpace& space) : space_(space) {
+    for (const auto& p : space.parameters()) {
+      offsets_.push_back(width_);
+      const auto width = p.kind == ParameterKind::Categorical ? static_cast<Eigen::Index>(p.categories.size()) : 1;
+      if (p.kind == ParameterKind::Real) continuous_.push_back(width_);
+      width_ += width;
+    }
+  }
+
+  const SearchSpace& space() const noexcept { return space_; }
+  Eigen::Index width() const noexcept { return width_; }
+  /// Model coordinates of the real parameters: the only ones a gradient step may move.
+  const std::vector<Eigen::Index>& continuous() const noexcept { return continuous_; }
+
+  Eigen::VectorXd encode(const Config& config) const { return from_unit(space_.to_unit(config)); }
+
+  /// The model point of the configuration that the unit point u decodes to.
+  Eigen::VectorXd from_unit(const Eigen::Ref<const Eigen::VectorXd>& u) const {
+    Eigen::VectorXd z = Eigen::VectorXd::Zero(width_);
+    for (std::size_t i = 0; i < offsets_.size(); ++i) {
+      const auto& p = space_.parameters()[i];
+      const double ui = std::clamp(u[static_cast<Eigen::Index>(i)], 0.0, 1.0);
+      if (p.kind == ParameterKind::Real) {
+        z[offsets_[i]] = ui;
+      } else if (p.kind == ParameterKind::Integer) {
+        z[offsets_[i]] = p.to_unit(p.from_unit(ui));
+      } else {
+        const auto k = p.categories.size();
+        z[offsets_[i] + static_cast<Eigen::Index>(std::min(static_cast<std::size_t>(ui * static_cast<double>(k)), k - 1))] = 1.0;
+      }
+    }
+    return z;
+  }
+
+  /// The parameter unit point of a model point (categories by their largest coordinate).
+  Eigen::VectorXd to_unit(const Eigen::Ref<const Eigen::VectorXd>& z) const {
+    Eigen::VectorXd u(static_cast<Eigen::Index>(offsets_.size()));
+    for (std::size_t i = 0; i < offsets_.size(); ++i) {
+      const auto& p = space_.parameters()[i];
+      if (p.kind == ParameterKind::Categorical) {
+        Eigen::Index best = 0;
+        z.segment(offsets_[i], static_cast<Eigen::Index>(p.categories.size())).maxCoeff(&best);
+        u[static_cast<Eigen::Index>(i)] = (static_cast<double>(best) + 0.5) / static_cast<double>(p.categories.size());
+      } else {
+        u[static_cast<Eigen::Index>(i)] = z[offsets_[i]];
+      }
+    }
+    return u;
+  }
+
+  Config decode(const Eigen::Ref<const Eigen::VectorXd>& z) const { return space_.from_unit(to_unit(z)); }
+
+ private:
+  SearchSpace space_;
+  std::vector<Eigen::Index> offsets_;
+  std::vector<Eigen::Index> continuous_;
+  Eigen::Index width_ = 0;
+};
+
+}  // namespace hpo

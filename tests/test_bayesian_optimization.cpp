@@ -1,0 +1,151 @@
+// BayesianOptimization: convergence, determinism, mixed spaces, pending and failed trials, robustness.
+#include <catch2/catch.hpp>
+
+#include <hpo/hpo.hpp>
+
+#include <cmath>
+#include <numbers>
+#include <set>
+#include <stdexcept>
+
+namespace {
+double branin(double x1, double x2) {
+  const double pi = std::numbers::pi;
+  return std::pow(x2 - 5.1 / (4 * pi * pi) * x1 * x1 + 5 / pi * x1 - 6, 2) + 10 * (1 - 1 / (8 * pi)) * std::cos(x1) + 10;
+}
+constexpr double branin_minimum = 0.397887357729739;
+
+hpo::SearchSpace branin_space() {
+  hpo::SearchSpace space;
+  space.add_real("x1", -5.0, 10.0).add_real("x2", 0.0, 15.0);
+  return space;
+}
+
+double branin_objective(const hpo::Config& c) { return branin(c.get<double>("x1"), c.get<double>("x2")); }
+
+hpo::RunOptions quiet(std::size_t n) { return {.max_evaluations = n, .progress = false}; }
+}  // namespace
+
+static_assert(hpo::Optimizer<hpo::BayesianOptimization>);
+
+TEST_CASE("BO finds Branin's minimum within 1e-3 in 40 evaluations for at least 9 of 10 seeds", "[bo]") {
+  int solved = 0;
+  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+    const auto study = hpo::optimize(branin_space(), branin_objective, hpo::BayesianOptimization({.seed = seed}), quiet(40));
+    solved += study.best().value - branin_minimum < 1e-3;
+  }
+  REQUIRE(solved >= 9);
+}
+
+TEST_CASE("the same seed gives the same configurations", "[bo]") {
+  const auto a = hpo::optimize(branin_space(), branin_objective, hpo::BayesianOptimization({.seed = 3}), quiet(20));
+  const auto b = hpo::optimize(branin_space(), branin_objective, hpo::BayesianOptimization({.seed = 3}), quiet(20));
+  const auto c = hpo::optimize(branin_space(), branin_objective, hpo::BayesianOptimization({.seed = 4}), quiet(20));
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < 20; ++i) {
+    REQUIRE(a.trials()[i].config == b.trials()[i].config);
+    differing += a.trials()[i].config != c.trials()[i].config;
+  }
+  REQUIRE(differing >= 18);
+}
+
+TEST_CASE("optimize() without an optimizer uses Bayesian optimization", "[bo]") {
+  const auto by_default = hpo::optimize(branin_space(), branin_objective, quiet(15));
+  const auto explicit_bo = hpo::optimize(branin_space(), branin_objective, hpo::BayesianOptimization(), quiet(15));
+  for (std::size_t i = 0; i < 15; ++i) REQUIRE(by_default.trials()[i].config == explicit_bo.trials()[i].config);
+}
+
+TEST_CASE("every acquisition and kernel works and beats the initial design", "[bo]") {
+  for (auto acquisition : {hpo::Acquisition::LogExpectedImprovement, hpo::Acquisition::UpperConfidenceBound,
+                           hpo::Acquisition::ProbabilityOfImprovement}) {
+    for (auto kernel : {hpo::KernelType::Matern52, hpo::KernelType::Matern32, hpo::KernelType::SquaredExponential}) {
+      const auto study = hpo::optimize(branin_space(), branin_objective,
+                                       hpo::BayesianOptimization({.seed = 1, .acquisition = acquisition, .kernel = kernel}), quiet(30));
+      REQUIRE(study.best().value - branin_minimum < 0.05);
+    }
+  }
+}
+
+TEST_CASE("mixed spaces: integers and categories are optimized and never proposed twice", "[bo]") {
+  hpo::SearchSpace space;
+  space.add_real("x", -2.0, 2.0).add_int("n", 0, 6).add_categorical("c", {"a", "b", "c", "d"});
+  auto f = [](const hpo::Config& c) {
+    const double x = c.get<double>("x");
+    const int n = c.get<int>("n");
+    return (x - 0.7) * (x - 0.7) + 0.3 * (n - 4) * (n - 4) + (c.get<std::string>("c") == "c" ? 0.0 : 1.0);
+  };
+  const auto study = hpo::optimize(space, f, hpo::BayesianOptimization({.seed = 2}), quiet(40));
+  REQUIRE(study.best().config.get<int>("n") == 4);
+  REQUIRE(study.best().config.get<std::string>("c") == "c");
+  REQUIRE(study.best().value < 0.01);
+
+  hpo::SearchSpace discrete;
+  discrete.add_int("a", 1, 3).add_categorical("b", {"x", "y"});
+  auto g = [](const hpo::Config& c) { return c.get<int>("a") * (c.get<std::string>("b") == "x" ? 1.0 : 2.0); };
+  const auto all = hpo::optimize(discrete, g, hpo::BayesianOptimization({.seed = 5}), quiet(50));
+  REQUIRE(all.trials().size() == 6);  // the 6 configurations, each once, then the optimizer is exhausted
+  std::set<std::string> distinct;
+  for (const auto& t : all.trials()) distinct.insert(t.config.to_string());
+  REQUIRE(distinct.size() == 6);
+}
+
+TEST_CASE("with trials outstanding each ask gives a distinct point", "[bo]") {
+  hpo::Study study(branin_space());
+  hpo::BayesianOptimization bo({.seed = 8});
+  for (int i = 0; i < 12; ++i) {
+    const auto trial = study.ask(bo);
+    study.tell(trial->number, branin_objective(trial->config));
+  }
+  std::set<std::string> pending;
+  for (int i = 0; i < 4; ++i) pending.insert(study.ask(bo)->config.to_string());
+  REQUIRE(pending.size() == 4);
+  REQUIRE(study.running_count() == 4);
+}
+
+TEST_CASE("failed trials stay out of the model and are not proposed again", "[bo]") {
+  hpo::SearchSpace space;
+  space.add_int("n", 0, 19);
+  auto f = [](const hpo::Config& c) {
+    const int n = c.get<int>("n");
+    if (n % 5 == 0) throw std::runtime_error("crash at " + std::to_string(n));
+    return std::abs(n - 10.0);
+  };
+  const auto study = hpo::optimize(space, f, hpo::BayesianOptimization({.seed = 1}), quiet(25));
+  std::set<int> tried;
+  for (const auto& t : study.trials()) REQUIRE(tried.insert(t.config.get<int>("n")).second);
+  REQUIRE(study.best().config.get<int>("n") != 10);
+  REQUIRE(study.best().value == 1.0);
+}
+
+TEST_CASE("maximization is supported", "[bo]") {
+  auto negated = [](const hpo::Config& c) { return -branin_objective(c); };
+  const auto study = hpo::optimize(branin_space(), negated, hpo::BayesianOptimization({.seed = 2}),
+                                   {.max_evaluations = 40, .direction = hpo::Direction::Maximize, .progress = false});
+  REQUIRE(-study.best().value - branin_minimum < 1e-2);
+}
+
+TEST_CASE("robust to constant, huge, tiny and duplicated values and to 1-D and 30-D spaces", "[bo][robustness]") {
+  hpo::SearchSpace one;
+  one.add_real("x", 0.0, 1.0);
+  for (double scale : {1e12, 1e-12}) {
+    const auto study = hpo::optimize(one, [&](const hpo::Config& c) { return scale * std::pow(c.get<double>("x") - 0.3, 2); },
+                                     hpo::BayesianOptimization({.seed = 1}), quiet(25));
+    REQUIRE(std::abs(study.best().config.get<double>("x") - 0.3) < 0.01);
+  }
+  const auto constant = hpo::optimize(one, [](const hpo::Config&) { return 1.0; }, hpo::BayesianOptimization(), quiet(20));
+  REQUIRE(constant.completed_count() == 20);
+  // Few distinct values (many duplicated observations).
+  const auto steps = hpo::optimize(one, [](const hpo::Config& c) { return std::floor(3 * c.get<double>("x")); },
+                                   hpo::BayesianOptimization(), quiet(25));
+  REQUIRE(steps.best().value == 0.0);
+  hpo::SearchSpace wide;
+  for (int j = 0; j < 30; ++j) wide.add_real("x" + std::to_string(j), -1.0, 1.0);
+  auto sphere = [](const hpo::Config& c) {
+    double s = 0;
+    for (const auto& [name, value] : c.entries()) s += std::pow(std::get<double>(value) - 0.2, 2);
+    return s;
+  };
+  const auto high = hpo::optimize(wide, sphere, hpo::BayesianOptimization({.seed = 1}), quiet(50));
+  const auto random = hpo::optimize(wide, sphere, hpo::RandomSearch({.seed = 1}), quiet(50));
+  REQUIRE(high.best().value < random.best().value);
+}
