@@ -1,4 +1,4 @@
-// Quick start: minimize the Branin function with random search, then print the best trial.
+// Quick start: minimize the Branin function with Bayesian optimization, then print the best trial.
 #include <hpo/hpo.hpp>
 
 #include <cmath>
@@ -17,8 +17,8 @@ int main() {
     return std::pow(x2 - b * x1 * x1 + cc * x1 - 6, 2) + 10 * (1 - t) * std::cos(x1) + 10;
   };
 
-  hpo::RandomSearch random({.seed = 7, .sampler = hpo::Sampler::Sobol});
-  hpo::Study study = hpo::optimize(space, branin, random, {.max_evaluations = 64});
+  hpo::BayesianOptimization bo({.seed = 7});
+  hpo::Study study = hpo::optimize(space, branin, bo, {.max_evaluations = 40});
 
   const auto& best = study.best();
   std::printf("best value %.5f (global minimum 0.39789) at %s after %zu trials\n", best.value,

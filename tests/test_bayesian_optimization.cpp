@@ -149,3 +149,19 @@ TEST_CASE("robust to constant, huge, tiny and duplicated values and to 1-D and 3
   const auto random = hpo::optimize(wide, sphere, hpo::RandomSearch({.seed = 1}), quiet(50));
   REQUIRE(high.best().value < random.best().value);
 }
+
+TEST_CASE("an ask with 2000 observations gives a valid new point", "[bo][robustness]") {
+  hpo::SearchSpace space;
+  space.add_real("x", -5.0, 10.0).add_real("y", 0.0, 15.0).add_int("n", 1, 4);
+  hpo::Study study(space);
+  hpo::RandomSearch random({.seed = 2});
+  for (int i = 0; i < 2000; ++i) {
+    const auto trial = study.ask(random);
+    study.tell(trial->number, branin(trial->config.get<double>("x"), trial->config.get<double>("y")) + trial->config.get<int>("n"));
+  }
+  hpo::BayesianOptimization bo({.seed = 1});
+  const auto proposal = study.ask(bo);
+  REQUIRE(proposal);
+  REQUIRE_NOTHROW(space.validate(proposal->config));
+  for (std::size_t i = 0; i + 1 < study.trials().size(); ++i) REQUIRE(study.trials()[i].config != proposal->config);
+}

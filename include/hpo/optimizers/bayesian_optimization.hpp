@@ -55,17 +55,18 @@ struct BayesianOptions {
   /// Exploration weight of Acquisition::UpperConfidenceBound (the bound is mean - sqrt(beta)*sd).
   double ucb_beta = 4.0;
   /// Quasi-random candidates scored per ask; 0 picks min(2000, max(500, 100 * model dimension)),
-  /// halved above 300 observations.
+  /// halved above 100 observations.
   std::size_t candidates = 0;
-  /// Best candidates refined by L-BFGS-B over the real parameters.
+  /// Best candidates refined by L-BFGS-B over the real parameters (30 iterations each; past 200
+  /// observations at most 3 candidates, 10 iterations each).
   std::size_t local_starts = 5;
   /// Every this many model-based asks, one is a local step instead: the acquisition is maximized
   /// only in a box around the incumbent (a trust region, as dlib's LIPO-TR and TuRBO use to converge
   /// fast locally; its half-width shrinks from 0.2 to 0.05 of each real parameter's range);
   /// 0 never takes one.
   std::size_t exploit_every = 3;
-  /// Hyperparameters are re-fitted in full (with random restarts) on every ask up to this many
-  /// observations, then whenever the observations have grown by a quarter since the last full
+  /// Hyperparameters are re-fitted in full (3 random restarts) on every ask up to this many
+  /// observations, then (1 random restart) whenever the observations have grown by a quarter since the last full
   /// fit; in between they are re-fitted from the last fit (no restarts) every 8 new observations,
   /// and otherwise new observations enter by the O(n^2) Cholesky update.
   std::size_t full_refit_until = 64;
@@ -188,7 +189,9 @@ class BayesianOptimization {
       refit_transform(raw);
       Eigen::VectorXd y = raw.unaryExpr([this](double v) { return transform(v); });
       if (!model_) model_.emplace(make_model());
-      const int restarts = full ? 3 : 0;
+      // Random restarts guard small-data fits against poor local optima; past full_refit_until
+      // the warm start carries most of the information and one restart suffices.
+      const int restarts = !full ? 0 : n <= options_.full_refit_until ? 3 : 1;
       std::visit([&](auto& gp) { gp.fit(X, y, restarts); }, *model_);
       last_fit_ = n;
       if (full) last_full_fit_ = n;
@@ -237,12 +240,15 @@ class BayesianOptimization {
     index_seen(study);
     ++model_asks_;
     const bool exploit = options_.exploit_every > 0 && model_asks_ % options_.exploit_every == 0;
-    Model model = *model_;  // fantasies go into a copy
+    // Running trials are fantasized into a copy of the model; without any, no copy is made.
+    std::optional<Model> fantasy;
     for (const auto& trial : study.trials()) {
       if (!trial.running()) continue;
+      if (!fantasy) fantasy.emplace(*model_);
       const Eigen::VectorXd z = encoding_.encode(trial.config);
-      std::visit([&](auto& gp) { gp.add_observation(z, gp.predict(z).mean); }, model);
+      std::visit([&](auto& gp) { gp.add_observation(z, gp.predict(z).mean); }, *fantasy);
     }
+    const Model& model = fantasy ? *fantasy : *model_;
     const Score score{options_.acquisition, best_transformed_, options_.ucb_beta};
     Rng rng(options_.seed, 0xB0B0000ULL + study.trials().size());
 
@@ -256,7 +262,7 @@ class BayesianOptimization {
     // of the incumbent at several scales.
     std::size_t sweep = options_.candidates ? options_.candidates
                                             : std::min<std::size_t>(2000, std::max<std::size_t>(500, 100 * static_cast<std::size_t>(encoding_.width())));
-    if (n > 300) sweep /= 2;
+    if (n > 100) sweep /= 2;  // prediction cost grows with n; the local candidates matter more by then
     const std::size_t local = sweep / 4;
     const double box = 0.05 + 0.15 * std::exp(-static_cast<double>(model_asks_) / 30.0);
     std::vector<Eigen::VectorXd> unit_points;
@@ -300,11 +306,14 @@ class BayesianOptimization {
     };
     std::vector<Proposal> proposals;
     const auto& continuous = encoding_.continuous();
-    const std::size_t starts = std::min(options_.local_starts, order.size());
+    // Each gradient step costs O(n^2); past 200 observations fewer, shorter refinements keep an ask
+    // within its budget (the local candidates already sit near the incumbent).
+    const bool large = n > 200;
+    const std::size_t starts = std::min(large ? std::min<std::size_t>(options_.local_starts, 3) : options_.local_starts, order.size());
     for (std::size_t s = 0; s < starts; ++s) {
       Eigen::VectorXd z = Z.row(static_cast<Eigen::Index>(order[s])).transpose();
       double value = values[order[s]];
-      if (!continuous.empty()) refine(model, score, z, value, exploit ? box : 1.0, incumbent_u);
+      if (!continuous.empty()) refine(model, score, z, value, exploit ? box : 1.0, incumbent_u, large ? 10 : 30);
       proposals.push_back({std::move(z), value});
     }
     for (std::size_t s = starts; s < order.size(); ++s)
@@ -320,7 +329,7 @@ class BayesianOptimization {
 
   template <class M>
   void refine(const M& model, const Score& score, Eigen::VectorXd& z, double& value, double half_width,
-              const Eigen::VectorXd& incumbent_u) const {
+              const Eigen::VectorXd& incumbent_u, int max_iterations) const {
     const auto& continuous = encoding_.continuous();
     const auto m = static_cast<Eigen::Index>(continuous.size());
     Eigen::VectorXd x(m), lower(m), upper(m);
@@ -350,7 +359,7 @@ class BayesianOptimization {
       return std::isfinite(a.value) ? -a.value : std::numeric_limits<double>::max();
     };
     LBFGSpp::LBFGSBParam<double> param;
-    param.max_iterations = 30;
+    param.max_iterations = max_iterations;
     param.epsilon = 1e-8;
     param.max_linesearch = 30;
     LBFGSpp::LBFGSBSolver<double> solver(param);

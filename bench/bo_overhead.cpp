@@ -1,0 +1,55 @@
+// Per-ask cost of hpo::BayesianOptimization in 6-D (Hartmann-6 on [0,1]^6), averaged over the
+// default refit schedule: for each n, a fresh optimizer joins a study of n random completed
+// trials and then runs max(10, n/4) ask/tell rounds; the first ask pays a full fit, later ones
+// the warm refits and O(n^2) updates the schedule does, so the mean is the amortized cost.
+// Prints CSV: n,rounds,mean_ms_per_ask,first_ask_ms,median_ms_per_ask
+#include <hpo/hpo.hpp>
+
+#include "functions.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <vector>
+
+int main(int argc, char** argv) {
+  std::vector<std::size_t> sizes{50, 100, 200, 400, 800};
+  if (argc > 1) {
+    sizes.clear();
+    std::stringstream list(argv[1]);
+    for (std::string item; std::getline(list, item, ',');) sizes.push_back(std::stoul(item));
+  }
+  hpo::SearchSpace space;
+  for (int j = 0; j < 6; ++j) space.add_real("x" + std::to_string(j), 0.0, 1.0);
+  auto hartmann6 = [](const hpo::Config& c) {
+    std::vector<double> x(6);
+    for (std::size_t j = 0; j < 6; ++j) x[j] = c.get<double>("x" + std::to_string(j));
+    return hpo::bench::hartmann6(x);
+  };
+  std::printf("n,rounds,mean_ms_per_ask,first_ask_ms,median_ms_per_ask\n");
+  for (std::size_t n : sizes) {
+    hpo::Study study(space);
+    hpo::RandomSearch random({.seed = 1000 + n});
+    for (std::size_t i = 0; i < n; ++i) {
+      auto trial = study.ask(random);
+      study.tell(trial->number, hartmann6(trial->config));
+    }
+    hpo::BayesianOptimization bo({.seed = 1});
+    const std::size_t rounds = std::max<std::size_t>(10, n / 4);
+    std::vector<double> times;
+    for (std::size_t r = 0; r < rounds; ++r) {
+      const auto start = std::chrono::steady_clock::now();
+      auto trial = study.ask(bo);
+      times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      study.tell(trial->number, hartmann6(trial->config));
+    }
+    double total = 0;
+    for (double t : times) total += t;
+    const double first = times.front();
+    std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
+    std::printf("%zu,%zu,%.2f,%.2f,%.2f\n", n, rounds, total / static_cast<double>(rounds), first, times[times.size() / 2]);
+    std::fflush(stdout);
+  }
+}

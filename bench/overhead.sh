@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Per-ask overhead of hpo's Bayesian optimization beside Optuna TPE's, measured in one run, 6-D.
+# Usage: bash bench/overhead.sh [build-folder]   (needs /usr/bin/python3 with python3-optuna)
+set -euo pipefail
+build="${1:-build}"
+cd "$(dirname "$0")/.."
+hpo_csv=$("$build/bench/bo_overhead")
+tpe_json=$(/usr/bin/python3 bench/peers/optuna_overhead.py --json)
+/usr/bin/python3 - "$hpo_csv" "$tpe_json" <<'PY'
+import csv, io, json, sys
+hpo = {int(r["n"]): r for r in csv.DictReader(io.StringIO(sys.argv[1]))}
+tpe_data = json.loads(sys.argv[2])
+rows = tpe_data["results"] if isinstance(tpe_data, dict) and "results" in tpe_data else tpe_data
+tpe = {int(r["n"]): float(r["median_ms"]) for r in rows}
+print("| n | hpo BO mean ms/ask (schedule-averaged) | hpo BO median ms | Optuna TPE median ms/ask | ratio BO mean / TPE |")
+print("|--:|--:|--:|--:|--:|")
+for n in sorted(hpo):
+    mean = float(hpo[n]["mean_ms_per_ask"])
+    print(f"| {n} | {mean:.1f} | {float(hpo[n]['median_ms_per_ask']):.1f} | {tpe.get(n, float('nan')):.1f} | {mean / tpe[n]:.2f} |")
+PY
