@@ -4,7 +4,11 @@
 #include <hpo/hpo.hpp>
 
 #include <cmath>
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <stdexcept>
 
 using Catch::Contains;
@@ -177,4 +181,33 @@ TEST_CASE("an objective may return a value with its gradient", "[optimize]") {
   };
   auto study = hpo::optimize(space, f, hpo::RandomSearch(), {.max_evaluations = 5, .progress = false});
   for (const auto& t : study.trials()) REQUIRE(t.gradient[0] == Approx(2.0 * t.config.get<double>("x")));
+}
+
+namespace {
+// Runs `body` with stderr redirected to a file and returns what it printed there.
+template <class Body>
+std::string capture_stderr(Body body) {
+  const auto path = temp_path("stderr.txt");
+  std::fflush(stderr);
+  const int saved = dup(fileno(stderr));
+  REQUIRE(std::freopen(path.c_str(), "w", stderr) != nullptr);
+  body();
+  std::fflush(stderr);
+  dup2(saved, fileno(stderr));
+  close(saved);
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+}  // namespace
+
+TEST_CASE("progress prints one line per trial unless turned off", "[optimize]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  auto f = [](const hpo::Config& c) { return c.get<double>("x") > 0.5 ? std::nan("") : c.get<double>("x"); };
+  const auto shown = capture_stderr([&] { (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 6}); });
+  REQUIRE(std::count(shown.begin(), shown.end(), '\n') == 6);
+  REQUIRE_THAT(shown, Contains("trial 1/6  ") && Contains("trial 6/6  ") && Contains("  best "));
+  const auto silent = capture_stderr(
+      [&] { (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 6, .progress = false}); });
+  REQUIRE(silent.empty());
 }

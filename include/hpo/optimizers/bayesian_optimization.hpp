@@ -64,7 +64,7 @@ struct BayesianOptions {
   /// only in a box around the incumbent (a trust region, as dlib's LIPO-TR and TuRBO use to converge
   /// fast locally; its half-width shrinks from 0.2 to 0.05 of each real parameter's range);
   /// 0 never takes one.
-  std::size_t exploit_every = 3;
+  std::size_t exploit_every = 2;
   /// Hyperparameters are re-fitted in full (3 random restarts) on every ask up to this many
   /// observations, then (1 random restart) whenever the observations have grown by a quarter since the last full
   /// fit; in between they are re-fitted from the last fit (no restarts) every 8 new observations,
