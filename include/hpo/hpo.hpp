@@ -18,3 +18,4 @@
 #include "hpo/study/journal.hpp"
 #include "hpo/study/study.hpp"
 #include "hpo/study/trial.hpp"
+#include "hpo/transfer/warm_start.hpp"

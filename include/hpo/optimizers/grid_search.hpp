@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hpo/study/study.hpp"
+#include "hpo/transfer/warm_start.hpp"
 
 namespace hpo {
 
@@ -20,6 +21,10 @@ namespace hpo {
 struct GridSearchOptions {
   /// Points along each real or integer parameter (integers: fewer when the range holds fewer values).
   std::size_t points_per_dimension = 5;
+  /// Transfer from earlier studies: their best configurations first, then the grid points inside
+  /// the sources' region, with a share warm_start.options().outside_fraction of the asks taken
+  /// from the points outside it, in grid order.
+  WarmStart warm_start{};
   /// Per-parameter overrides of points_per_dimension, by name.
   std::map<std::string, std::size_t> points_per_parameter{};
 };
@@ -28,7 +33,9 @@ struct GridSearchOptions {
 /// high (log-spaced on a log scale; one point is the midpoint), integers likewise rounded and
 /// deduplicated, every category once. Order: the first parameter varies slowest, the last fastest,
 /// as nested loops in declaration order. Points already in the study (resumed, enqueued) are
-/// skipped; ask() returns std::nullopt once the grid is exhausted.
+/// skipped; ask() returns std::nullopt once the grid is exhausted. With a warm start, the sources'
+/// best configurations come first, then the grid inside their region, mixed with a stated share of
+/// the grid outside it (Perrone et al., NeurIPS 2019).
 /// Usage: `hpo::GridSearch grid({.points_per_dimension = 5, .points_per_parameter = {{"lr", 10}}});`
 class GridSearch {
  public:
@@ -36,14 +43,21 @@ class GridSearch {
 
   std::optional<Config> ask(const Study& study) {
     prepare(study);
-    while (cursor_ < size_) {
-      Config config = point(cursor_++);
-      if (!seen_.contains(config.to_string())) {
-        seen_.insert(config.to_string());
-        return config;
-      }
+    const WarmStart& warm = options_.warm_start;
+    if (warm.empty()) return next_unseen(cursor_, [](const Config&) { return true; });
+    check_warm_start_space(warm, study.space(), "hpo::GridSearch");
+    if (auto initial = warm.next_initial_point(study)) return initial;
+    // Keep the share of outside points at outside_fraction of the grid points asked so far.
+    const bool want_outside = static_cast<double>(outside_asked_) < warm.options().outside_fraction * static_cast<double>(grid_asked_ + 1);
+    auto inside = [&](const Config& c) { return warm.region_contains(c); };
+    auto outside = [&](const Config& c) { return !warm.region_contains(c); };
+    std::optional<Config> config = want_outside ? next_unseen(outside_cursor_, outside) : next_unseen(cursor_, inside);
+    if (!config) config = want_outside ? next_unseen(cursor_, inside) : next_unseen(outside_cursor_, outside);
+    if (config) {
+      ++grid_asked_;
+      outside_asked_ += !warm.region_contains(*config);
     }
-    return std::nullopt;
+    return config;
   }
 
   /// Number of points in the grid of a space.
@@ -67,12 +81,28 @@ class GridSearch {
   const GridSearchOptions& options() const noexcept { return options_; }
 
  private:
+  // The next grid point from `cursor` on that satisfies `wanted` and is not in the study yet.
+  template <class Wanted>
+  std::optional<Config> next_unseen(std::uint64_t& cursor, Wanted wanted) {
+    while (cursor < size_) {
+      Config config = point(cursor++);
+      if (wanted(config) && !seen_.contains(config.to_string())) {
+        seen_.insert(config.to_string());
+        return config;
+      }
+    }
+    return std::nullopt;
+  }
+
   void prepare(const Study& study) {
     if (study_ != &study || indexed_ > study.trials().size() || names_.size() != study.space().size()) {
       build_axes(study.space());
       study_ = &study;
       indexed_ = 0;
       cursor_ = 0;
+      outside_cursor_ = 0;
+      grid_asked_ = 0;
+      outside_asked_ = 0;
       seen_.clear();
     }
     for (; indexed_ < study.trials().size(); ++indexed_) seen_.insert(study.trials()[indexed_].config.to_string());
@@ -120,6 +150,9 @@ class GridSearch {
   std::vector<std::string> names_;
   std::uint64_t size_ = 0;
   std::uint64_t cursor_ = 0;
+  std::uint64_t outside_cursor_ = 0;
+  std::size_t grid_asked_ = 0;
+  std::size_t outside_asked_ = 0;
   const Study* study_ = nullptr;
   std::size_t indexed_ = 0;
   std::unordered_set<std::string> seen_;

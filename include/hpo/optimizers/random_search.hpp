@@ -10,6 +10,7 @@
 #include "hpo/sampling/latin_hypercube.hpp"
 #include "hpo/sampling/sobol.hpp"
 #include "hpo/study/study.hpp"
+#include "hpo/transfer/warm_start.hpp"
 
 namespace hpo {
 
@@ -21,13 +22,17 @@ enum class Sampler { Uniform, Sobol, LatinHypercube };
 struct RandomSearchOptions {
   std::uint64_t seed = 0;
   Sampler sampler = Sampler::Uniform;
+  /// Transfer from earlier studies: their best configurations are evaluated first, then a share
+  /// 1 - warm_start.options().outside_fraction of the samples falls inside the sources' region.
+  WarmStart warm_start{};
   /// Points per Latin hypercube block (Sampler::LatinHypercube): each block of this many
   /// consecutive trials is stratified in every parameter.
   std::size_t latin_hypercube_block = 32;
 };
 
 /// Random search (Bergstra & Bengio, JMLR 2012): uniform in the encoded space, so a log parameter
-/// is log-uniform. Trial k's point depends only on the seed and k, so the same seed gives the same
+/// is log-uniform. With a warm start, the sources' best configurations come first and most samples
+/// fall in the region they span (Perrone et al., NeurIPS 2019). Trial k's point depends only on the seed and k, so the same seed gives the same
 /// sequence on every platform, and a resumed study continues it exactly.
 /// Usage: `hpo::RandomSearch random({.seed = 7, .sampler = hpo::Sampler::Sobol});`
 class RandomSearch {
@@ -37,7 +42,14 @@ class RandomSearch {
   std::optional<Config> ask(const Study& study) {
     const auto& space = study.space();
     const auto index = static_cast<std::uint64_t>(study.trials().size());
-    return space.from_unit(point(index, space.size()));
+    const Eigen::VectorXd u = point(index, space.size());
+    const WarmStart& warm = options_.warm_start;
+    if (warm.empty()) return space.from_unit(u);
+    check_warm_start_space(warm, space, "hpo::RandomSearch");
+    if (auto initial = warm.next_initial_point(study)) return initial;
+    // A separate stream decides inside or outside, so the design's own points stay untouched.
+    const bool outside = Rng(options_.seed ^ 0x00751DE5EEDULL, index).uniform() < warm.options().outside_fraction;
+    return outside ? space.from_unit(u) : warm.sample_in_region(u);
   }
 
   const RandomSearchOptions& options() const noexcept { return options_; }

@@ -44,6 +44,7 @@ class Study {
   /// space and direction, else std::invalid_argument names the difference), creates it otherwise.
   static Study open(const std::string& path, SearchSpace space, Direction direction = Direction::Minimize) {
     Study study(std::move(space), direction);
+    study.origin_ = path;
     namespace fs = std::filesystem;
     if (fs::exists(path) && fs::file_size(path) > 0) {
       auto contents = detail::read_journal(path);
@@ -70,6 +71,7 @@ class Study {
     Study study(std::move(contents.space), contents.direction);
     study.adopt(std::move(contents.trials));
     study.records_ = std::move(contents.records);
+    study.origin_ = path;
     return study;
   }
 
@@ -94,6 +96,8 @@ class Study {
   const Trial& trial(std::size_t number) const { return trials_.at(number); }
   /// Path of the journal this study records into, empty when none.
   std::string journal_path() const { return journal_ ? journal_->path() : std::string(); }
+  /// The file this study was loaded or opened from, empty when it was built in memory.
+  const std::string& origin() const noexcept { return origin_; }
 
   std::size_t completed_count() const noexcept { return completed_; }
   std::size_t failed_count() const noexcept { return failed_; }
@@ -259,6 +263,7 @@ class Study {
   std::deque<Config> queue_;
   std::vector<nlohmann::json> records_;
   std::shared_ptr<detail::JournalWriter> journal_;
+  std::string origin_;
 };
 
 }  // namespace hpo

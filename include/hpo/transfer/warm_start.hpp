@@ -1,0 +1,241 @@
+#pragma once
+// What earlier studies (the sources) tell a new search (the target): initial points and a region.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "hpo/space/search_space.hpp"
+#include "hpo/study/study.hpp"
+
+namespace hpo {
+
+/// Options of hpo::WarmStart::from; designated initializers follow this order.
+struct WarmStartOptions {
+  /// Transferred configurations the target evaluates first (the best of the sources, by rank).
+  std::size_t initial_points = 5;
+  /// No two initial points closer than this (Euclidean distance in the target's unit cube).
+  double min_distance = 0.05;
+  /// Source trials, best first, whose configurations span the search region (per source).
+  std::size_t region_top = 5;
+  /// The region box grows by this fraction of each parameter's range on both sides.
+  double region_margin = 0.1;
+  /// Share of random and grid samples taken outside the region, so that a wrong prior cannot trap
+  /// the search.
+  double outside_fraction = 0.25;
+};
+
+/// Knowledge transferred from source studies to a target search space.
+///
+/// Matching rules (source parameter -> target parameter, by name):
+/// - a parameter must have the same kind in both, else std::invalid_argument names it;
+/// - a numeric source value outside the target's range is clipped to the nearest bound;
+/// - a source category the target lacks drops that source trial;
+/// - a target parameter the source lacks is filled with the target's central value (the value at
+///   the middle of its unit interval: the midpoint, the log-midpoint, the middle category);
+/// - failed and running source trials are ignored; a source without a completed trial, or sharing
+///   no parameter with the target, is an error.
+/// Initial points follow Feurer, Springenberg & Hutter (AAAI 2015): each source's best
+/// configurations by rank, merged across sources rank by rank, deduplicated and spread.
+/// The region follows Perrone et al. (NeurIPS 2019): the smallest box holding every source's top
+/// configurations, widened by a margin; categories restricted to those seen there.
+/// Usage: `auto warm = hpo::WarmStart::from({hpo::Study::load("source.jsonl")}, space);`
+class WarmStart {
+ public:
+  /// One source, matched to the target: its completed trials as target configurations, best first,
+  /// with their rank-normalized scores (0 best, 1 worst) so that scales never cross over.
+  struct Source {
+    std::vector<Config> configs;
+    std::vector<double> values;  ///< in the source's own units, oriented so that lower is better
+    std::size_t dropped = 0;     ///< trials dropped by the matching rules
+  };
+
+  WarmStart() = default;
+
+  static WarmStart from(const std::vector<Study>& sources, const SearchSpace& target, WarmStartOptions options = {}) {
+    if (sources.empty()) throw std::invalid_argument("hpo::WarmStart::from: no source study given");
+    if (!(options.outside_fraction >= 0.0 && options.outside_fraction <= 1.0))
+      throw std::invalid_argument("hpo::WarmStart::from: outside_fraction must be in [0, 1], got " +
+                                  std::to_string(options.outside_fraction));
+    WarmStart warm;
+    warm.target_ = target;
+    warm.options_ = options;
+    for (std::size_t s = 0; s < sources.size(); ++s) warm.sources_.push_back(match(sources[s], s, target));
+    warm.pick_initial_points();
+    warm.build_region();
+    return warm;
+  }
+
+  bool empty() const noexcept { return sources_.empty(); }
+  const SearchSpace& target() const noexcept { return target_; }
+  const std::vector<Source>& sources() const noexcept { return sources_; }
+  const std::vector<Config>& initial_points() const noexcept { return initial_points_; }
+  const WarmStartOptions& options() const noexcept { return options_; }
+
+  /// The search region in the target's unit cube: per parameter [lower, upper]. For a categorical
+  /// parameter the bounds cover the cells of the categories seen in the sources' top trials only
+  /// when those are contiguous; use region_contains() to test a configuration.
+  const Eigen::VectorXd& region_lower() const noexcept { return lower_; }
+  const Eigen::VectorXd& region_upper() const noexcept { return upper_; }
+  const std::vector<std::vector<std::string>>& region_categories() const noexcept { return categories_; }
+
+  /// The first initial point not yet in the study, if any: what a warm-started optimizer asks first.
+  std::optional<Config> next_initial_point(const Study& study) const {
+    for (const auto& point : initial_points_) {
+      bool tried = false;
+      for (const auto& trial : study.trials()) tried = tried || trial.config == point;
+      if (!tried) return point;
+    }
+    return std::nullopt;
+  }
+
+  bool region_contains(const Config& config) const {
+    const Eigen::VectorXd u = target_.to_unit(config);
+    for (std::size_t i = 0; i < target_.size(); ++i) {
+      const auto& p = target_[i];
+      if (p.kind == ParameterKind::Categorical) {
+        const auto& allowed = categories_[i];
+        if (std::find(allowed.begin(), allowed.end(), config.get<std::string>(p.name)) == allowed.end()) return false;
+      } else if (u[static_cast<Eigen::Index>(i)] < lower_[static_cast<Eigen::Index>(i)] - 1e-12 ||
+                 u[static_cast<Eigen::Index>(i)] > upper_[static_cast<Eigen::Index>(i)] + 1e-12) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /// The unit point u (in [0,1]^d) mapped into the region: numeric coordinates scaled into the box,
+  /// categorical ones onto the allowed categories.
+  Config sample_in_region(const Eigen::VectorXd& u) const {
+    Config config;
+    for (std::size_t i = 0; i < target_.size(); ++i) {
+      const auto& p = target_[i];
+      const auto k = static_cast<Eigen::Index>(i);
+      if (p.kind == ParameterKind::Categorical) {
+        const auto& allowed = categories_[i];
+        const auto index = std::min(static_cast<std::size_t>(u[k] * static_cast<double>(allowed.size())), allowed.size() - 1);
+        config.set(p.name, Value(allowed[index]));
+      } else {
+        config.set(p.name, p.from_unit(lower_[k] + u[k] * (upper_[k] - lower_[k])));
+      }
+    }
+    return config;
+  }
+
+ private:
+  static Source match(const Study& source, std::size_t index, const SearchSpace& target) {
+    const std::string which = "hpo::WarmStart: source #" + std::to_string(index) +
+                              (source.origin().empty() ? "" : " (" + source.origin() + ")");
+    std::size_t shared = 0;
+    for (const auto& p : target.parameters()) {
+      if (!source.space().contains(p.name)) continue;
+      const auto& theirs = source.space().parameter(p.name);
+      if (theirs.kind != p.kind)
+        throw std::invalid_argument(which + ": parameter \"" + p.name + "\" is " + to_string(theirs.kind) +
+                                    " in the source but " + to_string(p.kind) + " in the target");
+      ++shared;
+    }
+    if (shared == 0) throw std::invalid_argument(which + " shares no parameter with the target space");
+    if (source.completed_count() == 0) throw std::invalid_argument(which + " has no completed trial");
+
+    std::vector<const Trial*> completed;
+    for (const auto& trial : source.trials())
+      if (trial.completed()) completed.push_back(&trial);
+    std::stable_sort(completed.begin(), completed.end(),
+                     [&](const Trial* a, const Trial* b) { return source.better(a->value, b->value); });
+    Source matched;
+    for (const Trial* trial : completed) {
+      Config config;
+      bool keep = true;
+      for (const auto& p : target.parameters()) {
+        if (!trial->config.contains(p.name)) {
+          config.set(p.name, p.from_unit(0.5));
+          continue;
+        }
+        const Value& v = trial->config.value(p.name);
+        if (p.kind == ParameterKind::Real) {
+          config.set(p.name, Value(std::clamp(std::get<double>(v), p.low, p.high)));
+        } else if (p.kind == ParameterKind::Integer) {
+          config.set(p.name, Value(static_cast<std::int64_t>(std::clamp(static_cast<double>(std::get<std::int64_t>(v)), p.low, p.high))));
+        } else if (p.category_index(std::get<std::string>(v)) == p.categories.size()) {
+          keep = false;
+          break;
+        } else {
+          config.set(p.name, v);
+        }
+      }
+      if (!keep) {
+        ++matched.dropped;
+        continue;
+      }
+      matched.configs.push_back(std::move(config));
+      matched.values.push_back(source.direction() == Direction::Minimize ? trial->value : -trial->value);
+    }
+    if (matched.configs.empty())
+      throw std::invalid_argument(which + ": every completed trial uses a category the target lacks");
+    return matched;
+  }
+
+  void pick_initial_points() {
+    std::vector<Eigen::VectorXd> chosen;
+    const auto far_enough = [&](const Eigen::VectorXd& u) {
+      for (const auto& c : chosen)
+        if ((c - u).norm() < options_.min_distance) return false;
+      return true;
+    };
+    std::size_t longest = 0;
+    for (const auto& s : sources_) longest = std::max(longest, s.configs.size());
+    for (std::size_t rank = 0; rank < longest && initial_points_.size() < options_.initial_points; ++rank) {
+      for (const auto& s : sources_) {
+        if (rank >= s.configs.size() || initial_points_.size() >= options_.initial_points) continue;
+        const Eigen::VectorXd u = target_.to_unit(s.configs[rank]);
+        if (!far_enough(u)) continue;
+        chosen.push_back(u);
+        initial_points_.push_back(s.configs[rank]);
+      }
+    }
+  }
+
+  void build_region() {
+    const auto d = static_cast<Eigen::Index>(target_.size());
+    lower_ = Eigen::VectorXd::Constant(d, 1.0);
+    upper_ = Eigen::VectorXd::Constant(d, 0.0);
+    categories_.assign(target_.size(), {});
+    for (const auto& s : sources_) {
+      for (std::size_t r = 0; r < std::min(options_.region_top, s.configs.size()); ++r) {
+        const Eigen::VectorXd u = target_.to_unit(s.configs[r]);
+        lower_ = lower_.cwiseMin(u);
+        upper_ = upper_.cwiseMax(u);
+        for (std::size_t i = 0; i < target_.size(); ++i) {
+          if (target_[i].kind != ParameterKind::Categorical) continue;
+          const auto category = s.configs[r].get<std::string>(target_[i].name);
+          auto& seen = categories_[i];
+          if (std::find(seen.begin(), seen.end(), category) == seen.end()) seen.push_back(category);
+        }
+      }
+    }
+    lower_ = (lower_.array() - options_.region_margin).max(0.0);
+    upper_ = (upper_.array() + options_.region_margin).min(1.0);
+  }
+
+  SearchSpace target_;
+  WarmStartOptions options_;
+  std::vector<Source> sources_;
+  std::vector<Config> initial_points_;
+  Eigen::VectorXd lower_, upper_;
+  std::vector<std::vector<std::string>> categories_;
+};
+
+/// Throws std::invalid_argument when a warm start was built for another target space.
+inline void check_warm_start_space(const WarmStart& warm, const SearchSpace& space, const char* who) {
+  if (auto difference = warm.target().difference(space); !difference.empty())
+    throw std::invalid_argument(std::string(who) + ": the warm start was built for another search space: " + difference);
+}
+
+}  // namespace hpo
