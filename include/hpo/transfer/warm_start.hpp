@@ -87,10 +87,10 @@ class WarmStart {
 
   /// The first initial point not yet in the study, if any: what a warm-started optimizer asks first.
   std::optional<Config> next_initial_point(const Study& study) const {
+    // Initial points are asked first, so each is usually found among the first trials: stop there.
     for (const auto& point : initial_points_) {
-      bool tried = false;
-      for (const auto& trial : study.trials()) tried = tried || trial.config == point;
-      if (!tried) return point;
+      const auto& trials = study.trials();
+      if (std::none_of(trials.begin(), trials.end(), [&](const Trial& trial) { return trial.config == point; })) return point;
     }
     return std::nullopt;
   }
