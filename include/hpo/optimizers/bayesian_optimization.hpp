@@ -27,6 +27,7 @@
 #include "hpo/sampling/sobol.hpp"
 #include "hpo/space/model_encoding.hpp"
 #include "hpo/study/study.hpp"
+#include "hpo/transfer/warm_start.hpp"
 
 namespace hpo {
 
@@ -46,6 +47,9 @@ enum class OutputTransform { Standardize, Robust };
 /// Options of hpo::BayesianOptimization; designated initializers follow this order.
 struct BayesianOptions {
   std::uint64_t seed = 0;
+  /// Knowledge from earlier studies (hpo::WarmStart::from): their best configurations are
+  /// evaluated first, in place of part of the initial design.
+  WarmStart warm_start{};
   /// Size of the scrambled-Sobol initial design; 0 picks max(5, min(d + 1, 12)) for d parameters.
   /// Trials already in the study (enqueued, resumed) count toward it.
   std::size_t initial_design = 0;
@@ -124,6 +128,10 @@ class BayesianOptimization {
 
   std::optional<Config> initial_point(const Study& study) {
     index_seen(study);
+    if (!options_.warm_start.empty()) {
+      check_warm_start_space(options_.warm_start, study.space(), "hpo::BayesianOptimization");
+      if (auto transferred = options_.warm_start.next_initial_point(study)) return transferred;
+    }
     const Sobol sobol(study.space().size(), options_.seed, true);
     for (std::uint64_t index = study.trials().size(), tries = 0; tries < 256; ++index, ++tries) {
       Config config = study.space().from_unit(sobol.point(index));

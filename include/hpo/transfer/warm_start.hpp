@@ -29,6 +29,12 @@ struct WarmStartOptions {
   /// Share of random and grid samples taken outside the region, so that a wrong prior cannot trap
   /// the search.
   double outside_fraction = 0.25;
+  /// Which parts of the transfer to use: the initial points, the search region (random and grid
+  /// search sample inside it first; Bayesian optimization takes it as a fading prior), and, for
+  /// Bayesian optimization, the sources' surrogate models weighted against the target's (RGPE).
+  bool use_initial_points = true;
+  bool use_region = true;
+  bool use_surrogate = true;
 };
 
 /// Knowledge transferred from source studies to a target search space.
@@ -67,7 +73,7 @@ class WarmStart {
     warm.target_ = target;
     warm.options_ = options;
     for (std::size_t s = 0; s < sources.size(); ++s) warm.sources_.push_back(match(sources[s], s, target));
-    warm.pick_initial_points();
+    if (options.use_initial_points) warm.pick_initial_points();
     warm.build_region();
     return warm;
   }
@@ -202,8 +208,16 @@ class WarmStart {
     }
   }
 
+  // Without use_region the region is the whole space, so that samplers inside it are unbiased.
   void build_region() {
     const auto d = static_cast<Eigen::Index>(target_.size());
+    if (!options_.use_region) {
+      lower_ = Eigen::VectorXd::Zero(d);
+      upper_ = Eigen::VectorXd::Ones(d);
+      categories_.assign(target_.size(), {});
+      for (std::size_t i = 0; i < target_.size(); ++i) categories_[i] = target_[i].categories;
+      return;
+    }
     lower_ = Eigen::VectorXd::Constant(d, 1.0);
     upper_ = Eigen::VectorXd::Constant(d, 0.0);
     categories_.assign(target_.size(), {});
