@@ -6,6 +6,7 @@
 #include "hpo/objective.hpp"
 #include "hpo/optimize.hpp"
 #include "hpo/optimizers/bayesian_optimization.hpp"
+#include "hpo/optimizers/gradient_descent.hpp"
 #include "hpo/optimizers/grid_search.hpp"
 #include "hpo/optimizers/optimizer.hpp"
 #include "hpo/optimizers/random_search.hpp"
