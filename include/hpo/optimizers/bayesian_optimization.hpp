@@ -15,6 +15,7 @@
 
 #include <Eigen/Core>
 #include <LBFGSB.h>
+#include <nlohmann/json.hpp>
 
 #include "hpo/acquisition/log_expected_improvement.hpp"
 #include "hpo/acquisition/probability_of_improvement.hpp"
@@ -27,6 +28,7 @@
 #include "hpo/sampling/sobol.hpp"
 #include "hpo/space/model_encoding.hpp"
 #include "hpo/study/study.hpp"
+#include "hpo/transfer/ranking_weights.hpp"
 #include "hpo/transfer/warm_start.hpp"
 
 namespace hpo {
@@ -47,8 +49,12 @@ enum class OutputTransform { Standardize, Robust };
 /// Options of hpo::BayesianOptimization; designated initializers follow this order.
 struct BayesianOptions {
   std::uint64_t seed = 0;
-  /// Knowledge from earlier studies (hpo::WarmStart::from): their best configurations are
-  /// evaluated first, in place of part of the initial design.
+  /// Knowledge from earlier studies (hpo::WarmStart::from), used in three parts (each can be
+  /// switched off in hpo::WarmStartOptions): the sources' best configurations are evaluated first,
+  /// in place of part of the initial design; the sources' region is a prior on the acquisition that
+  /// fades with target evidence (piBO); and a GP fitted once per source joins the target's GP in a
+  /// ranking-weighted ensemble (RGPE), where a source that orders the target's observations worse
+  /// than the target's own model gets weight zero.
   WarmStart warm_start{};
   /// Size of the scrambled-Sobol initial design; 0 picks max(5, min(d + 1, 12)) for d parameters.
   /// Trials already in the study (enqueued, resumed) count toward it.
@@ -84,6 +90,12 @@ using BayesianOptimizationOptions = BayesianOptions;
 /// valid configuration. Trials still running are fantasized at their posterior mean ("kriging
 /// believer", Ginsbourger et al. 2010), so concurrent asks give distinct points. Failed trials stay
 /// out of the model and are never proposed again; no configuration already in the study is.
+/// With a warm start, the surrogate is the RGPE ensemble of Feurer, Letham & Bakshy (2018): mean
+/// sum_i w_i mu_i, variance sum_i w_i^2 sigma_i^2 over the source GPs (fitted on each source's own
+/// standardized values, mapped onto the target's mean and spread) and the target GP, with the
+/// weights of hpo::transfer::ranking_weights recomputed as target observations arrive; the
+/// acquisition is weighted by the sources' region prior (Hvarfner et al., ICLR 2022).
+/// The study records the warm start and the current weights (Study::warm_start_record()).
 /// Usage: `hpo::BayesianOptimization bo({.seed = 7}); auto study = hpo::optimize(space, f, bo, {.max_evaluations = 50});`
 class BayesianOptimization {
  public:
@@ -91,8 +103,27 @@ class BayesianOptimization {
 
   const BayesianOptions& options() const noexcept { return options_; }
 
+  /// The current RGPE weights: one per source, then the target's; empty until computed (cold
+  /// runs, or before the first model-based ask of a warm run).
+  const Eigen::VectorXd& transfer_weights() const noexcept { return weights_; }
+
+  /// What the warm start did so far, for the study's record (Study::ask stores it when it changes).
+  std::optional<nlohmann::json> transfer_report() const {
+    if (options_.warm_start.empty()) return std::nullopt;
+    nlohmann::json report = options_.warm_start.describe();
+    report["optimizer"] = "bayesian_optimization";
+    if (weights_.size() > 0) {
+      // Two decimals: the record changes when the weights do, not with every draw's noise.
+      const auto rounded = [](double w) { return std::round(w * 100.0) / 100.0; };
+      for (Eigen::Index i = 0; i + 1 < weights_.size(); ++i) report["sources"][static_cast<std::size_t>(i)]["weight"] = rounded(weights_[i]);
+      report["target_weight"] = rounded(weights_[weights_.size() - 1]);
+    }
+    return report;
+  }
+
   std::optional<Config> ask(const Study& study) {
     prepare(study);
+    if (!options_.warm_start.empty()) check_warm_start_space(options_.warm_start, study.space(), "hpo::BayesianOptimization");
     const std::size_t n_trials = study.trials().size();
     std::size_t completed = study.completed_count();
     if (n_trials < initial_design_size(study.space().size()) || completed < 2) return initial_point(study);
@@ -104,6 +135,83 @@ class BayesianOptimization {
   using Model = std::variant<gp::GaussianProcess<gp::Matern52>, gp::GaussianProcess<gp::Matern32>,
                              gp::GaussianProcess<gp::SquaredExponential>>;
 
+  // The robust output transform, fixed at each refit so that points added in between by the
+  // incremental update share the model's scale.
+  struct ValueTransform {
+    bool robust = true;
+    double median = 0.0;
+    double spread = 1.0;
+
+    static ValueTransform fit(const Eigen::VectorXd& y, bool robust) {
+      std::vector<double> sorted(y.begin(), y.end());
+      std::sort(sorted.begin(), sorted.end());
+      const auto quantile = [&](double q) {
+        const double position = q * static_cast<double>(sorted.size() - 1);
+        const auto below = static_cast<std::size_t>(position);
+        const auto above = std::min(below + 1, sorted.size() - 1);
+        return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+      };
+      ValueTransform t{robust, quantile(0.5), (quantile(0.75) - quantile(0.25)) / 1.349};
+      if (!(t.spread > 0.0)) t.spread = std::max(std::abs(t.median) * 1e-6, 1e-12);
+      return t;
+    }
+    double operator()(double y) const {
+      if (!robust || y <= median) return y;
+      return median + spread * std::log1p((y - median) / spread);
+    }
+  };
+
+  // The surrogate the acquisition sees: the target GP alone, or the RGPE ensemble of the source
+  // GPs (in standardized units, mapped onto the target's mean and spread) and the target GP.
+  struct Surrogate {
+    const Model* target = nullptr;
+    const std::vector<Model>* sources = nullptr;
+    Eigen::VectorXd weights;  // sources..., target; empty: the target alone
+    double mean = 0.0, scale = 1.0;
+
+    bool ensemble() const { return sources && weights.size() > 0 && weights[weights.size() - 1] < 1.0; }
+
+    gp::BatchPrediction predict(const Eigen::MatrixXd& Z) const {
+      gp::BatchPrediction result = std::visit([&](auto& gp) { return gp.predict(Z); }, *target);
+      if (!ensemble()) return result;
+      const double w_target = weights[weights.size() - 1];
+      result.mean *= w_target;
+      result.variance *= w_target * w_target;
+      for (std::size_t i = 0; i < sources->size(); ++i) {
+        const double w = weights[static_cast<Eigen::Index>(i)];
+        if (w <= 0.0) continue;
+        const auto p = std::visit([&](auto& gp) { return gp.predict(Z); }, (*sources)[i]);
+        result.mean += w * (mean + scale * p.mean.array()).matrix();
+        result.variance += (w * w * scale * scale) * p.variance;
+      }
+      return result;
+    }
+
+    gp::PredictionWithGradient predict_with_gradient(const Eigen::VectorXd& z) const {
+      gp::PredictionWithGradient result = std::visit([&](auto& gp) { return gp.predict_with_gradient(z); }, *target);
+      if (!ensemble()) return result;
+      const double w_target = weights[weights.size() - 1];
+      result.mean *= w_target;
+      result.mean_gradient *= w_target;
+      result.variance *= w_target * w_target;
+      result.variance_gradient *= w_target * w_target;
+      for (std::size_t i = 0; i < sources->size(); ++i) {
+        const double w = weights[static_cast<Eigen::Index>(i)];
+        if (w <= 0.0) continue;
+        const auto p = std::visit([&](auto& gp) { return gp.predict_with_gradient(z); }, (*sources)[i]);
+        result.mean += w * (mean + scale * p.mean);
+        result.mean_gradient += (w * scale) * p.mean_gradient;
+        result.variance += w * w * scale * scale * p.variance;
+        result.variance_gradient += (w * w * scale * scale) * p.variance_gradient;
+      }
+      return result;
+    }
+  };
+
+  bool transfers(bool WarmStartOptions::*part) const {
+    return !options_.warm_start.empty() && options_.warm_start.options().*part;
+  }
+
   std::size_t initial_design_size(std::size_t d) const {
     if (options_.initial_design > 0) return options_.initial_design;
     return std::max<std::size_t>(5, std::min<std::size_t>(d + 1, 12));
@@ -113,8 +221,14 @@ class BayesianOptimization {
   void prepare(const Study& study) {
     if (study_ == &study && encoding_.space() == study.space() && modeled_.size() <= study.completed_count()) return;
     study_ = &study;
+    if (!(encoding_.space() == study.space())) source_models_.clear();
     encoding_ = ModelEncoding(study.space());
+    real_parameters_.clear();
+    for (std::size_t i = 0; i < study.space().size(); ++i)
+      if (study.space()[i].kind == ParameterKind::Real) real_parameters_.push_back(static_cast<Eigen::Index>(i));
     modeled_.clear();
+    model_order_.clear();
+    weights_.resize(0);
     model_.reset();
     seen_.clear();
     indexed_ = 0;
@@ -128,10 +242,8 @@ class BayesianOptimization {
 
   std::optional<Config> initial_point(const Study& study) {
     index_seen(study);
-    if (!options_.warm_start.empty()) {
-      check_warm_start_space(options_.warm_start, study.space(), "hpo::BayesianOptimization");
+    if (!options_.warm_start.empty())
       if (auto transferred = options_.warm_start.next_initial_point(study)) return transferred;
-    }
     const Sobol sobol(study.space().size(), options_.seed, true);
     for (std::uint64_t index = study.trials().size(), tries = 0; tries < 256; ++index, ++tries) {
       Config config = study.space().from_unit(sobol.point(index));
@@ -155,27 +267,6 @@ class BayesianOptimization {
     return study.direction() == Direction::Minimize ? trial.value : -trial.value;
   }
 
-  // The output transform is fixed at each refit, so that points added in between by the
-  // incremental update share the model's scale.
-  void refit_transform(const Eigen::VectorXd& y) {
-    std::vector<double> sorted(y.begin(), y.end());
-    std::sort(sorted.begin(), sorted.end());
-    const auto quantile = [&](double q) {
-      const double position = q * static_cast<double>(sorted.size() - 1);
-      const auto below = static_cast<std::size_t>(position);
-      const auto above = std::min(below + 1, sorted.size() - 1);
-      return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
-    };
-    median_ = quantile(0.5);
-    spread_ = (quantile(0.75) - quantile(0.25)) / 1.349;
-    if (!(spread_ > 0.0)) spread_ = std::max(std::abs(median_) * 1e-6, 1e-12);
-  }
-
-  double transform(double y) const {
-    if (options_.output_transform == OutputTransform::Standardize || y <= median_) return y;
-    return median_ + spread_ * std::log1p((y - median_) / spread_);
-  }
-
   void update_model(const Study& study) {
     std::vector<const Trial*> fresh;
     for (const auto& trial : study.trials())
@@ -188,15 +279,17 @@ class BayesianOptimization {
       Eigen::VectorXd raw(static_cast<Eigen::Index>(n));
       Eigen::Index row = 0;
       modeled_.clear();
+      model_order_.clear();
       for (const auto& trial : study.trials()) {
         if (!trial.completed()) continue;
         X.row(row) = encoding_.encode(trial.config).transpose();
         raw[row++] = signed_value(study, trial);
         modeled_.insert(trial.number);
+        model_order_.push_back(trial.number);
       }
-      refit_transform(raw);
-      Eigen::VectorXd y = raw.unaryExpr([this](double v) { return transform(v); });
-      if (!model_) model_.emplace(make_model());
+      transform_ = ValueTransform::fit(raw, options_.output_transform == OutputTransform::Robust);
+      Eigen::VectorXd y = raw.unaryExpr([this](double v) { return transform_(v); });
+      if (!model_) model_.emplace(make_model(options_.seed));
       // Random restarts guard small-data fits against poor local optima; past full_refit_until
       // the warm start carries most of the information and one restart suffices.
       const int restarts = !full ? 0 : n <= options_.full_refit_until ? 3 : 1;
@@ -206,16 +299,88 @@ class BayesianOptimization {
       best_transformed_ = y.minCoeff();
     } else {
       for (const Trial* trial : fresh) {
-        const double y = transform(signed_value(study, *trial));
+        const double y = transform_(signed_value(study, *trial));
         std::visit([&](auto& gp) { gp.add_observation(encoding_.encode(trial->config), y); }, *model_);
         modeled_.insert(trial->number);
+        model_order_.push_back(trial->number);
         best_transformed_ = std::min(best_transformed_, y);
       }
     }
+    if (transfers(&WarmStartOptions::use_surrogate) && (full || warm || n <= kWeightEveryAskUntil)) update_weights(study);
   }
 
-  Model make_model() const {
-    const gp::GaussianProcessOptions gp_options{.seed = options_.seed};
+  // Past this many observations the weights are recomputed at each refit only: the target's own
+  // model dominates by then and the ranking loss costs O(n^2) per draw.
+  static constexpr std::size_t kWeightEveryAskUntil = 150;
+
+  // One GP per source, fitted once on the source's own standardized values (robust transform,
+  // then mean 0 and spread 1), so that only the shape of a source crosses over, never its scale.
+  // A source of more than 300 trials keeps its best 150 and 150 spread over the rest.
+  void fit_source_models() {
+    const auto& sources = options_.warm_start.sources();
+    for (std::size_t i = source_models_.size(); i < sources.size(); ++i) {
+      const auto& source = sources[i];
+      std::vector<std::size_t> rows;
+      const std::size_t count = source.configs.size();
+      if (count <= 300) {
+        for (std::size_t r = 0; r < count; ++r) rows.push_back(r);
+      } else {
+        for (std::size_t r = 0; r < 150; ++r) rows.push_back(r);
+        for (std::size_t k = 0; k < 150; ++k) rows.push_back(150 + k * (count - 150) / 150);
+      }
+      Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), encoding_.width());
+      Eigen::VectorXd raw(static_cast<Eigen::Index>(rows.size()));
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        X.row(static_cast<Eigen::Index>(r)) = encoding_.encode(source.configs[rows[r]]).transpose();
+        raw[static_cast<Eigen::Index>(r)] = source.values[rows[r]];
+      }
+      const ValueTransform transform = ValueTransform::fit(raw, options_.output_transform == OutputTransform::Robust);
+      Eigen::VectorXd y = raw.unaryExpr([&](double v) { return transform(v); });
+      const double mean = y.mean();
+      const double spread = std::sqrt((y.array() - mean).square().mean());
+      y = (y.array() - mean) / (spread > 0.0 ? spread : 1.0);
+      Model model = make_model(options_.seed + 0x50ULL + i);
+      std::visit([&](auto& gp) { gp.fit(X, y, 3); }, model);
+      source_models_.push_back(std::move(model));
+    }
+  }
+
+  // RGPE weights from how well each model orders the target's observations (the target model by
+  // its leave-one-out predictions).
+  void update_weights(const Study& study) {
+    fit_source_models();
+    const auto n = static_cast<Eigen::Index>(model_order_.size());
+    Eigen::MatrixXd X(n, encoding_.width());
+    Eigen::VectorXd y(n);
+    for (Eigen::Index r = 0; r < n; ++r) {
+      const Trial& trial = study.trials()[model_order_[static_cast<std::size_t>(r)]];
+      X.row(r) = encoding_.encode(trial.config).transpose();
+      y[r] = transform_(signed_value(study, trial));
+    }
+    target_mean_ = y.mean();
+    target_scale_ = std::sqrt((y.array() - target_mean_).square().mean());
+    if (!(target_scale_ > 0.0)) target_scale_ = 1.0;
+    std::vector<transfer::PointPredictions> sources;
+    for (const auto& model : source_models_) {
+      const auto p = std::visit([&](auto& gp) { return gp.predict(X); }, model);
+      sources.push_back({p.mean, p.variance});
+    }
+    const auto loo = std::visit([](auto& gp) { return gp.leave_one_out(); }, *model_);
+    const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(sources.size() + 1);
+    const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
+    weights_ = transfer::ranking_weights(sources, {loo.mean, loo.variance}, y,
+                                         {.samples = samples, .seed = options_.seed ^ (0x36E1ULL * static_cast<std::uint64_t>(n))});
+  }
+
+  // The piBO exponent after n target observations, scaled by the sources' share of the weights.
+  double region_prior_scale(std::size_t n) const {
+    if (!transfers(&WarmStartOptions::use_region) || n == 0) return 0.0;
+    const double share = weights_.size() > 0 ? 1.0 - weights_[weights_.size() - 1] : 1.0;
+    return options_.warm_start.options().region_prior_strength * share / static_cast<double>(n);
+  }
+
+  Model make_model(std::uint64_t seed) const {
+    const gp::GaussianProcessOptions gp_options{.seed = seed};
     switch (options_.kernel) {
       case KernelType::Matern32: return gp::GaussianProcess<gp::Matern32>(gp_options);
       case KernelType::SquaredExponential: return gp::GaussianProcess<gp::SquaredExponential>(gp_options);
@@ -257,6 +422,18 @@ class BayesianOptimization {
       std::visit([&](auto& gp) { gp.add_observation(z, gp.predict(z).mean); }, *fantasy);
     }
     const Model& model = fantasy ? *fantasy : *model_;
+    Surrogate surrogate;
+    surrogate.target = &model;
+    // Transfer steers the global steps only: a trust-region step refines around the incumbent, where
+    // the target's own evidence is what counts, and a source's slightly shifted optimum would
+    // otherwise hold it back from converging.
+    if (!exploit && transfers(&WarmStartOptions::use_surrogate) && weights_.size() > 0) {
+      surrogate.sources = &source_models_;
+      surrogate.weights = weights_;
+      surrogate.mean = target_mean_;
+      surrogate.scale = target_scale_;
+    }
+    const double prior_scale = exploit ? 0.0 : region_prior_scale(modeled_.size());
     const Score score{options_.acquisition, best_transformed_, options_.ucb_beta};
     Rng rng(options_.seed, 0xB0B0000ULL + study.trials().size());
 
@@ -265,6 +442,7 @@ class BayesianOptimization {
     const Eigen::VectorXd incumbent_u = study.space().to_unit(incumbent.config);
     const auto d = static_cast<Eigen::Index>(study.space().size());
     const auto n = std::visit([](auto& gp) { return gp.observation_count(); }, model);
+    const auto log_prior = [&](const Eigen::VectorXd& u) { return prior_scale > 0.0 ? prior_scale * options_.warm_start.region_log_prior(u) : 0.0; };
 
     // Candidates in the parameter unit cube: a Sobol sweep (global steps only) and perturbations
     // of the incumbent at several scales.
@@ -299,9 +477,10 @@ class BayesianOptimization {
 
     Eigen::MatrixXd Z(static_cast<Eigen::Index>(unit_points.size()), encoding_.width());
     for (std::size_t i = 0; i < unit_points.size(); ++i) Z.row(static_cast<Eigen::Index>(i)) = encoding_.from_unit(unit_points[i]).transpose();
-    const auto batch = std::visit([&](auto& gp) { return gp.predict(Z); }, model);
+    const auto batch = surrogate.predict(Z);
     std::vector<double> values(unit_points.size());
-    for (std::size_t i = 0; i < values.size(); ++i) values[i] = score(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      values[i] = score(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]) + log_prior(unit_points[i]);
     std::vector<std::size_t> order(values.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] > values[b]; });
@@ -321,7 +500,7 @@ class BayesianOptimization {
     for (std::size_t s = 0; s < starts; ++s) {
       Eigen::VectorXd z = Z.row(static_cast<Eigen::Index>(order[s])).transpose();
       double value = values[order[s]];
-      if (!continuous.empty()) refine(model, score, z, value, exploit ? box : 1.0, incumbent_u, large ? 10 : 30);
+      if (!continuous.empty()) refine(surrogate, score, prior_scale, z, value, exploit ? box : 1.0, incumbent_u, large ? 10 : 30);
       proposals.push_back({std::move(z), value});
     }
     for (std::size_t s = starts; s < order.size(); ++s)
@@ -335,9 +514,8 @@ class BayesianOptimization {
     return random_unseen(study);
   }
 
-  template <class M>
-  void refine(const M& model, const Score& score, Eigen::VectorXd& z, double& value, double half_width,
-              const Eigen::VectorXd& incumbent_u, int max_iterations) const {
+  void refine(const Surrogate& surrogate, const Score& score, double prior_scale, Eigen::VectorXd& z, double& value,
+              double half_width, const Eigen::VectorXd& incumbent_u, int max_iterations) const {
     const auto& continuous = encoding_.continuous();
     const auto m = static_cast<Eigen::Index>(continuous.size());
     Eigen::VectorXd x(m), lower(m), upper(m);
@@ -362,8 +540,15 @@ class BayesianOptimization {
     Eigen::VectorXd full = z;
     auto objective = [&](const Eigen::VectorXd& xs, Eigen::VectorXd& gradient) {
       for (Eigen::Index k = 0; k < m; ++k) full[continuous[static_cast<std::size_t>(k)]] = xs[k];
-      const auto a = std::visit([&](auto& gp) { return score(gp.predict_with_gradient(full)); }, model);
+      auto a = score(surrogate.predict_with_gradient(full));
       for (Eigen::Index k = 0; k < m; ++k) gradient[k] = -a.gradient[continuous[static_cast<std::size_t>(k)]];
+      if (prior_scale > 0.0) {
+        // Real parameters keep their unit coordinate in the model, so the prior's gradient with
+        // respect to u is its gradient with respect to those model coordinates.
+        Eigen::VectorXd prior_gradient = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(encoding_.space().size()));
+        a.value += prior_scale * options_.warm_start.region_log_prior(encoding_.to_unit(full), &prior_gradient);
+        for (Eigen::Index k = 0; k < m; ++k) gradient[k] -= prior_scale * prior_gradient[real_parameters_[static_cast<std::size_t>(k)]];
+      }
       return std::isfinite(a.value) ? -a.value : std::numeric_limits<double>::max();
     };
     LBFGSpp::LBFGSBParam<double> param;
@@ -396,8 +581,13 @@ class BayesianOptimization {
   std::size_t model_asks_ = 0;
   std::size_t last_fit_ = 0;
   std::size_t last_full_fit_ = 0;
-  double median_ = 0.0;
-  double spread_ = 1.0;
+  ValueTransform transform_;
+  std::vector<Eigen::Index> real_parameters_;  // parameter index of each continuous model coordinate
+  std::vector<std::size_t> model_order_;  // trial numbers in the order the target GP holds them
+  std::vector<Model> source_models_;
+  Eigen::VectorXd weights_;
+  double target_mean_ = 0.0;
+  double target_scale_ = 1.0;
   double best_transformed_ = 0.0;
 };
 

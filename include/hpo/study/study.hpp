@@ -132,6 +132,9 @@ class Study {
       queue_.pop_front();
     } else {
       config = optimizer.ask(*this);
+      if constexpr (requires(const O& o) { { o.transfer_report() } -> std::same_as<std::optional<nlohmann::json>>; }) {
+        if (auto report = optimizer.transfer_report()) note_warm_start(std::move(*report));
+      }
       if (!config) return std::nullopt;
       space_.validate(*config);
     }
@@ -187,6 +190,15 @@ class Study {
     return finish(trial);
   }
 
+  /// The latest record of what a warm start did (kind "warm_start": its sources, the parts of the
+  /// transfer in use and, for Bayesian optimization, each source's current weight), or nullopt when
+  /// the study was never warm-started. Kept in the journal, so a resumed study still has it.
+  std::optional<nlohmann::json> warm_start_record() const {
+    for (auto record = records_.rbegin(); record != records_.rend(); ++record)
+      if (record->value("kind", std::string()) == "warm_start") return *record;
+    return std::nullopt;
+  }
+
   /// Free-form records kept with the study and its journal (e.g. what a warm start did).
   const std::vector<nlohmann::json>& records() const noexcept { return records_; }
   void add_record(nlohmann::json record) {
@@ -207,6 +219,19 @@ class Study {
   }
 
  private:
+  // An optimizer's report of its warm start becomes a record when it says something new (a new
+  // study, changed weights), stamped with the number of the trial being asked.
+  void note_warm_start(nlohmann::json report) {
+    report["kind"] = "warm_start";
+    if (auto last = warm_start_record()) {
+      last->erase("trial");
+      last->erase("type");
+      if (*last == report) return;
+    }
+    report["trial"] = trials_.size();
+    add_record(std::move(report));
+  }
+
   // Counts and the best index are kept up to date so that a long run stays linear in its trials.
   void account(const Trial& trial) noexcept {
     if (trial.completed()) {

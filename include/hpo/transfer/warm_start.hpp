@@ -7,9 +7,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
 
 #include "hpo/space/search_space.hpp"
 #include "hpo/study/study.hpp"
@@ -35,6 +37,14 @@ struct WarmStartOptions {
   bool use_initial_points = true;
   bool use_region = true;
   bool use_surrogate = true;
+  /// Bayesian optimization's region prior (the piBO rule, Hvarfner et al. ICLR 2022): the
+  /// acquisition is multiplied by pi(x)^(strength * s / n) after n target observations, where
+  /// log pi(x) = -1/2 * sum over numeric parameters of (distance outside the box / width)^2, minus
+  /// 1 per category outside the region, and s is the share of the surrogate's weight that the
+  /// sources hold (1 without the surrogate): a prior the target's own data contradict fades with
+  /// the sources' weights, one it agrees with fades as 1/n.
+  double region_prior_strength = 10.0;
+  double region_prior_width = 0.1;
 };
 
 /// Knowledge transferred from source studies to a target search space.
@@ -60,6 +70,7 @@ class WarmStart {
     std::vector<Config> configs;
     std::vector<double> values;  ///< in the source's own units, oriented so that lower is better
     std::size_t dropped = 0;     ///< trials dropped by the matching rules
+    std::string origin;          ///< the source's journal path, or "source #k" for a study in memory
   };
 
   WarmStart() = default;
@@ -69,6 +80,12 @@ class WarmStart {
     if (!(options.outside_fraction >= 0.0 && options.outside_fraction <= 1.0))
       throw std::invalid_argument("hpo::WarmStart::from: outside_fraction must be in [0, 1], got " +
                                   std::to_string(options.outside_fraction));
+    if (!(options.region_prior_strength >= 0.0) || !std::isfinite(options.region_prior_strength))
+      throw std::invalid_argument("hpo::WarmStart::from: region_prior_strength must be finite and >= 0, got " +
+                                  std::to_string(options.region_prior_strength));
+    if (!(options.region_prior_width > 0.0))
+      throw std::invalid_argument("hpo::WarmStart::from: region_prior_width must be positive, got " +
+                                  std::to_string(options.region_prior_width));
     WarmStart warm;
     warm.target_ = target;
     warm.options_ = options;
@@ -116,6 +133,62 @@ class WarmStart {
     return true;
   }
 
+  /// log pi(u) of the region prior (see WarmStartOptions::region_prior_strength) at the unit point
+  /// u; adds its gradient with respect to the numeric coordinates of u to `gradient` when given.
+  double region_log_prior(const Eigen::VectorXd& u, Eigen::VectorXd* gradient = nullptr) const {
+    double log_prior = 0.0;
+    const double width = options_.region_prior_width;
+    for (std::size_t i = 0; i < target_.size(); ++i) {
+      const auto k = static_cast<Eigen::Index>(i);
+      const auto& p = target_[i];
+      if (p.kind == ParameterKind::Categorical) {
+        const auto& allowed = categories_[i];
+        const auto& category = p.categories[std::min(static_cast<std::size_t>(std::clamp(u[k], 0.0, 1.0) * static_cast<double>(p.categories.size())),
+                                                     p.categories.size() - 1)];
+        if (std::find(allowed.begin(), allowed.end(), category) == allowed.end()) log_prior -= 1.0;
+        continue;
+      }
+      const double below = lower_[k] - u[k], above = u[k] - upper_[k];
+      if (below > 0.0) {
+        log_prior -= 0.5 * below * below / (width * width);
+        if (gradient) (*gradient)[k] += below / (width * width);
+      } else if (above > 0.0) {
+        log_prior -= 0.5 * above * above / (width * width);
+        if (gradient) (*gradient)[k] -= above / (width * width);
+      }
+    }
+    return log_prior;
+  }
+
+  /// What the warm start holds, as a study record: sources (origin, trials used, trials dropped),
+  /// the parts in use, the initial points and the region.
+  nlohmann::json describe() const {
+    nlohmann::json record{{"kind", "warm_start"}};
+    record["sources"] = nlohmann::json::array();
+    for (const auto& s : sources_)
+      record["sources"].push_back({{"origin", s.origin}, {"trials", s.configs.size()}, {"dropped", s.dropped}});
+    record["parts"] = nlohmann::json::array();
+    if (options_.use_initial_points) record["parts"].push_back("initial_points");
+    if (options_.use_region) record["parts"].push_back("region");
+    if (options_.use_surrogate) record["parts"].push_back("surrogate");
+    record["initial_points"] = initial_points_.size();
+    if (options_.use_region) {
+      nlohmann::json region = nlohmann::json::object();
+      for (std::size_t i = 0; i < target_.size(); ++i) {
+        const auto& p = target_[i];
+        const auto k = static_cast<Eigen::Index>(i);
+        if (p.kind == ParameterKind::Categorical) {
+          region[p.name] = categories_[i];
+        } else {
+          const auto as_json = [](const Value& v) { return std::visit([](const auto& x) { return nlohmann::json(x); }, v); };
+          region[p.name] = {as_json(p.from_unit(lower_[k])), as_json(p.from_unit(upper_[k]))};
+        }
+      }
+      record["region"] = std::move(region);
+    }
+    return record;
+  }
+
   /// The unit point u (in [0,1]^d) mapped into the region: numeric coordinates scaled into the box,
   /// categorical ones onto the allowed categories.
   Config sample_in_region(const Eigen::VectorXd& u) const {
@@ -156,6 +229,7 @@ class WarmStart {
     std::stable_sort(completed.begin(), completed.end(),
                      [&](const Trial* a, const Trial* b) { return source.better(a->value, b->value); });
     Source matched;
+    matched.origin = source.origin().empty() ? "source #" + std::to_string(index) : source.origin();
     for (const Trial* trial : completed) {
       Config config;
       bool keep = true;

@@ -1,0 +1,107 @@
+#pragma once
+// How much each source model is trusted on the target: RGPE's ranking-loss weights.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "hpo/core/random.hpp"
+
+namespace hpo::transfer {
+
+/// Options of ranking_weights(); designated initializers follow this order.
+struct RankingWeightOptions {
+  /// Posterior draws; each draw ranks every model once.
+  std::size_t samples = 256;
+  std::uint64_t seed = 0;
+  /// Weight dilution prevention (Feurer et al. 2018, section 3.3): a source whose median loss
+  /// exceeds this quantile of the target model's losses gets weight zero.
+  double dilution_quantile = 0.95;
+};
+
+/// A model's predictive distribution at the target's observed points: one mean and one variance
+/// per observation. For the target model itself this must be its leave-one-out prediction, so that
+/// it is not credited for fitting points it has seen.
+struct PointPredictions {
+  Eigen::VectorXd mean;
+  Eigen::VectorXd variance;
+};
+
+/// Number of pairs (j, k) of observations that `f` orders differently from `y` (pairs tied in y
+/// are skipped): the ranking loss of Feurer, Letham & Bakshy (2018), eq. 4. O(n^2).
+inline double misranked_pairs(const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
+  double loss = 0.0;
+  for (Eigen::Index j = 0; j < y.size(); ++j)
+    for (Eigen::Index k = j + 1; k < y.size(); ++k) {
+      if (y[j] == y[k]) continue;
+      loss += (f[j] < f[k]) != (y[j] < y[k]) ? 1.0 : 0.0;
+    }
+  return loss;
+}
+
+/// RGPE weights (Feurer, Letham, Bakshy, "Scalable Meta-Learning for Bayesian Optimization using
+/// Ranking-Weighted Gaussian Process Ensembles", AutoML workshop 2018): the weight of a model is the
+/// probability that it orders the target's observations best. Each of `samples` draws takes one
+/// value per observation from every model's marginal posterior (independently per point: a stated
+/// simplification of the paper's joint draws), counts each model's misranked pairs, and gives the
+/// draw to the model with the fewest (split evenly on ties). Sources then pass the dilution check.
+/// Returns one weight per source followed by the target's weight; they sum to 1. Only the order
+/// of values matters, so sources on other scales (another metric, another data size) compare
+/// fairly. With fewer than 3 observations no ordering is informative and all weights are equal.
+/// Usage: `Eigen::VectorXd w = hpo::transfer::ranking_weights(sources, target_loo, y, {.seed = 1});`
+inline Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& sources, const PointPredictions& target,
+                                       const Eigen::VectorXd& observed, const RankingWeightOptions& options = {}) {
+  const Eigen::Index n = observed.size();
+  const std::size_t models = sources.size() + 1;
+  const auto check = [&](const PointPredictions& p, const std::string& which) {
+    if (p.mean.size() != n || p.variance.size() != n)
+      throw std::invalid_argument("hpo::transfer::ranking_weights: " + which + " predicts " + std::to_string(p.mean.size()) +
+                                  " points, expected " + std::to_string(n));
+  };
+  for (std::size_t i = 0; i < sources.size(); ++i) check(sources[i], "source " + std::to_string(i));
+  check(target, "the target");
+  if (options.samples == 0) throw std::invalid_argument("hpo::transfer::ranking_weights: samples must be positive");
+  Eigen::VectorXd weights = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(models), 1.0 / static_cast<double>(models));
+  if (n < 3) return weights;
+
+  std::vector<std::vector<double>> losses(models, std::vector<double>(options.samples));
+  Rng rng(options.seed, 0x56E1647ULL);
+  Eigen::VectorXd draw(n);
+  for (std::size_t s = 0; s < options.samples; ++s) {
+    for (std::size_t m = 0; m < models; ++m) {
+      const PointPredictions& p = m < sources.size() ? sources[m] : target;
+      for (Eigen::Index j = 0; j < n; ++j) draw[j] = p.mean[j] + std::sqrt(std::max(p.variance[j], 0.0)) * rng.normal();
+      losses[m][s] = misranked_pairs(draw, observed);
+    }
+  }
+
+  // Dilution prevention, then the share of draws each remaining model wins.
+  const auto quantile = [](std::vector<double> values, double q) {
+    std::sort(values.begin(), values.end());
+    return values[static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(values.size() - 1))];
+  };
+  const double target_limit = quantile(losses.back(), options.dilution_quantile);
+  std::vector<bool> kept(models, true);
+  for (std::size_t m = 0; m + 1 < models; ++m) kept[m] = quantile(losses[m], 0.5) <= target_limit;
+
+  weights.setZero();
+  for (std::size_t s = 0; s < options.samples; ++s) {
+    double lowest = std::numeric_limits<double>::infinity();
+    for (std::size_t m = 0; m < models; ++m)
+      if (kept[m]) lowest = std::min(lowest, losses[m][s]);
+    double winners = 0.0;
+    for (std::size_t m = 0; m < models; ++m) winners += kept[m] && losses[m][s] == lowest ? 1.0 : 0.0;
+    for (std::size_t m = 0; m < models; ++m)
+      if (kept[m] && losses[m][s] == lowest) weights[static_cast<Eigen::Index>(m)] += 1.0 / winners;
+  }
+  return weights / static_cast<double>(options.samples);
+}
+
+}  // namespace hpo::transfer
