@@ -1,0 +1,353 @@
+// The transfer benchmark's C++ side (see bench/transfer/README.md).
+//
+//   run_transfer sources  --work DIR [--families all|a,b] [--seeds 0-19] [--source-budget 50] [--force]
+//       For each family and seed: writes DIR/<family>/seed<S>/task.json (the target's optimum, its
+//       median over random points, the drawn task parameters) and tunes each source task with cold
+//       hpo BayesianOptimization (seed 100000 + 100 S + i) for --source-budget evaluations, saved as
+//       the journal DIR/<family>/seed<S>/source<i>.jsonl (kept if present, unless --force).
+//   run_transfer hpo      --work DIR [--families] [--seeds] [--methods hpo-random-cold,...] [--budget 40] [--out CSV]
+//       Runs hpo's optimizers on the targets, cold and warm-started from the source journals
+//       (hpo::WarmStart::from(sources, space) with default options), and writes one CSV row per
+//       evaluation: family,seed,method,eval_index,value,best_so_far,regret,elapsed_s
+//       (regret = best_so_far - the target's optimum in task.json).
+//   run_transfer tasks    --work DIR [--out CSV]
+//       One CSV row per target (family,seed,fstar,fmedian,optimum_method,description) from the task.json files.
+//   run_transfer evaluate --work DIR
+//       A line server for peers (bench/transfer/optuna_transfer.py), so that they evaluate the very
+//       same C++ objectives. One JSON request per stdin line, one JSON answer per stdout line:
+//         {"op":"info","family":F,"seed":S}  -> {"space":[...],"fstar":..,"fmedian":..,"sources":[paths],
+//                                                "initial_points":[configs of hpo's warm start]}
+//         {"op":"eval","family":F,"seed":S,"config":{...}} -> {"value":v}
+//       Errors are answered as {"error":"..."}.
+#include <hpo/hpo.hpp>
+
+#include "families.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace tr = hpo::bench::transfer;
+using json = nlohmann::json;
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  for (std::string part; std::getline(stream, part, ',');)
+    if (!part.empty()) parts.push_back(part);
+  return parts;
+}
+
+std::vector<int> parse_seeds(const std::string& text) {
+  std::vector<int> seeds;
+  for (const auto& part : split(text)) {
+    const auto dash = part.find('-');
+    if (dash == std::string::npos) {
+      seeds.push_back(std::stoi(part));
+    } else {
+      for (int s = std::stoi(part.substr(0, dash)); s <= std::stoi(part.substr(dash + 1)); ++s) seeds.push_back(s);
+    }
+  }
+  return seeds;
+}
+
+std::vector<std::shared_ptr<const tr::Family>> parse_families(const std::string& text) {
+  if (text == "all") return tr::families();
+  std::vector<std::shared_ptr<const tr::Family>> out;
+  for (const auto& name : split(text)) {
+    auto f = tr::find_family(name);
+    if (!f) throw std::invalid_argument("unknown family " + name);
+    out.push_back(f);
+  }
+  return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+fs::path task_dir(const std::string& work, const std::string& family, int seed) {
+  return fs::path(work) / family / ("seed" + std::to_string(seed));
+}
+
+fs::path source_path(const std::string& work, const std::string& family, int seed, int index) {
+  return task_dir(work, family, seed) / ("source" + std::to_string(index) + ".jsonl");
+}
+
+json read_task_json(const std::string& work, const std::string& family, int seed) {
+  const auto path = task_dir(work, family, seed) / "task.json";
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("missing " + path.string() + ": run `run_transfer sources` first");
+  return json::parse(in);
+}
+
+std::vector<hpo::Study> load_sources(const std::string& work, const std::string& family, int seed) {
+  std::vector<hpo::Study> sources;
+  for (int i = 1; i <= tr::kSources; ++i) sources.push_back(hpo::Study::load(source_path(work, family, seed, i).string()));
+  return sources;
+}
+
+json space_to_json(const hpo::SearchSpace& space) {
+  json out = json::array();
+  for (const auto& p : space.parameters()) {
+    json entry{{"name", p.name}, {"kind", hpo::to_string(p.kind)}};
+    if (p.is_numeric()) {
+      entry["low"] = p.low;
+      entry["high"] = p.high;
+      entry["scale"] = p.scale == hpo::Scale::Log ? "log" : "linear";
+    } else {
+      entry["categories"] = p.categories;
+    }
+    out.push_back(entry);
+  }
+  return out;
+}
+
+json config_to_json(const hpo::Config& config) {
+  json out = json::object();
+  for (const auto& [name, value] : config.entries()) std::visit([&](const auto& v) { out[name] = v; }, value);
+  return out;
+}
+
+hpo::Config config_from_json(const json& j, const hpo::SearchSpace& space) {
+  hpo::Config config;
+  for (const auto& p : space.parameters()) {
+    const auto& v = j.at(p.name);
+    if (p.kind == hpo::ParameterKind::Real) config.set(p.name, hpo::Value(v.get<double>()));
+    else if (p.kind == hpo::ParameterKind::Integer) config.set(p.name, hpo::Value(v.get<std::int64_t>()));
+    else config.set(p.name, hpo::Value(v.get<std::string>()));
+  }
+  space.validate(config);
+  return config;
+}
+
+// ---- sources ------------------------------------------------------------------------------------
+int run_sources(std::map<std::string, std::string>& args, bool force) {
+  const std::string work = args["--work"];
+  const std::size_t budget = std::stoul(args["--source-budget"]);
+  for (const auto& family : parse_families(args["--families"])) {
+    for (int seed : parse_seeds(args["--seeds"])) {
+      const auto start = std::chrono::steady_clock::now();
+      const auto dir = task_dir(work, family->name(), seed);
+      fs::create_directories(dir);
+      const auto task_file = dir / "task.json";
+      if (force || !fs::exists(task_file)) {
+        const tr::Task target = family->task(seed, 0);
+        const tr::Optimum optimum = family->optimum(seed);
+        json task{{"family", family->name()},
+                  {"seed", seed},
+                  {"fstar", optimum.value},
+                  {"optimum_method", optimum.method},
+                  {"fmedian", tr::detail::random_median(target)},
+                  {"description", target.description},
+                  {"sources", json::array()}};
+        for (int i = 1; i <= tr::kSources; ++i) task["sources"].push_back(family->task(seed, i).description);
+        std::ofstream(task_file) << task.dump(1) << '\n';
+      }
+      for (int i = 1; i <= tr::kSources; ++i) {
+        const auto path = source_path(work, family->name(), seed, i);
+        if (!force && fs::exists(path)) continue;
+        const tr::Task source = family->task(seed, i);
+        hpo::BayesianOptimization bo({.seed = static_cast<std::uint64_t>(100000 + 100 * seed + i)});
+        const hpo::Study study = hpo::optimize(source.space, source.objective, bo, {.max_evaluations = budget, .progress = false});
+        study.save(path.string());
+      }
+      std::cerr << "sources " << family->name() << " seed " << seed << " in " << seconds_since(start) << " s\n";
+    }
+  }
+  return 0;
+}
+
+// ---- hpo ----------------------------------------------------------------------------------------
+using Runner = std::function<void(const hpo::SearchSpace&, const std::function<double(const hpo::Config&)>&,
+                                  const hpo::WarmStart&, std::uint64_t, const hpo::RunOptions&)>;
+
+struct Method {
+  bool warm;
+  Runner run;
+};
+
+std::map<std::string, Method> methods() {
+  std::map<std::string, Method> all;
+  all["hpo-random-cold"] = {false, [](const auto& space, const auto& f, const auto&, std::uint64_t seed, const auto& options) {
+                              hpo::optimize(space, f, hpo::RandomSearch({.seed = seed}), options);
+                            }};
+  all["hpo-random-warm"] = {true, [](const auto& space, const auto& f, const auto& warm, std::uint64_t seed, const auto& options) {
+                              hpo::optimize(space, f, hpo::RandomSearch({.seed = seed, .warm_start = warm}), options);
+                            }};
+  all["hpo-bo-cold"] = {false, [](const auto& space, const auto& f, const auto&, std::uint64_t seed, const auto& options) {
+                          hpo::optimize(space, f, hpo::BayesianOptimization({.seed = seed}), options);
+                        }};
+  all["hpo-bo-warm"] = {true, [](const auto& space, const auto& f, const auto& warm, std::uint64_t seed, const auto& options) {
+                          hpo::optimize(space, f, hpo::BayesianOptimization({.seed = seed, .warm_start = warm}), options);
+                        }};
+  return all;
+}
+
+int run_hpo(std::map<std::string, std::string>& args) {
+  const std::string work = args["--work"];
+  const std::size_t budget = std::stoul(args["--budget"]);
+  const auto all = methods();
+  const auto chosen = split(args["--methods"]);
+  for (const auto& m : chosen)
+    if (!all.contains(m)) throw std::invalid_argument("unknown method " + m);
+  std::ofstream file;
+  if (!args["--out"].empty()) file.open(args["--out"]);
+  std::ostream& out = args["--out"].empty() ? std::cout : file;
+  out << "family,seed,method,eval_index,value,best_so_far,regret,elapsed_s\n";
+  out.precision(17);
+  for (const auto& family : parse_families(args["--families"])) {
+    for (int seed : parse_seeds(args["--seeds"])) {
+      const double fstar = read_task_json(work, family->name(), seed).at("fstar").get<double>();
+      const tr::Task target = family->task(seed, 0);
+      for (const auto& name : chosen) {
+        const Method& method = all.at(name);
+        const auto start = std::chrono::steady_clock::now();
+        hpo::WarmStart warm;
+        if (method.warm) warm = hpo::WarmStart::from(load_sources(work, family->name(), seed), target.space, hpo::WarmStartOptions{});
+        double best = std::numeric_limits<double>::infinity();
+        std::size_t index = 0;
+        hpo::RunOptions options{.max_evaluations = budget, .progress = false};
+        options.callbacks.emplace_back([&](const hpo::Study&, const hpo::Trial& trial) {
+          if (trial.completed()) best = std::min(best, trial.value);
+          out << family->name() << ',' << seed << ',' << name << ',' << ++index << ',' << trial.value << ',' << best << ','
+              << best - fstar << ',' << seconds_since(start) << '\n';
+        });
+        method.run(target.space, target.objective, warm, static_cast<std::uint64_t>(seed), options);
+        out.flush();
+        std::cerr << name << ' ' << family->name() << " seed " << seed << ": regret " << best - fstar << " in "
+                  << seconds_since(start) << " s\n";
+      }
+    }
+  }
+  return 0;
+}
+
+// ---- tasks --------------------------------------------------------------------------------------
+int run_tasks(std::map<std::string, std::string>& args) {
+  std::ofstream file;
+  if (!args["--out"].empty()) file.open(args["--out"]);
+  std::ostream& out = args["--out"].empty() ? std::cout : file;
+  out << "family,seed,fstar,fmedian,optimum_method,description\n";
+  out.precision(17);
+  for (const auto& family : tr::families()) {
+    const auto dir = fs::path(args["--work"]) / family->name();
+    if (!fs::exists(dir)) continue;
+    std::vector<int> seeds;
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (fs::exists(entry.path() / "task.json")) seeds.push_back(std::stoi(entry.path().filename().string().substr(4)));
+    std::sort(seeds.begin(), seeds.end());
+    for (int seed : seeds) {
+      const json t = read_task_json(args["--work"], family->name(), seed);
+      out << family->name() << ',' << seed << ',' << t.at("fstar").get<double>() << ',' << t.at("fmedian").get<double>() << ",\""
+          << t.at("optimum_method").get<std::string>() << "\",\"" << t.at("description").get<std::string>() << "\"\n";
+    }
+  }
+  return 0;
+}
+
+// ---- evaluate -----------------------------------------------------------------------------------
+int run_evaluate(std::map<std::string, std::string>& args) {
+  const std::string work = args["--work"];
+  std::map<std::pair<std::string, int>, tr::Task> targets;
+  const auto target = [&](const json& request) -> const tr::Task& {
+    const auto family = request.at("family").get<std::string>();
+    const int seed = request.at("seed").get<int>();
+    const auto key = std::make_pair(family, seed);
+    auto it = targets.find(key);
+    if (it == targets.end()) {
+      const auto f = tr::find_family(family);
+      if (!f) throw std::invalid_argument("unknown family " + family);
+      it = targets.emplace(key, f->task(seed, 0)).first;
+    }
+    return it->second;
+  };
+  std::cout.precision(17);
+  for (std::string line; std::getline(std::cin, line);) {
+    if (line.empty()) continue;
+    json answer;
+    try {
+      const json request = json::parse(line);
+      const auto op = request.at("op").get<std::string>();
+      const tr::Task& task = target(request);
+      if (op == "info") {
+        const json t = read_task_json(work, task.family, task.seed);
+        answer["space"] = space_to_json(task.space);
+        answer["fstar"] = t.at("fstar");
+        answer["fmedian"] = t.at("fmedian");
+        answer["sources"] = json::array();
+        for (int i = 1; i <= tr::kSources; ++i) answer["sources"].push_back(source_path(work, task.family, task.seed, i).string());
+        const auto warm = hpo::WarmStart::from(load_sources(work, task.family, task.seed), task.space, hpo::WarmStartOptions{});
+        answer["initial_points"] = json::array();
+        for (const auto& c : warm.initial_points()) answer["initial_points"].push_back(config_to_json(c));
+      } else if (op == "eval") {
+        answer["value"] = task.objective(config_from_json(request.at("config"), task.space));
+      } else {
+        throw std::invalid_argument("unknown op " + op);
+      }
+    } catch (const std::exception& e) {
+      answer = json{{"error", e.what()}};
+    }
+    std::cout << answer.dump() << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string usage =
+      "usage: run_transfer sources|hpo|tasks|evaluate --work DIR [--families all|a,b] [--seeds 0-19] "
+      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--out CSV] [--data DIR] [--force]\n";
+  if (argc < 2) {
+    std::cerr << usage;
+    return 2;
+  }
+  const std::string mode = argv[1];
+  std::map<std::string, std::string> args{{"--work", "bench/results/raw/transfer_work"},
+                                          {"--families", "all"},
+                                          {"--seeds", "0-19"},
+                                          {"--source-budget", "50"},
+                                          {"--budget", "40"},
+                                          {"--methods", "hpo-random-cold,hpo-random-warm,hpo-bo-cold,hpo-bo-warm"},
+                                          {"--out", ""},
+                                          {"--data", ""}};
+  bool force = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string key = argv[i];
+    if (key == "--force") {
+      force = true;
+      continue;
+    }
+    if (!args.contains(key) || i + 1 >= argc) {
+      std::cerr << "unknown option or missing value: " << key << "\n" << usage;
+      return 2;
+    }
+    args[key] = argv[++i];
+  }
+  if (!args["--data"].empty()) tr::detail::data_directory() = args["--data"];
+  try {
+    if (mode == "sources") return run_sources(args, force);
+    if (mode == "hpo") return run_hpo(args);
+    if (mode == "tasks") return run_tasks(args);
+    if (mode == "evaluate") return run_evaluate(args);
+  } catch (const std::exception& e) {
+    std::cerr << "run_transfer: " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << usage;
+  return 2;
+}
