@@ -140,3 +140,162 @@ TEST_CASE("warm grid search: initial points, the grid inside the region, then th
   // inside is exhausted so the rest follows in grid order.
   REQUIRE(order == std::vector<int>{7, 0, 6, 1, 2, 3, 4, 5, 8, 9});
 }
+
+// ---- RGPE weights and the warm-started Bayesian optimization ------------------------------------
+
+namespace {
+// The target of the surrogate tests: a smooth bowl on [0, 1]^2 with its minimum at (0.3, 0.7).
+double bowl(const hpo::Config& c) {
+  const double x = c.get<double>("x"), y = c.get<double>("y");
+  return (x - 0.3) * (x - 0.3) + 2.0 * (y - 0.7) * (y - 0.7);
+}
+
+hpo::SearchSpace square() {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
+  return space;
+}
+
+// A source study of 40 uniform random points of `scale * bowl + offset`.
+hpo::Study bowl_source(double scale, double offset) {
+  hpo::Study study(square());
+  hpo::RandomSearch random({.seed = 11});
+  for (int i = 0; i < 40; ++i) {
+    auto trial = *study.ask(random);
+    study.tell(trial.number, scale * bowl(trial.config) + offset);
+  }
+  return study;
+}
+}  // namespace
+
+TEST_CASE("ranking weights: a source that orders the observations right wins, its negation gets zero", "[transfer]") {
+  hpo::Rng rng(3, 0);
+  Eigen::VectorXd y(20);
+  for (auto& v : y) v = rng.normal();
+  const Eigen::VectorXd tiny = Eigen::VectorXd::Constant(20, 1e-6);
+  // The target's own leave-one-out model: right on average but noisy (sd 1 against values of sd 1).
+  Eigen::VectorXd noisy(20);
+  for (auto& v : noisy) v = rng.normal();
+  const hpo::transfer::PointPredictions target{y + noisy, Eigen::VectorXd::Constant(20, 1.0)};
+  // A source on another scale and offset, ordering every pair right; and its negation.
+  const hpo::transfer::PointPredictions identical{(100.0 * y).array() + 7.0, tiny};
+  const hpo::transfer::PointPredictions negated{-y, tiny};
+  const Eigen::VectorXd w = hpo::transfer::ranking_weights({identical, negated}, target, y, {.seed = 1});
+  INFO("weights " << w.transpose());
+  REQUIRE(w.size() == 3);
+  REQUIRE(w.sum() == Approx(1.0));
+  REQUIRE(w[0] == Approx(1.0));  // no draw of the noisy target orders all 190 pairs right
+  REQUIRE(w[1] == 0.0);
+  REQUIRE(w[2] == Approx(0.0).margin(1e-12));
+  // Same seed, same weights; fewer than 3 observations carry no order: equal weights.
+  REQUIRE(hpo::transfer::ranking_weights({identical, negated}, target, y, {.seed = 1}) == w);
+  const hpo::transfer::PointPredictions two{Eigen::VectorXd::Zero(2), Eigen::VectorXd::Ones(2)};
+  REQUIRE(hpo::transfer::ranking_weights({two}, two, Eigen::VectorXd::Zero(2)).isApproxToConstant(0.5));
+  REQUIRE_THROWS_WITH(hpo::transfer::ranking_weights({two}, target, y), Contains("source 0 predicts 2 points, expected 20"));
+}
+
+TEST_CASE("a source counts for the region prior only when it orders the target better than chance", "[transfer]") {
+  Eigen::VectorXd y(5);
+  y << 1, 2, 3, 4, 5;
+  Eigen::VectorXd f = y;
+  REQUIRE(hpo::transfer::orders_better_than_chance(f, y));  // tau 1
+  std::swap(f[0], f[1]);
+  REQUIRE(hpo::transfer::orders_better_than_chance(f, y));  // tau 0.8: z = 1.96
+  std::swap(f[3], f[4]);
+  REQUIRE_FALSE(hpo::transfer::orders_better_than_chance(f, y));  // tau 0.6: z = 1.47, not at 5%
+  REQUIRE_FALSE(hpo::transfer::orders_better_than_chance(-y, y));
+  // About the same tau on more points is evidence: 20 points in four reversed blocks of 5 misrank
+  // 40 of 190 pairs, tau 0.58, z = 3.6; reversed blocks of 10 misrank 90 pairs, tau 0.05.
+  Eigen::VectorXd many(20), blocks_of_5(20), blocks_of_10(20);
+  for (int i = 0; i < 20; ++i) {
+    many[i] = i;
+    blocks_of_5[i] = 5 * (i / 5) + (4 - i % 5);
+    blocks_of_10[i] = 10 * (i / 10) + (9 - i % 10);
+  }
+  REQUIRE(hpo::transfer::misranked_pairs(blocks_of_5, many) == 40.0);
+  REQUIRE(hpo::transfer::orders_better_than_chance(blocks_of_5, many));
+  REQUIRE(hpo::transfer::misranked_pairs(blocks_of_10, many) == 90.0);
+  REQUIRE_FALSE(hpo::transfer::orders_better_than_chance(blocks_of_10, many));
+  REQUIRE_FALSE(hpo::transfer::orders_better_than_chance(y.head(2), y.head(2)));  // too few points
+}
+
+TEST_CASE("warm Bayesian optimization: a source like the target gets weight, its negation none", "[transfer]") {
+  const auto run = [](const hpo::Study& source, std::uint64_t seed) {
+    const auto warm = hpo::WarmStart::from({source}, square());
+    hpo::BayesianOptimization bo({.seed = seed, .warm_start = warm});
+    auto study = hpo::optimize(square(), bowl, bo, {.max_evaluations = 20, .progress = false});
+    return std::pair{bo.transfer_weights(), study};
+  };
+  // The identical source is on another scale and offset: only its ordering crosses over.
+  const auto [same, same_study] = run(bowl_source(50.0, -3.0), 1);
+  const auto [negated, negated_study] = run(bowl_source(-1.0, 0.0), 1);
+  INFO("identical source weight " << same[0] << ", negated source weight " << negated[0]);
+  REQUIRE(same.size() == 2);
+  REQUIRE(negated.size() == 2);
+  // Measured with seed 1: 0.59 and 0.
+  REQUIRE(same[0] > 0.25);
+  REQUIRE(negated[0] < 0.02);
+  // The record in the study carries the current weights.
+  const auto record = same_study.warm_start_record();
+  REQUIRE(record);
+  REQUIRE(record->at("optimizer") == "bayesian_optimization");
+  REQUIRE(record->at("sources")[0].at("weight").get<double>() == Approx(same[0]).margin(0.005));
+  // The transferred initial points are evaluated first, the best source configuration first.
+  const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0)}, square());
+  REQUIRE(warm.initial_points().size() == 5);
+  for (std::size_t i = 0; i < warm.initial_points().size(); ++i) REQUIRE(same_study.trials()[i].config == warm.initial_points()[i]);
+  // The warm start helps here: the best after 20 is close to the optimum 0.
+  REQUIRE(same_study.best().value < 1e-3);
+}
+
+TEST_CASE("warm Bayesian optimization is deterministic for a seed", "[transfer]") {
+  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, square());
+  const auto first = hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
+                                   {.max_evaluations = 15, .progress = false});
+  const auto second = hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
+                                    {.max_evaluations = 15, .progress = false});
+  for (std::size_t i = 0; i < 15; ++i) REQUIRE(first.trials()[i].config == second.trials()[i].config);
+}
+
+TEST_CASE("the warm-start record is in the journal and survives a resume; no target trial is lost", "[transfer]") {
+  const auto dir = std::filesystem::temp_directory_path() / "hpo_test_warm_record";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string source_path = (dir / "source.jsonl").string();
+  bowl_source(1.0, 0.0).save(source_path);
+  const auto warm = hpo::WarmStart::from({hpo::Study::load(source_path)}, square());
+  const std::string journal = (dir / "target.jsonl").string();
+  hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 2, .warm_start = warm}),
+                {.max_evaluations = 10, .journal = journal, .progress = false});
+  const auto interrupted = hpo::Study::load(journal);
+  REQUIRE(interrupted.trials().size() == 10);
+  auto record = interrupted.warm_start_record();
+  REQUIRE(record);
+  REQUIRE(record->at("sources")[0].at("origin") == source_path);
+  REQUIRE(record->at("sources")[0].at("trials") == 40);
+  REQUIRE(record->at("sources")[0].contains("weight"));
+  const auto resumed = hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 2, .warm_start = warm}),
+                                     {.max_evaluations = 14, .journal = journal, .progress = false});
+  REQUIRE(resumed.trials().size() == 14);
+  for (std::size_t i = 0; i < 10; ++i) REQUIRE(resumed.trials()[i].config == interrupted.trials()[i].config);
+  REQUIRE(hpo::Study::load(journal).warm_start_record());
+  // A resumed study whose new run is cold keeps the earlier record.
+  const auto cold_resume = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 2}),
+                                         {.max_evaluations = 16, .journal = journal, .progress = false});
+  REQUIRE(cold_resume.warm_start_record());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("random, grid and gradient descent record their warm start too", "[transfer]") {
+  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, square(), {.initial_points = 2});
+  const auto random = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1, .warm_start = warm}), {.max_evaluations = 4, .progress = false});
+  const auto grid = hpo::optimize(square(), bowl, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}), {.max_evaluations = 4, .progress = false});
+  const auto gd = hpo::optimize(square(), bowl, hpo::GradientDescent({.seed = 1, .learning_rate = 0.05, .warm_start = warm}),
+                                {.max_evaluations = 6, .progress = false});
+  REQUIRE(random.warm_start_record()->at("optimizer") == "random_search");
+  REQUIRE(grid.warm_start_record()->at("optimizer") == "grid_search");
+  REQUIRE(gd.warm_start_record()->at("optimizer") == "gradient_descent");
+  REQUIRE(random.warm_start_record()->at("initial_points") == 2);
+  const auto cold = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 4, .progress = false});
+  REQUIRE_FALSE(cold.warm_start_record());
+}

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
 
 #include "hpo/core/random.hpp"
 #include "hpo/objective.hpp"
@@ -149,6 +150,14 @@ class GradientDescent {
   std::size_t steps() const noexcept { return steps_; }
   /// Whether the objective returned gradients (known after the first completed evaluation).
   bool uses_objective_gradient() const noexcept { return analytic_ == Mode::Analytic; }
+
+  /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
+  std::optional<nlohmann::json> transfer_report() const {
+    if (options_.warm_start.empty()) return std::nullopt;
+    nlohmann::json report = options_.warm_start.describe();
+    report["optimizer"] = "gradient_descent";
+    return report;
+  }
 
   std::optional<Config> ask(const Study& study) {
     synchronize(study);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
 
 #include "hpo/core/random.hpp"
 #include "hpo/sampling/latin_hypercube.hpp"
@@ -50,6 +51,14 @@ class RandomSearch {
     // A separate stream decides inside or outside, so the design's own points stay untouched.
     const bool outside = Rng(options_.seed ^ 0x00751DE5EEDULL, index).uniform() < warm.options().outside_fraction;
     return outside ? space.from_unit(u) : warm.sample_in_region(u);
+  }
+
+  /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
+  std::optional<nlohmann::json> transfer_report() const {
+    if (options_.warm_start.empty()) return std::nullopt;
+    nlohmann::json report = options_.warm_start.describe();
+    report["optimizer"] = "random_search";
+    return report;
   }
 
   const RandomSearchOptions& options() const noexcept { return options_; }

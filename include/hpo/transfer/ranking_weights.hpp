@@ -46,6 +46,23 @@ inline double misranked_pairs(const Eigen::VectorXd& f, const Eigen::VectorXd& y
   return loss;
 }
 
+/// Whether `f` orders the values `y` better than chance: Kendall's tau of the pairs (ties in y
+/// skipped) against the one-sided test of no association, normal approximation
+/// z = 3 tau sqrt(n(n-1)) / sqrt(2(2n+5)) > z_critical (1.645: the 5% level). Few points carry
+/// little evidence: with 5 observations only tau > 0.67 (at most 1 of 10 pairs misranked) passes.
+/// Usage: `bool related = hpo::transfer::orders_better_than_chance(source_mean, y);`
+inline bool orders_better_than_chance(const Eigen::VectorXd& f, const Eigen::VectorXd& y, double z_critical = 1.645) {
+  const Eigen::Index n = y.size();
+  if (n < 3) return false;
+  double pairs = 0.0;
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index k = j + 1; k < n; ++k) pairs += y[j] != y[k] ? 1.0 : 0.0;
+  if (pairs == 0.0) return false;
+  const double tau = 1.0 - 2.0 * misranked_pairs(f, y) / pairs;
+  const auto m = static_cast<double>(n);
+  return 3.0 * tau * std::sqrt(m * (m - 1.0)) / std::sqrt(2.0 * (2.0 * m + 5.0)) > z_critical;
+}
+
 /// RGPE weights (Feurer, Letham, Bakshy, "Scalable Meta-Learning for Bayesian Optimization using
 /// Ranking-Weighted Gaussian Process Ensembles", AutoML workshop 2018): the weight of a model is the
 /// probability that it orders the target's observations best. Each of `samples` draws takes one

@@ -40,9 +40,10 @@ struct WarmStartOptions {
   /// Bayesian optimization's region prior (the piBO rule, Hvarfner et al. ICLR 2022): the
   /// acquisition is multiplied by pi(x)^(strength * s / n) after n target observations, where
   /// log pi(x) = -1/2 * sum over numeric parameters of (distance outside the box / width)^2, minus
-  /// 1 per category outside the region, and s is the share of the surrogate's weight that the
-  /// sources hold (1 without the surrogate): a prior the target's own data contradict fades with
-  /// the sources' weights, one it agrees with fades as 1/n.
+  /// 1 per category outside the region, and s is the RGPE weight held by the sources whose mean
+  /// orders the target's observations better than chance (Kendall's tau, one-sided 5% test;
+  /// s = 1 without the surrogate): a prior the target's own data contradict is dropped, one they
+  /// agree with fades as 1/n.
   double region_prior_strength = 10.0;
   double region_prior_width = 0.1;
 };
