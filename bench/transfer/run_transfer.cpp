@@ -5,9 +5,11 @@
 //       median over random points, the drawn task parameters) and tunes each source task with cold
 //       hpo BayesianOptimization (seed 100000 + 100 S + i) for --source-budget evaluations, saved as
 //       the journal DIR/<family>/seed<S>/source<i>.jsonl (kept if present, unless --force).
-//   run_transfer hpo      --work DIR [--families] [--seeds] [--methods hpo-random-cold,...] [--budget 40] [--out CSV]
+//   run_transfer hpo      --work DIR [--families] [--seeds] [--methods hpo-random-cold,...] [--budget 40]
+//                         [--warm-parts initial,region,surrogate] [--out CSV]
 //       Runs hpo's optimizers on the targets, cold and warm-started from the source journals
-//       (hpo::WarmStart::from(sources, space) with default options), and writes one CSV row per
+//       (hpo::WarmStart::from(sources, space) with default options; --warm-parts keeps only the named
+//       parts of the transfer, for ablations), and writes one CSV row per
 //       evaluation: family,seed,method,eval_index,value,best_so_far,regret,elapsed_s
 //       (regret = best_so_far - the target's optimum in task.json).
 //   run_transfer tasks    --work DIR [--out CSV]
@@ -25,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -202,6 +205,17 @@ int run_hpo(std::map<std::string, std::string>& args) {
   const std::size_t budget = std::stoul(args["--budget"]);
   const auto all = methods();
   const auto chosen = split(args["--methods"]);
+  // Ablations: which parts of the warm start the warm methods use (default all three).
+  hpo::WarmStartOptions warm_options;
+  if (!args["--warm-parts"].empty()) {
+    const auto parts = split(args["--warm-parts"]);
+    for (const auto& part : parts)
+      if (part != "initial" && part != "region" && part != "surrogate") throw std::invalid_argument("unknown warm part " + part);
+    const auto has = [&](const char* part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
+    warm_options.use_initial_points = has("initial");
+    warm_options.use_region = has("region");
+    warm_options.use_surrogate = has("surrogate");
+  }
   for (const auto& m : chosen)
     if (!all.contains(m)) throw std::invalid_argument("unknown method " + m);
   std::ofstream file;
@@ -217,7 +231,7 @@ int run_hpo(std::map<std::string, std::string>& args) {
         const Method& method = all.at(name);
         const auto start = std::chrono::steady_clock::now();
         hpo::WarmStart warm;
-        if (method.warm) warm = hpo::WarmStart::from(load_sources(work, family->name(), seed), target.space, hpo::WarmStartOptions{});
+        if (method.warm) warm = hpo::WarmStart::from(load_sources(work, family->name(), seed), target.space, warm_options);
         double best = std::numeric_limits<double>::infinity();
         std::size_t index = 0;
         hpo::RunOptions options{.max_evaluations = budget, .progress = false};
@@ -311,7 +325,7 @@ int run_evaluate(std::map<std::string, std::string>& args) {
 int main(int argc, char** argv) {
   const std::string usage =
       "usage: run_transfer sources|hpo|tasks|evaluate --work DIR [--families all|a,b] [--seeds 0-19] "
-      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--out CSV] [--data DIR] [--force]\n";
+      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate] [--out CSV] [--data DIR] [--force]\n";
   if (argc < 2) {
     std::cerr << usage;
     return 2;
@@ -323,6 +337,7 @@ int main(int argc, char** argv) {
                                           {"--source-budget", "50"},
                                           {"--budget", "40"},
                                           {"--methods", "hpo-random-cold,hpo-random-warm,hpo-bo-cold,hpo-bo-warm"},
+                                          {"--warm-parts", ""},
                                           {"--out", ""},
                                           {"--data", ""}};
   bool force = false;
