@@ -12,9 +12,8 @@ examples=(
   typed_struct
   ask_tell_external
   maximize_resume
-  # the gradient-based examples (issue "gradients"):
-  # ridge_diabetes
-  # logistic_breast_cancer
+  ridge_diabetes
+  logistic_breast_cancer
   "transfer_mlp --quick"
 )
 for entry in "${examples[@]}"; do
