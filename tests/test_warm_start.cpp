@@ -240,6 +240,9 @@ TEST_CASE("warm Bayesian optimization: a source like the target gets weight, its
   REQUIRE(record);
   REQUIRE(record->at("optimizer") == "bayesian_optimization");
   REQUIRE(record->at("sources")[0].at("weight").get<double>() == Approx(same[0]).margin(0.005));
+  // Only the source that orders the target's observations counts for the region prior.
+  REQUIRE(record->at("sources")[0].at("orders_target") == true);
+  REQUIRE(negated_study.warm_start_record()->at("sources")[0].at("orders_target") == false);
   // The transferred initial points are evaluated first, the best source configuration first.
   const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0)}, square());
   REQUIRE(warm.initial_points().size() == 5);

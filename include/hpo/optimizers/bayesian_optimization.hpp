@@ -109,18 +109,16 @@ class BayesianOptimization {
 
   /// What the warm start did so far, for the study's record (Study::ask stores it when it changes).
   std::optional<nlohmann::json> transfer_report() const {
-    if (options_.warm_start.empty()) return std::nullopt;
-    nlohmann::json report = options_.warm_start.describe();
-    report["optimizer"] = "bayesian_optimization";
-    if (weights_.size() > 0) {
+    std::optional<nlohmann::json> report = options_.warm_start.report("bayesian_optimization");
+    if (report && weights_.size() > 0) {
       // Two decimals: the record changes when the weights do, not with every draw's noise.
       const auto rounded = [](double w) { return std::round(w * 100.0) / 100.0; };
       for (Eigen::Index i = 0; i + 1 < weights_.size(); ++i) {
-        auto& source = report["sources"][static_cast<std::size_t>(i)];
+        auto& source = (*report)["sources"][static_cast<std::size_t>(i)];
         source["weight"] = rounded(weights_[i]);
         source["orders_target"] = sources_significant_[static_cast<std::size_t>(i)];
       }
-      report["target_weight"] = rounded(weights_[weights_.size() - 1]);
+      (*report)["target_weight"] = rounded(weights_[weights_.size() - 1]);
     }
     return report;
   }

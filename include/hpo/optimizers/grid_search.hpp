@@ -42,12 +42,7 @@ class GridSearch {
   explicit GridSearch(GridSearchOptions options = {}) : options_(std::move(options)) {}
 
   /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
-  std::optional<nlohmann::json> transfer_report() const {
-    if (options_.warm_start.empty()) return std::nullopt;
-    nlohmann::json report = options_.warm_start.describe();
-    report["optimizer"] = "grid_search";
-    return report;
-  }
+  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("grid_search"); }
 
   std::optional<Config> ask(const Study& study) {
     prepare(study);

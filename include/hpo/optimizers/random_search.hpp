@@ -54,12 +54,7 @@ class RandomSearch {
   }
 
   /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
-  std::optional<nlohmann::json> transfer_report() const {
-    if (options_.warm_start.empty()) return std::nullopt;
-    nlohmann::json report = options_.warm_start.describe();
-    report["optimizer"] = "random_search";
-    return report;
-  }
+  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("random_search"); }
 
   const RandomSearchOptions& options() const noexcept { return options_; }
 

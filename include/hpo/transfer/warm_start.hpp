@@ -190,6 +190,15 @@ class WarmStart {
     return record;
   }
 
+  /// describe() stamped with the optimizer using it, or nullopt for an empty (cold) warm start:
+  /// what each optimizer's transfer_report() hands to the study's record.
+  std::optional<nlohmann::json> report(const std::string& optimizer) const {
+    if (empty()) return std::nullopt;
+    nlohmann::json record = describe();
+    record["optimizer"] = optimizer;
+    return record;
+  }
+
   /// The unit point u (in [0,1]^d) mapped into the region: numeric coordinates scaled into the box,
   /// categorical ones onto the allowed categories.
   Config sample_in_region(const Eigen::VectorXd& u) const {
