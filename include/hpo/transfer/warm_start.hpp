@@ -93,6 +93,7 @@ class WarmStart {
     for (std::size_t s = 0; s < sources.size(); ++s) warm.sources_.push_back(match(sources[s], s, target));
     if (options.use_initial_points) warm.pick_initial_points();
     warm.build_region();
+    warm.description_ = warm.build_description();
     return warm;
   }
 
@@ -162,8 +163,39 @@ class WarmStart {
   }
 
   /// What the warm start holds, as a study record: sources (origin, trials used, trials dropped),
-  /// the parts in use, the initial points and the region.
-  nlohmann::json describe() const {
+  /// the parts in use, the initial points and the region. Built once: optimizers report it on
+  /// every ask.
+  const nlohmann::json& describe() const noexcept { return description_; }
+
+  /// describe() stamped with the optimizer using it, or nullopt for an empty (cold) warm start:
+  /// what each optimizer's transfer_report() hands to the study's record.
+  std::optional<nlohmann::json> report(const std::string& optimizer) const {
+    if (empty()) return std::nullopt;
+    nlohmann::json record = description_;
+    record["optimizer"] = optimizer;
+    return record;
+  }
+
+  /// The unit point u (in [0,1]^d) mapped into the region: numeric coordinates scaled into the box,
+  /// categorical ones onto the allowed categories.
+  Config sample_in_region(const Eigen::VectorXd& u) const {
+    Config config;
+    for (std::size_t i = 0; i < target_.size(); ++i) {
+      const auto& p = target_[i];
+      const auto k = static_cast<Eigen::Index>(i);
+      if (p.kind == ParameterKind::Categorical) {
+        const auto& allowed = categories_[i];
+        const auto index = std::min(static_cast<std::size_t>(u[k] * static_cast<double>(allowed.size())), allowed.size() - 1);
+        config.set(p.name, Value(allowed[index]));
+      } else {
+        config.set(p.name, p.from_unit(lower_[k] + u[k] * (upper_[k] - lower_[k])));
+      }
+    }
+    return config;
+  }
+
+ private:
+  nlohmann::json build_description() const {
     nlohmann::json record{{"kind", "warm_start"}};
     record["sources"] = nlohmann::json::array();
     for (const auto& s : sources_)
@@ -190,34 +222,6 @@ class WarmStart {
     return record;
   }
 
-  /// describe() stamped with the optimizer using it, or nullopt for an empty (cold) warm start:
-  /// what each optimizer's transfer_report() hands to the study's record.
-  std::optional<nlohmann::json> report(const std::string& optimizer) const {
-    if (empty()) return std::nullopt;
-    nlohmann::json record = describe();
-    record["optimizer"] = optimizer;
-    return record;
-  }
-
-  /// The unit point u (in [0,1]^d) mapped into the region: numeric coordinates scaled into the box,
-  /// categorical ones onto the allowed categories.
-  Config sample_in_region(const Eigen::VectorXd& u) const {
-    Config config;
-    for (std::size_t i = 0; i < target_.size(); ++i) {
-      const auto& p = target_[i];
-      const auto k = static_cast<Eigen::Index>(i);
-      if (p.kind == ParameterKind::Categorical) {
-        const auto& allowed = categories_[i];
-        const auto index = std::min(static_cast<std::size_t>(u[k] * static_cast<double>(allowed.size())), allowed.size() - 1);
-        config.set(p.name, Value(allowed[index]));
-      } else {
-        config.set(p.name, p.from_unit(lower_[k] + u[k] * (upper_[k] - lower_[k])));
-      }
-    }
-    return config;
-  }
-
- private:
   static Source match(const Study& source, std::size_t index, const SearchSpace& target) {
     const std::string which = "hpo::WarmStart: source #" + std::to_string(index) +
                               (source.origin().empty() ? "" : " (" + source.origin() + ")");
@@ -328,6 +332,7 @@ class WarmStart {
   std::vector<Config> initial_points_;
   Eigen::VectorXd lower_, upper_;
   std::vector<std::vector<std::string>> categories_;
+  nlohmann::json description_;
 };
 
 /// Throws std::invalid_argument when a warm start was built for another target space.
