@@ -302,3 +302,79 @@ TEST_CASE("random, grid and gradient descent record their warm start too", "[tra
   const auto cold = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 4, .progress = false});
   REQUIRE_FALSE(cold.warm_start_record());
 }
+
+TEST_CASE("source basis: a target that is a linear combination of the sources' means is recovered", "[transfer]") {
+  const auto f1 = [](double x) { return std::sin(6.0 * x); };
+  const auto f2 = [](double x) { return x * x; };
+  const auto target = [&](double x) { return 3.0 + 2.0 * f1(x) - 0.5 * f2(x); };
+  Eigen::MatrixXd h(30, 2);
+  Eigen::VectorXd y(30);
+  for (int r = 0; r < 30; ++r) {
+    const double x = r / 29.0;
+    h.row(r) << f1(x), f2(x);
+    y[r] = target(x);
+  }
+  const auto basis = hpo::transfer::SourceBasis::fit(h, y);
+  REQUIRE(basis.columns == std::vector<Eigen::Index>{0, 1});
+  REQUIRE(basis.noise_variance == Approx(1e-4));  // the exact fit has the most evidence at the smallest noise
+  const Eigen::Vector2d fresh(f1(0.55), f2(0.55));
+  REQUIRE(basis.mean(fresh) == Approx(target(0.55)).margin(1e-3));
+  REQUIRE(basis.variance(fresh) < 1e-3);
+  // The gradients with respect to the source means match central differences.
+  const double step = 1e-6;
+  for (Eigen::Index i = 0; i < 2; ++i) {
+    Eigen::Vector2d up = fresh, down = fresh;
+    up[i] += step;
+    down[i] -= step;
+    REQUIRE(basis.mean_gradient(2)[i] == Approx((basis.mean(up) - basis.mean(down)) / (2 * step)).epsilon(1e-6));
+    REQUIRE(basis.variance_gradient(fresh)[i] == Approx((basis.variance(up) - basis.variance(down)) / (2 * step)).margin(1e-8));
+  }
+  // With the second source left out, the first alone cannot explain x^2: the fit is looser.
+  const auto partial = hpo::transfer::SourceBasis::fit(h, y, {true, false});
+  REQUIRE(partial.columns == std::vector<Eigen::Index>{0});
+  REQUIRE(partial.mean_gradient(2)[1] == 0.0);
+  REQUIRE(partial.noise_variance > basis.noise_variance);
+  REQUIRE_THROWS_WITH(hpo::transfer::SourceBasis::fit(h, y.head(3)), Contains("one value per feature row"));
+}
+
+TEST_CASE("source basis: the evidence lets in a source that explains the target and keeps out noise", "[transfer]") {
+  Eigen::MatrixXd X(25, 1), features(25, 2);
+  Eigen::VectorXd t(25);
+  hpo::Rng rng(5, 0);
+  for (int r = 0; r < 25; ++r) {
+    const double x = r / 24.0;
+    X(r, 0) = x;
+    features(r, 0) = std::cos(9.0 * x);  // wigglier than the kernel's length scale: the GP alone fits it badly
+    features(r, 1) = rng.normal();
+  }
+  t = features.col(0);
+  t = (t.array() - t.mean()) / std::sqrt((t.array() - t.mean()).square().mean());
+  hpo::gp::Matern52 kernel(Eigen::VectorXd::Constant(1, 0.3), 1.0);
+  Eigen::MatrixXd covariance = kernel.matrix(X);
+  covariance.diagonal().array() += 0.01;
+  REQUIRE(hpo::transfer::select_sources_by_evidence(covariance, t, features, 1.0) == std::vector<bool>{true, false});
+  // Values that neither source explains: neither enters.
+  Eigen::VectorXd smooth(25);
+  for (int r = 0; r < 25; ++r) smooth[r] = X(r, 0) - 0.5;
+  REQUIRE(hpo::transfer::select_sources_by_evidence(covariance, smooth, features, 1.0) == std::vector<bool>{false, false});
+}
+
+TEST_CASE("warm Bayesian optimization regresses on a related source and leaves an unrelated one out", "[transfer]") {
+  hpo::Study unrelated(square());
+  hpo::RandomSearch random({.seed = 12});
+  for (int i = 0; i < 40; ++i) {
+    auto trial = *unrelated.ask(random);
+    const double x = trial.config.get<double>("x"), y = trial.config.get<double>("y");
+    unrelated.tell(trial.number, std::sin(12.0 * x) * std::cos(9.0 * y));
+  }
+  const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0), unrelated}, square());
+  hpo::BayesianOptimization bo({.seed = 2, .warm_start = warm});
+  const auto study = hpo::optimize(square(), bowl, bo, {.max_evaluations = 20, .progress = false});
+  const auto record = study.warm_start_record();
+  REQUIRE(record);
+  INFO(record->dump());
+  REQUIRE(record->at("parts").dump() == R"(["initial_points","region","surrogate","source_basis"])");
+  REQUIRE(record->at("sources")[0].at("in_regression") == true);
+  REQUIRE(record->at("sources")[1].at("in_regression") == false);
+  REQUIRE(study.best().value < 1e-4);
+}

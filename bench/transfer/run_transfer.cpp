@@ -6,7 +6,7 @@
 //       hpo BayesianOptimization (seed 100000 + 100 S + i) for --source-budget evaluations, saved as
 //       the journal DIR/<family>/seed<S>/source<i>.jsonl (kept if present, unless --force).
 //   run_transfer hpo      --work DIR [--families] [--seeds] [--methods hpo-random-cold,...] [--budget 40]
-//                         [--warm-parts initial,region,surrogate] [--out CSV]
+//                         [--warm-parts initial,region,surrogate,basis] [--out CSV]
 //       Runs hpo's optimizers on the targets, cold and warm-started from the source journals
 //       (hpo::WarmStart::from(sources, space) with default options; --warm-parts keeps only the named
 //       parts of the transfer, for ablations), and writes one CSV row per
@@ -210,11 +210,12 @@ int run_hpo(std::map<std::string, std::string>& args) {
   if (!args["--warm-parts"].empty()) {
     const auto parts = split(args["--warm-parts"]);
     for (const auto& part : parts)
-      if (part != "initial" && part != "region" && part != "surrogate") throw std::invalid_argument("unknown warm part " + part);
+      if (part != "initial" && part != "region" && part != "surrogate" && part != "basis") throw std::invalid_argument("unknown warm part " + part);
     const auto has = [&](const char* part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
     warm_options.use_initial_points = has("initial");
     warm_options.use_region = has("region");
     warm_options.use_surrogate = has("surrogate");
+    warm_options.use_source_basis = has("basis");
   }
   for (const auto& m : chosen)
     if (!all.contains(m)) throw std::invalid_argument("unknown method " + m);
@@ -325,7 +326,7 @@ int run_evaluate(std::map<std::string, std::string>& args) {
 int main(int argc, char** argv) {
   const std::string usage =
       "usage: run_transfer sources|hpo|tasks|evaluate --work DIR [--families all|a,b] [--seeds 0-19] "
-      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate] [--out CSV] [--data DIR] [--force]\n";
+      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate,basis] [--out CSV] [--data DIR] [--force]\n";
   if (argc < 2) {
     std::cerr << usage;
     return 2;

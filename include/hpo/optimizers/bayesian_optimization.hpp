@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "hpo/space/model_encoding.hpp"
 #include "hpo/study/study.hpp"
 #include "hpo/transfer/ranking_weights.hpp"
+#include "hpo/transfer/source_basis.hpp"
 #include "hpo/transfer/warm_start.hpp"
 
 namespace hpo {
@@ -117,6 +119,7 @@ class BayesianOptimization {
         auto& source = (*report)["sources"][static_cast<std::size_t>(i)];
         source["weight"] = rounded(weights_[i]);
         source["orders_target"] = sources_significant_[static_cast<std::size_t>(i)];
+        source["in_regression"] = std::find(basis_.columns.begin(), basis_.columns.end(), i) != basis_.columns.end();
       }
       (*report)["target_weight"] = rounded(weights_[weights_.size() - 1]);
     }
@@ -163,44 +166,73 @@ class BayesianOptimization {
     }
   };
 
-  // The surrogate the acquisition sees: the target GP alone, or the RGPE ensemble of the source
-  // GPs (in standardized units, mapped onto the target's mean and spread) and the target GP.
+  // The surrogate the acquisition sees: the target model alone, or the RGPE ensemble of the source
+  // GPs (in standardized units, mapped onto the target's mean and spread) and the target model.
+  // The target model is its GP, plus, with the source basis, the regression on the sources' means
+  // whose remainder that GP fits.
   struct Surrogate {
     const Model* target = nullptr;
     const std::vector<Model>* sources = nullptr;
     Eigen::VectorXd weights;  // sources..., target; empty: the target alone
     double mean = 0.0, scale = 1.0;
+    const transfer::SourceBasis* basis = nullptr;
 
-    bool ensemble() const { return sources && weights.size() > 0 && weights[weights.size() - 1] < 1.0; }
+    bool ensemble() const { return weights.size() > 0 && weights[weights.size() - 1] < 1.0; }
+    bool needs_sources() const { return sources && (basis || ensemble()); }
 
     gp::BatchPrediction predict(const Eigen::MatrixXd& Z) const {
       gp::BatchPrediction result = std::visit([&](auto& gp) { return gp.predict(Z); }, *target);
+      if (!needs_sources()) return result;
+      std::vector<gp::BatchPrediction> source;
+      for (const auto& model : *sources) source.push_back(std::visit([&](auto& gp) { return gp.predict(Z); }, model));
+      if (basis) {
+        Eigen::VectorXd h(static_cast<Eigen::Index>(source.size()));
+        for (Eigen::Index r = 0; r < Z.rows(); ++r) {
+          for (std::size_t i = 0; i < source.size(); ++i) h[static_cast<Eigen::Index>(i)] = source[i].mean[r];
+          result.mean[r] += basis->mean(h);
+          result.variance[r] += basis->variance(h);
+        }
+      }
       if (!ensemble()) return result;
       const double w_target = weights[weights.size() - 1];
       result.mean *= w_target;
       result.variance *= w_target * w_target;
-      for (std::size_t i = 0; i < sources->size(); ++i) {
+      for (std::size_t i = 0; i < source.size(); ++i) {
         const double w = weights[static_cast<Eigen::Index>(i)];
         if (w <= 0.0) continue;
-        const auto p = std::visit([&](auto& gp) { return gp.predict(Z); }, (*sources)[i]);
-        result.mean += w * (mean + scale * p.mean.array()).matrix();
-        result.variance += (w * w * scale * scale) * p.variance;
+        result.mean += w * (mean + scale * source[i].mean.array()).matrix();
+        result.variance += (w * w * scale * scale) * source[i].variance;
       }
       return result;
     }
 
     gp::PredictionWithGradient predict_with_gradient(const Eigen::VectorXd& z) const {
       gp::PredictionWithGradient result = std::visit([&](auto& gp) { return gp.predict_with_gradient(z); }, *target);
+      if (!needs_sources()) return result;
+      std::vector<gp::PredictionWithGradient> source;
+      for (const auto& model : *sources) source.push_back(std::visit([&](auto& gp) { return gp.predict_with_gradient(z); }, model));
+      if (basis) {
+        Eigen::VectorXd h(static_cast<Eigen::Index>(source.size()));
+        for (std::size_t i = 0; i < source.size(); ++i) h[static_cast<Eigen::Index>(i)] = source[i].mean;
+        const Eigen::VectorXd mean_gradient = basis->mean_gradient(h.size());
+        const Eigen::VectorXd variance_gradient = basis->variance_gradient(h);
+        result.mean += basis->mean(h);
+        result.variance += basis->variance(h);
+        for (std::size_t i = 0; i < source.size(); ++i) {
+          result.mean_gradient += mean_gradient[static_cast<Eigen::Index>(i)] * source[i].mean_gradient;
+          result.variance_gradient += variance_gradient[static_cast<Eigen::Index>(i)] * source[i].mean_gradient;
+        }
+      }
       if (!ensemble()) return result;
       const double w_target = weights[weights.size() - 1];
       result.mean *= w_target;
       result.mean_gradient *= w_target;
       result.variance *= w_target * w_target;
       result.variance_gradient *= w_target * w_target;
-      for (std::size_t i = 0; i < sources->size(); ++i) {
+      for (std::size_t i = 0; i < source.size(); ++i) {
         const double w = weights[static_cast<Eigen::Index>(i)];
         if (w <= 0.0) continue;
-        const auto p = std::visit([&](auto& gp) { return gp.predict_with_gradient(z); }, (*sources)[i]);
+        const auto& p = source[i];
         result.mean += w * (mean + scale * p.mean);
         result.mean_gradient += (w * scale) * p.mean_gradient;
         result.variance += w * w * scale * scale * p.variance;
@@ -232,6 +264,7 @@ class BayesianOptimization {
     model_order_.clear();
     weights_.resize(0);
     sources_significant_.clear();
+    basis_ = {};
     model_.reset();
     seen_.clear();
     indexed_ = 0;
@@ -292,24 +325,58 @@ class BayesianOptimization {
       }
       transform_ = ValueTransform::fit(raw, options_.output_transform == OutputTransform::Robust);
       Eigen::VectorXd y = raw.unaryExpr([this](double v) { return transform_(v); });
+      basis_ = {};
       if (!model_) model_.emplace(make_model(options_.seed));
       // Random restarts guard small-data fits against poor local optima; past full_refit_until
       // the warm start carries most of the information and one restart suffices.
       const int restarts = !full ? 0 : n <= options_.full_refit_until ? 3 : 1;
       std::visit([&](auto& gp) { gp.fit(X, y, restarts); }, *model_);
+      if (transfers(&WarmStartOptions::use_source_basis)) fit_source_basis(X, y, restarts);
       last_fit_ = n;
       if (full) last_full_fit_ = n;
       best_transformed_ = y.minCoeff();
     } else {
       for (const Trial* trial : fresh) {
         const double y = transform_(signed_value(study, *trial));
-        std::visit([&](auto& gp) { gp.add_observation(encoding_.encode(trial->config), y); }, *model_);
+        const Eigen::VectorXd z = encoding_.encode(trial->config);
+        const double remainder = basis_.empty() ? y : y - basis_.mean(source_means(z.transpose()).row(0).transpose());
+        std::visit([&](auto& gp) { gp.add_observation(z, remainder); }, *model_);
         modeled_.insert(trial->number);
         model_order_.push_back(trial->number);
         best_transformed_ = std::min(best_transformed_, y);
       }
     }
     if (transfers(&WarmStartOptions::use_surrogate) && (full || warm || n <= kWeightEveryAskUntil)) update_weights(study);
+  }
+
+  // The regression of the target's values on the sources' means, with the sources the evidence
+  // selects under the target GP just fitted; the GP is then refitted on what the regression leaves.
+  void fit_source_basis(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, int restarts) {
+    fit_source_models();
+    const Eigen::MatrixXd h = source_means(X);
+    const auto [covariance, standardization] = std::visit([&](auto& gp) {
+      Eigen::MatrixXd k = gp.kernel().matrix(X);
+      k.diagonal().array() += gp.noise_variance() + gp.jitter();
+      return std::pair{k, gp.output_standardization()};
+    }, *model_);
+    const Eigen::VectorXd t = (y.array() - standardization.mean) / standardization.scale;
+    const double spread = std::sqrt((y.array() - y.mean()).square().mean());
+    // The regression's coefficients are N(0, 1) in units of the values' spread (SourceBasis).
+    const auto related = transfer::select_sources_by_evidence(covariance, t, h, spread > 0.0 ? spread / standardization.scale : 1.0,
+                                                              options_.warm_start.options().source_basis_min_log_bayes_factor);
+    if (std::find(related.begin(), related.end(), true) == related.end()) return;
+    basis_ = transfer::SourceBasis::fit(h, y, related);
+    Eigen::VectorXd remainder = y;
+    for (Eigen::Index r = 0; r < y.size(); ++r) remainder[r] -= basis_.mean(h.row(r).transpose());
+    std::visit([&](auto& gp) { gp.fit(X, remainder, restarts); }, *model_);
+  }
+
+  // Each source GP's posterior mean at the rows of Z (model coordinates), one column per source.
+  Eigen::MatrixXd source_means(const Eigen::MatrixXd& Z) const {
+    Eigen::MatrixXd means(Z.rows(), static_cast<Eigen::Index>(source_models_.size()));
+    for (std::size_t i = 0; i < source_models_.size(); ++i)
+      means.col(static_cast<Eigen::Index>(i)) = std::visit([&](auto& gp) { return gp.predict(Z).mean; }, source_models_[i]);
+    return means;
   }
 
   // Past this many observations the weights are recomputed at each refit only: the target's own
@@ -370,7 +437,11 @@ class BayesianOptimization {
       sources.push_back({p.mean, p.variance});
       sources_significant_.push_back(transfer::orders_better_than_chance(p.mean, y));
     }
-    const auto loo = std::visit([](auto& gp) { return gp.leave_one_out(); }, *model_);
+    auto loo = std::visit([](auto& gp) { return gp.leave_one_out(); }, *model_);
+    if (!basis_.empty()) {
+      const Eigen::MatrixXd h = source_means(X);
+      for (Eigen::Index r = 0; r < n; ++r) loo.mean[r] += basis_.mean(h.row(r).transpose());
+    }
     const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(sources.size() + 1);
     const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
     weights_ = transfer::ranking_weights(sources, {loo.mean, loo.variance}, y,
@@ -441,8 +512,9 @@ class BayesianOptimization {
     // Transfer steers the global steps only: a trust-region step refines around the incumbent, where
     // the target's own evidence is what counts, and a source's slightly shifted optimum would
     // otherwise hold it back from converging.
+    surrogate.sources = &source_models_;
+    if (!basis_.empty()) surrogate.basis = &basis_;
     if (!exploit && transfers(&WarmStartOptions::use_surrogate) && weights_.size() > 0) {
-      surrogate.sources = &source_models_;
       surrogate.weights = weights_;
       surrogate.mean = target_mean_;
       surrogate.scale = target_scale_;
@@ -599,6 +671,7 @@ class BayesianOptimization {
   std::vector<Eigen::Index> real_parameters_;  // parameter index of each continuous model coordinate
   std::vector<std::size_t> model_order_;  // trial numbers in the order the target GP holds them
   std::vector<Model> source_models_;
+  transfer::SourceBasis basis_;  // empty without the source basis
   Eigen::VectorXd weights_;
   std::vector<bool> sources_significant_;  // per source: orders the target's observations better than chance
   double target_mean_ = 0.0;
