@@ -51,12 +51,14 @@ enum class OutputTransform { Standardize, Robust };
 /// Options of hpo::BayesianOptimization; designated initializers follow this order.
 struct BayesianOptions {
   std::uint64_t seed = 0;
-  /// Knowledge from earlier studies (hpo::WarmStart::from), used in three parts (each can be
+  /// Knowledge from earlier studies (hpo::WarmStart::from), used in four parts (each can be
   /// switched off in hpo::WarmStartOptions): the sources' best configurations are evaluated first,
   /// in place of part of the initial design; the sources' region is a prior on the acquisition that
-  /// fades with target evidence (piBO); and a GP fitted once per source joins the target's GP in a
+  /// fades with target evidence (piBO); a GP fitted once per source joins the target's model in a
   /// ranking-weighted ensemble (RGPE), where a source that orders the target's observations worse
-  /// than the target's own model gets weight zero.
+  /// than the target's own model gets weight zero; and the target's model is a Bayesian linear
+  /// regression on the source GPs' means, which the evidence lets each source into or not, plus
+  /// the target's GP on what the regression leaves.
   WarmStart warm_start{};
   /// Size of the scrambled-Sobol initial design; 0 picks max(5, min(d + 1, 12)) for d parameters.
   /// Trials already in the study (enqueued, resumed) count toward it.
@@ -96,7 +98,11 @@ using BayesianOptimizationOptions = BayesianOptions;
 /// sum_i w_i mu_i, variance sum_i w_i^2 sigma_i^2 over the source GPs (fitted on each source's own
 /// standardized values, mapped onto the target's mean and spread) and the target GP, with the
 /// weights of hpo::transfer::ranking_weights recomputed as target observations arrive; the
-/// acquisition is weighted by the sources' region prior (Hvarfner et al., ICLR 2022).
+/// acquisition is weighted by the sources' region prior (Hvarfner et al., ICLR 2022). The target's
+/// model there is itself informed by the sources: a Bayesian linear regression on the source GPs'
+/// means (the head of ABLR, Perrone et al., NeurIPS 2018, with the source surrogates as features;
+/// hpo::transfer::SourceBasis), with the target GP fitted on its residuals, so that a target that
+/// is a rescaled source or a mix of sources is learned from a few observations.
 /// The study records the warm start and the current weights (Study::warm_start_record()).
 /// Usage: `hpo::BayesianOptimization bo({.seed = 7}); auto study = hpo::optimize(space, f, bo, {.max_evaluations = 50});`
 class BayesianOptimization {
