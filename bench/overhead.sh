@@ -18,3 +18,19 @@ for n in sorted(hpo):
     mean = float(hpo[n]["mean_ms_per_ask"])
     print(f"| {n} | {mean:.1f} | {float(hpo[n]['median_ms_per_ask']):.1f} | {tpe.get(n, float('nan')):.1f} | {mean / tpe[n]:.2f} |")
 PY
+
+# What a warm start adds to an ask: the same schedule, warm-started from three sources of 200 trials.
+sizes=$(/usr/bin/python3 -c 'import csv,io,sys; print(",".join(r["n"] for r in csv.DictReader(io.StringIO(sys.argv[1]))))' "$hpo_csv")
+warm_csv=$("$build/bench/bo_overhead" "$sizes" --warm)
+/usr/bin/python3 - "$hpo_csv" "$warm_csv" <<'PY'
+import csv, io, sys
+cold = {int(r["n"]): r for r in csv.DictReader(io.StringIO(sys.argv[1]))}
+warm = {int(r["n"]): r for r in csv.DictReader(io.StringIO(sys.argv[2]))}
+print()
+print("| n | warm BO mean ms/ask | warm first ask ms | warm median ms | ratio warm / cold mean | ratio warm / cold median |")
+print("|--:|--:|--:|--:|--:|--:|")
+for n in sorted(warm):
+    w, c = warm[n], cold[n]
+    print(f"| {n} | {float(w['mean_ms_per_ask']):.1f} | {float(w['first_ask_ms']):.0f} | {float(w['median_ms_per_ask']):.1f} | "
+          f"{float(w['mean_ms_per_ask']) / float(c['mean_ms_per_ask']):.1f} | {float(w['median_ms_per_ask']) / float(c['median_ms_per_ask']):.1f} |")
+PY

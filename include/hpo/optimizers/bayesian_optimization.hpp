@@ -337,7 +337,7 @@ class BayesianOptimization {
       // the warm start carries most of the information and one restart suffices.
       const int restarts = !full ? 0 : n <= options_.full_refit_until ? 3 : 1;
       std::visit([&](auto& gp) { gp.fit(X, y, restarts); }, *model_);
-      if (transfers(&WarmStartOptions::use_source_basis)) fit_source_basis(X, y, restarts);
+      if (transfers(&WarmStartOptions::use_source_basis)) fit_source_basis(X, y);
       last_fit_ = n;
       if (full) last_full_fit_ = n;
       best_transformed_ = y.minCoeff();
@@ -357,7 +357,7 @@ class BayesianOptimization {
 
   // The regression of the target's values on the sources' means, with the sources the evidence
   // selects under the target GP just fitted; the GP is then refitted on what the regression leaves.
-  void fit_source_basis(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, int restarts) {
+  void fit_source_basis(const Eigen::MatrixXd& X, const Eigen::VectorXd& y) {
     fit_source_models();
     const Eigen::MatrixXd h = source_means(X);
     const auto [covariance, standardization] = std::visit([&](auto& gp) {
@@ -374,7 +374,9 @@ class BayesianOptimization {
     basis_ = transfer::SourceBasis::fit(h, y, related);
     Eigen::VectorXd remainder = y;
     for (Eigen::Index r = 0; r < y.size(); ++r) remainder[r] -= basis_.mean(h.row(r).transpose());
-    std::visit([&](auto& gp) { gp.fit(X, remainder, restarts); }, *model_);
+    // From the hyperparameters just fitted, without restarts: the remainder is smoother than the
+    // values, and a second restarted fit would double the cost of an ask.
+    std::visit([&](auto& gp) { gp.fit(X, remainder, 0); }, *model_);
   }
 
   // Each source GP's posterior mean at the rows of Z (model coordinates), one column per source.
