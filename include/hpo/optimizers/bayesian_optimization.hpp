@@ -517,9 +517,10 @@ class BayesianOptimization {
     const Model& model = fantasy ? *fantasy : *model_;
     Surrogate surrogate;
     surrogate.target = &model;
-    // Transfer steers the global steps only: a trust-region step refines around the incumbent, where
-    // the target's own evidence is what counts, and a source's slightly shifted optimum would
-    // otherwise hold it back from converging.
+    // The RGPE ensemble steers the global steps only: a trust-region step refines around the
+    // incumbent, where the target's own evidence is what counts, and a source's slightly shifted
+    // optimum would otherwise hold it back from converging. The source basis is part of the target's
+    // own model (fitted to the target's values), so both kinds of step use it.
     surrogate.sources = &source_models_;
     if (!basis_.empty()) surrogate.basis = &basis_;
     if (!exploit && transfers(&WarmStartOptions::use_surrogate) && weights_.size() > 0) {

@@ -18,8 +18,8 @@ namespace hpo::transfer {
 /// linear-regression head of ABLR (Perrone et al., NeurIPS 2018) with the source surrogates as its
 /// features: tasks of one family that differ in scale, offset or a mix of the sources' shapes are
 /// fitted by a few coefficients from a few target observations, where a GP alone must relearn the
-/// whole surface. A source that explains nothing gets a coefficient that its N(0, 1) prior holds
-/// near zero; Bayesian optimization models only the remainder with its GP.
+/// whole surface. Which sources enter is decided first (select_sources_by_evidence, in
+/// hpo::BayesianOptimization); the target's GP then models only what the regression leaves.
 /// Usage: `auto basis = hpo::transfer::SourceBasis::fit(source_means, y); double m = basis.mean(h);`
 struct SourceBasis {
   double offset = 0.0;             ///< the target values' mean
@@ -60,7 +60,7 @@ struct SourceBasis {
       if (llt.info() != Eigen::Success) continue;
       const Eigen::VectorXd solved = llt.solve(projection);
       const double log_det = static_cast<double>(n - p) * std::log(noise) +
-                             2.0 * llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
+                             2.0 * llt.matrixLLT().diagonal().array().log().sum();
       const double quadratic = (squared_norm - projection.dot(solved)) / noise;
       const double evidence = -0.5 * (quadratic + log_det);
       if (!(evidence > basis.log_evidence)) continue;
@@ -127,7 +127,7 @@ inline std::vector<bool> select_sources_by_evidence(const Eigen::MatrixXd& covar
     const Eigen::LLT<Eigen::MatrixXd> llt(c);
     if (llt.info() != Eigen::Success) return -std::numeric_limits<double>::infinity();
     const Eigen::VectorXd solved = llt.matrixL().solve(t);
-    return -0.5 * solved.squaredNorm() - llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
+    return -0.5 * solved.squaredNorm() - llt.matrixLLT().diagonal().array().log().sum();
   };
   if (features.rows() != n) throw std::invalid_argument("hpo::transfer::select_sources_by_evidence: one feature row per value is needed");
   double current = log_evidence(selected);
