@@ -378,3 +378,25 @@ TEST_CASE("warm Bayesian optimization regresses on a related source and leaves a
   REQUIRE(record->at("sources")[1].at("in_regression") == false);
   REQUIRE(study.best().value < 1e-4);
 }
+
+TEST_CASE("warm Bayesian optimization evaluates every transferred point, even more than its initial design", "[transfer]") {
+  // The cold design in 2-D has 5 points; 8 transferred points all come first, in order.
+  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, square(), {.initial_points = 8});
+  REQUIRE(warm.initial_points().size() == 8);
+  const auto study = hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 3, .warm_start = warm}),
+                                   {.max_evaluations = 10, .progress = false});
+  for (std::size_t i = 0; i < 8; ++i) REQUIRE(study.trials()[i].config == warm.initial_points()[i]);
+  // A study that already holds trials (here 5 enqueued ones) still gets the transferred points next.
+  hpo::Study resumed(square());
+  for (int i = 0; i < 5; ++i) {
+    auto trial = resumed.ask(hpo::Config().set("x", 0.1 * i + 0.5).set("y", 0.05));
+    resumed.tell(trial.number, bowl(trial.config));
+  }
+  hpo::BayesianOptimization bo({.seed = 3, .warm_start = warm});
+  for (std::size_t i = 0; i < 8; ++i) {
+    auto trial = resumed.ask(bo);
+    REQUIRE(trial);
+    REQUIRE(trial->config == warm.initial_points()[i]);
+    resumed.tell(trial->number, bowl(trial->config));
+  }
+}

@@ -138,6 +138,10 @@ class BayesianOptimization {
     const std::size_t n_trials = study.trials().size();
     std::size_t completed = study.completed_count();
     if (n_trials < initial_design_size(study.space().size()) || completed < 2) return initial_point(study);
+    // Every transferred initial point is evaluated before the model takes over, also when there are
+    // more of them than the cold design holds or the study already had trials (resumed, enqueued).
+    if (!options_.warm_start.empty())
+      if (auto transferred = options_.warm_start.next_initial_point(study)) return transferred;
     update_model(study);
     return model_based_point(study);
   }
