@@ -320,6 +320,12 @@ TEST_CASE("source basis: a target that is a linear combination of the sources' m
   const Eigen::Vector2d fresh(f1(0.55), f2(0.55));
   REQUIRE(basis.mean(fresh) == Approx(target(0.55)).margin(1e-3));
   REQUIRE(basis.variance(fresh) < 1e-3);
+  // The batch prediction agrees with the one-point mean and variance.
+  const auto batch = basis.predict(h);
+  for (Eigen::Index r = 0; r < h.rows(); ++r) {
+    REQUIRE(batch.mean[r] == Approx(basis.mean(h.row(r).transpose())).epsilon(1e-12));
+    REQUIRE(batch.variance[r] == Approx(basis.variance(h.row(r).transpose())).epsilon(1e-9).margin(1e-15));
+  }
   // The gradients with respect to the source means match central differences.
   const double step = 1e-6;
   for (Eigen::Index i = 0; i < 2; ++i) {
@@ -333,6 +339,7 @@ TEST_CASE("source basis: a target that is a linear combination of the sources' m
   const auto partial = hpo::transfer::SourceBasis::fit(h, y, {true, false});
   REQUIRE(partial.columns == std::vector<Eigen::Index>{0});
   REQUIRE(partial.mean_gradient(2)[1] == 0.0);
+  REQUIRE(partial.predict(h).mean[7] == Approx(partial.mean(h.row(7).transpose())).epsilon(1e-12));
   REQUIRE(partial.noise_variance > basis.noise_variance);
   REQUIRE_THROWS_WITH(hpo::transfer::SourceBasis::fit(h, y.head(3)), Contains("one value per feature row"));
 }

@@ -196,12 +196,11 @@ class BayesianOptimization {
       std::vector<gp::BatchPrediction> source;
       for (const auto& model : *sources) source.push_back(std::visit([&](auto& gp) { return gp.predict(Z); }, model));
       if (basis) {
-        Eigen::VectorXd h(static_cast<Eigen::Index>(source.size()));
-        for (Eigen::Index r = 0; r < Z.rows(); ++r) {
-          for (std::size_t i = 0; i < source.size(); ++i) h[static_cast<Eigen::Index>(i)] = source[i].mean[r];
-          result.mean[r] += basis->mean(h);
-          result.variance[r] += basis->variance(h);
-        }
+        Eigen::MatrixXd h(Z.rows(), static_cast<Eigen::Index>(source.size()));
+        for (std::size_t i = 0; i < source.size(); ++i) h.col(static_cast<Eigen::Index>(i)) = source[i].mean;
+        const auto regression = basis->predict(h);
+        result.mean += regression.mean;
+        result.variance += regression.variance;
       }
       if (!ensemble()) return result;
       const double w_target = weights[weights.size() - 1];
@@ -376,8 +375,7 @@ class BayesianOptimization {
                                                               options_.warm_start.options().source_basis_min_log_bayes_factor);
     if (std::find(related.begin(), related.end(), true) == related.end()) return;
     basis_ = transfer::SourceBasis::fit(h, y, related);
-    Eigen::VectorXd remainder = y;
-    for (Eigen::Index r = 0; r < y.size(); ++r) remainder[r] -= basis_.mean(h.row(r).transpose());
+    const Eigen::VectorXd remainder = y - basis_.predict(h).mean;
     // From the hyperparameters just fitted, without restarts: the remainder is smoother than the
     // values, and a second restarted fit would double the cost of an ask.
     std::visit([&](auto& gp) { gp.fit(X, remainder, 0); }, *model_);
@@ -443,17 +441,17 @@ class BayesianOptimization {
     target_scale_ = std::sqrt((y.array() - target_mean_).square().mean());
     if (!(target_scale_ > 0.0)) target_scale_ = 1.0;
     std::vector<transfer::PointPredictions> sources;
+    Eigen::MatrixXd source_mean(n, static_cast<Eigen::Index>(source_models_.size()));
     sources_significant_.clear();
     for (const auto& model : source_models_) {
       const auto p = std::visit([&](auto& gp) { return gp.predict(X); }, model);
+      source_mean.col(static_cast<Eigen::Index>(sources.size())) = p.mean;
       sources.push_back({p.mean, p.variance});
       sources_significant_.push_back(transfer::orders_better_than_chance(p.mean, y));
     }
     auto loo = std::visit([](auto& gp) { return gp.leave_one_out(); }, *model_);
-    if (!basis_.empty()) {
-      const Eigen::MatrixXd h = source_means(X);
-      for (Eigen::Index r = 0; r < n; ++r) loo.mean[r] += basis_.mean(h.row(r).transpose());
-    }
+    // The target model's leave-one-out mean includes the regression it subtracted from the values.
+    if (!basis_.empty()) loo.mean += basis_.predict(source_mean).mean;
     const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(sources.size() + 1);
     const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
     weights_ = transfer::ranking_weights(sources, {loo.mean, loo.variance}, y,

@@ -73,6 +73,21 @@ struct SourceBasis {
     return basis;
   }
 
+  /// Means and variances at many points at once: row r of h holds point r's k source means.
+  struct Prediction {
+    Eigen::VectorXd mean;
+    Eigen::VectorXd variance;
+  };
+  Prediction predict(const Eigen::MatrixXd& h) const {
+    Eigen::MatrixXd design(h.rows(), static_cast<Eigen::Index>(columns.size()) + 1);
+    design.col(0).setOnes();
+    design.rightCols(design.cols() - 1) = h(Eigen::all, columns);
+    Prediction result;
+    result.mean = ((spread * (design * coefficients)).array() + offset).matrix();
+    result.variance = (spread * spread) * (design * covariance).cwiseProduct(design).rowwise().sum();
+    return result;
+  }
+
   /// The mean in the target's units at a point whose source means are h (all k of them).
   double mean(const Eigen::VectorXd& h) const { return offset + spread * coefficients.dot(design_row(h)); }
 
