@@ -1,6 +1,7 @@
 // WarmStart: matching rules, bad sources, initial points and the search region.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 
 #include <hpo/hpo.hpp>
@@ -192,6 +193,29 @@ TEST_CASE("ranking weights: a source that orders the observations right wins, it
   const hpo::transfer::PointPredictions two{Eigen::VectorXd::Zero(2), Eigen::VectorXd::Ones(2)};
   REQUIRE(hpo::transfer::ranking_weights({two}, two, Eigen::VectorXd::Zero(2)).isApproxToConstant(0.5));
   REQUIRE_THROWS_WITH(hpo::transfer::ranking_weights({two}, target, y), Contains("source 0 predicts 2 points, expected 20"));
+}
+
+TEST_CASE("the ranking loss counted by merge sort equals the pairwise count, ties included", "[transfer]") {
+  const auto pairwise = [](const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
+    double loss = 0.0;
+    for (Eigen::Index j = 0; j < y.size(); ++j)
+      for (Eigen::Index k = j + 1; k < y.size(); ++k)
+        if (y[j] != y[k] && (f[j] < f[k]) != (y[j] < y[k])) loss += 1.0;
+    return loss;
+  };
+  hpo::Rng rng(11, 0);
+  for (int trial = 0; trial < 200; ++trial) {
+    const auto n = static_cast<Eigen::Index>(1 + trial % 37);
+    Eigen::VectorXd f(n), y(n);
+    // Few distinct levels in half the trials, so that both f and y have ties.
+    const double levels = trial % 2 == 0 ? 4.0 : 1e9;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      y[i] = std::floor(rng.uniform() * levels);
+      f[i] = std::floor(rng.uniform() * levels);
+    }
+    INFO("n = " << n << ", levels = " << levels);
+    REQUIRE(hpo::transfer::misranked_pairs(f, y) == pairwise(f, y));
+  }
 }
 
 TEST_CASE("a source counts for the region prior only when it orders the target better than chance", "[transfer]") {

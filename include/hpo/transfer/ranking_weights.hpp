@@ -6,8 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -34,16 +36,77 @@ struct PointPredictions {
   Eigen::VectorXd variance;
 };
 
-/// Number of pairs (j, k) of observations that `f` orders differently from `y` (pairs tied in y
-/// are skipped): the ranking loss of Feurer, Letham & Bakshy (2018), eq. 4. O(n^2).
-inline double misranked_pairs(const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
-  double loss = 0.0;
-  for (Eigen::Index j = 0; j < y.size(); ++j)
-    for (Eigen::Index k = j + 1; k < y.size(); ++k) {
-      if (y[j] == y[k]) continue;
-      loss += (f[j] < f[k]) != (y[j] < y[k]) ? 1.0 : 0.0;
+namespace detail {
+
+// The observations in ascending order of value, kept across the draws of ranking_weights; runs of
+// tied values are remembered because their pairs do not count.
+class ValueOrder {
+ public:
+  explicit ValueOrder(const Eigen::VectorXd& y) : order_(static_cast<std::size_t>(y.size())) {
+    std::iota(order_.begin(), order_.end(), Eigen::Index{0});
+    std::stable_sort(order_.begin(), order_.end(), [&](Eigen::Index a, Eigen::Index b) { return y[a] < y[b]; });
+    for (std::size_t start = 0; start < order_.size();) {
+      std::size_t end = start + 1;
+      while (end < order_.size() && y[order_[end]] == y[order_[start]]) ++end;
+      if (end - start > 1) ties_.emplace_back(start, end);
+      start = end;
     }
-  return loss;
+  }
+
+  // Pairs whose order under f disagrees with the values' order, in O(n log n) (Knight 1966): the
+  // inversions of f read in the values' order, counted by merge sort, less those inside runs of
+  // tied values. A tie in f counts as misranked when the lower value has the lower index, which is
+  // what the pairwise rule of misranked_pairs gives; keys that break ties in f that way make every
+  // key distinct.
+  double misranked(const Eigen::VectorXd& f) {
+    keys_.resize(order_.size());
+    for (std::size_t p = 0; p < order_.size(); ++p) keys_[p] = {f[order_[p]], -order_[p]};
+    double tied = 0.0;
+    for (const auto& [start, end] : ties_)
+      for (std::size_t p = start; p < end; ++p)
+        for (std::size_t q = p + 1; q < end; ++q) tied += keys_[q] < keys_[p] ? 1.0 : 0.0;
+    return count_inversions() - tied;
+  }
+
+ private:
+  using Key = std::pair<double, Eigen::Index>;
+
+  double count_inversions() {
+    const std::size_t n = keys_.size();
+    buffer_.resize(n);
+    double inversions = 0.0;
+    for (std::size_t width = 1; width < n; width *= 2) {
+      for (std::size_t low = 0; low < n; low += 2 * width) {
+        const std::size_t middle = std::min(low + width, n), high = std::min(low + 2 * width, n);
+        std::size_t i = low, j = middle, k = low;
+        while (i < middle && j < high) {
+          if (keys_[j] < keys_[i]) {
+            inversions += static_cast<double>(middle - i);
+            buffer_[k++] = keys_[j++];
+          } else {
+            buffer_[k++] = keys_[i++];
+          }
+        }
+        while (i < middle) buffer_[k++] = keys_[i++];
+        while (j < high) buffer_[k++] = keys_[j++];
+      }
+      keys_.swap(buffer_);
+    }
+    return inversions;
+  }
+
+  std::vector<Eigen::Index> order_;
+  std::vector<std::pair<std::size_t, std::size_t>> ties_;
+  std::vector<Key> keys_, buffer_;
+};
+
+}  // namespace detail
+
+/// Number of pairs (j, k), j < k, of observations that `f` orders differently from `y`, that is
+/// (f[j] < f[k]) != (y[j] < y[k]); pairs tied in y are skipped. The ranking loss of Feurer, Letham
+/// & Bakshy (2018), eq. 4, counted in O(n log n).
+inline double misranked_pairs(const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
+  return detail::ValueOrder(y).misranked(f);
 }
 
 /// Whether `f` orders the values `y` better than chance: Kendall's tau of the pairs (ties in y
@@ -89,13 +152,14 @@ inline Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& sour
   if (n < 3) return weights;
 
   std::vector<std::vector<double>> losses(models, std::vector<double>(options.samples));
+  detail::ValueOrder order(observed);
   Rng rng(options.seed, 0x56E1647ULL);
   Eigen::VectorXd draw(n);
   for (std::size_t s = 0; s < options.samples; ++s) {
     for (std::size_t m = 0; m < models; ++m) {
       const PointPredictions& p = m < sources.size() ? sources[m] : target;
       for (Eigen::Index j = 0; j < n; ++j) draw[j] = p.mean[j] + std::sqrt(std::max(p.variance[j], 0.0)) * rng.normal();
-      losses[m][s] = misranked_pairs(draw, observed);
+      losses[m][s] = order.misranked(draw);
     }
   }
 
