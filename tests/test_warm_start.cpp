@@ -323,6 +323,11 @@ TEST_CASE("random, grid and gradient descent record their warm start too", "[tra
   REQUIRE(grid.warm_start_record()->at("optimizer") == "grid_search");
   REQUIRE(gd.warm_start_record()->at("optimizer") == "gradient_descent");
   REQUIRE(random.warm_start_record()->at("initial_points") == 2);
+  // Each lists only the parts it acts on; the surrogate and the source basis are Bayesian
+  // optimization's, and gradient descent starts from the first transferred point only.
+  REQUIRE(random.warm_start_record()->at("parts").dump() == R"(["initial_points","region"])");
+  REQUIRE(grid.warm_start_record()->at("parts").dump() == R"(["initial_points","region"])");
+  REQUIRE(gd.warm_start_record()->at("parts").dump() == R"(["initial_points"])");
   const auto cold = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 4, .progress = false});
   REQUIRE_FALSE(cold.warm_start_record());
 }

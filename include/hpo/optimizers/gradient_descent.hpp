@@ -152,7 +152,7 @@ class GradientDescent {
   bool uses_objective_gradient() const noexcept { return analytic_ == Mode::Analytic; }
 
   /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
-  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("gradient_descent"); }
+  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("gradient_descent", {"initial_points"}); }
 
   std::optional<Config> ask(const Study& study) {
     synchronize(study);

@@ -42,7 +42,7 @@ class GridSearch {
   explicit GridSearch(GridSearchOptions options = {}) : options_(std::move(options)) {}
 
   /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
-  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("grid_search"); }
+  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("grid_search", {"initial_points", "region"}); }
 
   std::optional<Config> ask(const Study& study) {
     prepare(study);

@@ -54,7 +54,7 @@ class RandomSearch {
   }
 
   /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
-  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("random_search"); }
+  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("random_search", {"initial_points", "region"}); }
 
   const RandomSearchOptions& options() const noexcept { return options_; }
 
