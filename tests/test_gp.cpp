@@ -259,6 +259,16 @@ TEST_CASE("add_observation of a duplicate point stays well-posed", "[gp][increme
   CHECK(std::isfinite(gp.log_marginal_likelihood()));
 }
 
+TEST_CASE("predict_mean gives predict's means, also before any observation", "[gp]") {
+  const Eigen::MatrixXd points = uniform_points(15, 3, 8);
+  hpo::gp::GaussianProcess<> gp({.seed = 2});
+  const Eigen::MatrixXd queries = uniform_points(30, 3, 9);
+  REQUIRE(gp.predict_mean(queries) == gp.predict(queries).mean);
+  gp.fit(points, evaluate(points));
+  REQUIRE(gp.predict_mean(queries) == gp.predict(queries).mean);
+  REQUIRE_THROWS_WITH(gp.predict_mean(uniform_points(2, 2, 1)), Catch::Contains("points have dimension 2, the model 3"));
+}
+
 TEST_CASE("predict_with_gradient matches finite differences and predict", "[gp][gradient]") {
   const Eigen::MatrixXd points = uniform_points(20, 3, 31);
   hpo::gp::GaussianProcess<> gp({.seed = 4});

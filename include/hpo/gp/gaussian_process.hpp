@@ -293,6 +293,19 @@ class GaussianProcess {
     return result;
   }
 
+  /// Posterior means alone at many points (one per row): O(m n), where predict also pays
+  /// O(m n^2) for the variances. Usage: `Eigen::VectorXd means = gp.predict_mean(points);`
+  Eigen::VectorXd predict_mean(const Eigen::MatrixXd& points) const {
+    if (!points.allFinite()) throw std::invalid_argument("hpo::gp::GaussianProcess::predict_mean: non-finite point");
+    if (observation_count() == 0) return Eigen::VectorXd::Constant(points.rows(), standardization_.mean);
+    if (points.cols() != dimension()) {
+      throw std::invalid_argument("hpo::gp::GaussianProcess::predict_mean: points have dimension " +
+                                  std::to_string(points.cols()) + ", the model " + std::to_string(dimension()));
+    }
+    const Eigen::MatrixXd cross_covariance = kernel_.cross_matrix(points_, points);
+    return (cross_covariance.transpose() * weights_).unaryExpr([this](double z) { return to_output_units(z); });
+  }
+
   /// Eigen expressions: a compile-time column vector (e.g. `X.row(i).transpose()`) is one
   /// point; anything else (a block of rows, a single row `X.row(i)`) is a batch with one
   /// point per row. Without these, an expression would match both overloads above.

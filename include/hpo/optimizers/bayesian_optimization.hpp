@@ -193,8 +193,14 @@ class BayesianOptimization {
     gp::BatchPrediction predict(const Eigen::MatrixXd& Z) const {
       gp::BatchPrediction result = std::visit([&](auto& gp) { return gp.predict(Z); }, *target);
       if (!needs_sources()) return result;
+      // A source's variances (O(m n^2) for m points) count only where it holds ensemble weight;
+      // the source basis needs its means alone.
       std::vector<gp::BatchPrediction> source;
-      for (const auto& model : *sources) source.push_back(std::visit([&](auto& gp) { return gp.predict(Z); }, model));
+      for (std::size_t i = 0; i < sources->size(); ++i) {
+        const bool weighted = ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0;
+        source.push_back(std::visit([&](auto& gp) { return weighted ? gp.predict(Z) : gp::BatchPrediction{gp.predict_mean(Z), {}}; },
+                                    (*sources)[i]));
+      }
       if (basis) {
         Eigen::MatrixXd h(Z.rows(), static_cast<Eigen::Index>(source.size()));
         for (std::size_t i = 0; i < source.size(); ++i) h.col(static_cast<Eigen::Index>(i)) = source[i].mean;
@@ -385,7 +391,7 @@ class BayesianOptimization {
   Eigen::MatrixXd source_means(const Eigen::MatrixXd& Z) const {
     Eigen::MatrixXd means(Z.rows(), static_cast<Eigen::Index>(source_models_.size()));
     for (std::size_t i = 0; i < source_models_.size(); ++i)
-      means.col(static_cast<Eigen::Index>(i)) = std::visit([&](auto& gp) { return gp.predict(Z).mean; }, source_models_[i]);
+      means.col(static_cast<Eigen::Index>(i)) = std::visit([&](auto& gp) { return gp.predict_mean(Z); }, source_models_[i]);
     return means;
   }
 
