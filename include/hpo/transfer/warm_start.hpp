@@ -175,17 +175,23 @@ class WarmStart {
   /// every ask.
   const nlohmann::json& describe() const noexcept { return description_; }
 
-  /// describe() stamped with the optimizer using it, its "parts" narrowed to those the optimizer
-  /// acts on (of "initial_points", "region", "surrogate", "source_basis"), or nullopt for an empty
-  /// (cold) warm start: what each optimizer's transfer_report() hands to the study's record.
-  std::optional<nlohmann::json> report(const std::string& optimizer, const std::vector<std::string>& parts_used) const {
+  /// describe() stamped with the optimizer using it, or nullopt for an empty (cold) warm start:
+  /// what each optimizer's transfer_report() hands to the study's record. With parts_used, the
+  /// record's "parts" keep only those the optimizer acts on (of "initial_points", "region",
+  /// "surrogate", "source_basis"); without, every part the options switch on.
+  std::optional<nlohmann::json> report(const std::string& optimizer) const {
     if (empty()) return std::nullopt;
     nlohmann::json record = description_;
     record["optimizer"] = optimizer;
+    return record;
+  }
+  std::optional<nlohmann::json> report(const std::string& optimizer, const std::vector<std::string>& parts_used) const {
+    std::optional<nlohmann::json> record = report(optimizer);
+    if (!record) return record;
     nlohmann::json parts = nlohmann::json::array();
     for (const auto& part : description_["parts"])
       if (std::find(parts_used.begin(), parts_used.end(), part.get<std::string>()) != parts_used.end()) parts.push_back(part);
-    record["parts"] = std::move(parts);
+    (*record)["parts"] = std::move(parts);
     return record;
   }
 
