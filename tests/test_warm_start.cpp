@@ -436,3 +436,70 @@ TEST_CASE("warm Bayesian optimization evaluates every transferred point, even mo
     resumed.tell(trial->number, bowl(trial->config));
   }
 }
+
+TEST_CASE("warm starts from sources over other mixed spaces run every optimizer and survive failing trials", "[transfer]") {
+  // Random mixed target spaces; each source keeps a random subset of the target's parameters (the
+  // first always), over other ranges, with a category fewer or one the target lacks, sometimes a
+  // parameter of its own, and either direction. The target's objective fails one trial in ten.
+  for (std::uint64_t seed = 0; seed < 12; ++seed) {
+    INFO("seed " << seed);
+    hpo::Rng rng(seed, 7);
+    hpo::SearchSpace target;
+    const int d = 1 + static_cast<int>(rng.below(5));
+    for (int j = 0; j < d; ++j) {
+      const std::string name = "p" + std::to_string(j);
+      switch (rng.below(5)) {
+        case 0: target.add_real(name, -2.0, 3.0); break;
+        case 1: target.add_real(name, 1e-4, 1.0, hpo::Scale::Log); break;
+        case 2: target.add_int(name, 1, 2 + static_cast<std::int64_t>(rng.below(20))); break;
+        case 3: target.add_int(name, 1, 1000, hpo::Scale::Log); break;
+        default: target.add_categorical(name, {"a", "b", "c"});
+      }
+    }
+    std::vector<hpo::Study> sources;
+    for (std::uint64_t s = 0, count = 1 + rng.below(3); s < count; ++s) {
+      hpo::SearchSpace own;
+      for (int j = 0; j < d; ++j) {
+        const auto& p = target[static_cast<std::size_t>(j)];
+        if (j > 0 && rng.below(3) == 0) continue;
+        if (p.kind == hpo::ParameterKind::Real) own.add_real(p.name, p.scale == hpo::Scale::Log ? 1e-5 : -5.0, p.scale == hpo::Scale::Log ? 0.5 : 1.0, p.scale);
+        else if (p.kind == hpo::ParameterKind::Integer) own.add_int(p.name, 0, 40);
+        else own.add_categorical(p.name, rng.below(2) ? std::vector<std::string>{"a", "b"} : std::vector<std::string>{"a", "b", "c", "z"});
+      }
+      if (rng.below(2)) own.add_real("extra", 0.0, 1.0);
+      const bool maximize = rng.below(2) == 0;
+      hpo::Study source(own, maximize ? hpo::Direction::Maximize : hpo::Direction::Minimize);
+      hpo::RandomSearch random({.seed = seed * 10 + s});
+      for (std::uint64_t i = 0, trials = 2 + rng.below(30); i < trials; ++i) {
+        auto trial = source.ask(random);
+        if (i > 0 && rng.below(8) == 0) {
+          source.fail(trial->number, "diverged");
+          continue;
+        }
+        const double v = std::sin(3.0 * own.to_unit(trial->config).sum()) + static_cast<double>(s);
+        source.tell(trial->number, maximize ? -v : v);
+      }
+      sources.push_back(std::move(source));
+    }
+    const auto warm = hpo::WarmStart::from(sources, target);
+    REQUIRE_FALSE(warm.initial_points().empty());
+    for (const auto& point : warm.initial_points()) REQUIRE_NOTHROW(target.validate(point));
+    std::size_t calls = 0;
+    const auto objective = [&](const hpo::Config& c) {
+      if (++calls % 10 == 0) throw std::runtime_error("out of memory");
+      return (target.to_unit(c).array() - 0.3).square().sum();
+    };
+    hpo::BayesianOptimization bo({.seed = seed, .warm_start = warm});
+    const auto study = hpo::optimize(target, objective, bo, {.max_evaluations = 12, .progress = false});
+    REQUIRE(study.trials().size() == 12);
+    REQUIRE(study.completed_count() + 1 == 12);  // the tenth call failed, and the search went on
+    REQUIRE(std::isfinite(study.best().value));
+    REQUIRE(study.trials().front().config == warm.initial_points().front());
+    REQUIRE(study.warm_start_record());
+    REQUIRE(bo.transfer_weights().size() == static_cast<Eigen::Index>(sources.size()) + 1);  // the model took over
+    const auto random = hpo::optimize(target, objective, hpo::RandomSearch({.seed = seed, .warm_start = warm}), {.max_evaluations = 6, .progress = false});
+    const auto grid = hpo::optimize(target, objective, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}), {.max_evaluations = 6, .progress = false});
+    REQUIRE(random.trials().size() == 6);
+    REQUIRE(grid.trials().size() == 6);
+  }
+}
