@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -267,6 +268,9 @@ TEST_CASE("predict_mean gives predict's means, also before any observation", "[g
   gp.fit(points, evaluate(points));
   REQUIRE(gp.predict_mean(queries) == gp.predict(queries).mean);
   REQUIRE_THROWS_WITH(gp.predict_mean(uniform_points(2, 2, 1)), Catch::Contains("points have dimension 2, the model 3"));
+  Eigen::MatrixXd bad = queries;
+  bad(4, 1) = std::numeric_limits<double>::quiet_NaN();
+  REQUIRE_THROWS_WITH(gp.predict_mean(bad), Catch::Contains("predict_mean: non-finite point"));
 }
 
 TEST_CASE("predict_with_gradient matches finite differences and predict", "[gp][gradient]") {

@@ -121,7 +121,8 @@ class BayesianOptimization {
 
   /// What the warm start did so far, for the study's record (Study::ask stores it when it changes).
   std::optional<nlohmann::json> transfer_report() const {
-    std::optional<nlohmann::json> report = options_.warm_start.report("bayesian_optimization", {"initial_points", "region", "surrogate", "source_basis"});
+    // Bayesian optimization acts on every part of the transfer: the record lists all switched on.
+    std::optional<nlohmann::json> report = options_.warm_start.report("bayesian_optimization");
     if (report && weights_.size() > 0) {
       // Two decimals: the record changes when the weights do, not with every draw's noise.
       const auto rounded = [](double w) { return std::round(w * 100.0) / 100.0; };
