@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 using Catch::Contains;
@@ -124,6 +125,38 @@ TEST_CASE("save and load round-trip every field", "[study][journal]") {
   REQUIRE(again.best().number == study.best().number);
   REQUIRE(again.records().size() == 1);
   REQUIRE(again.records()[0]["text"] == "hello");
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a journal keeps pruned trials, intermediate values and workers", "[study][journal]") {
+  const auto path = temp_path("pruned.jsonl");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << R"({"type":"study","format":"hpo-journal","version":1,"direction":"minimize","space":[{"name":"x","kind":"real","low":0.0,"high":1.0,"scale":"linear"}]})" "\n"
+        << R"({"type":"trial","number":0,"state":"completed","value":0.5,"config":{"x":0.5},"intermediate":[[1,0.9],[3,0.5]],"worker":"node1:42"})" "\n"
+        << R"({"type":"trial","number":1,"state":"pruned","value":0.8,"config":{"x":0.25},"intermediate":[[1,0.8]]})" "\n"
+        << R"({"type":"trial","number":2,"state":"pruned","config":{"x":0.75}})" "\n";
+  }
+  const auto study = hpo::Study::load(path);
+  REQUIRE(study.trials().size() == 3);
+  REQUIRE(study.completed_count() == 1);
+  REQUIRE(study.pruned_count() == 2);
+  REQUIRE(study.finished_count() == 3);
+  REQUIRE(study.running_count() == 0);
+  REQUIRE(study.trials()[0].intermediate == std::map<std::int64_t, double>{{1, 0.9}, {3, 0.5}});
+  REQUIRE(study.trials()[0].worker == "node1:42");
+  REQUIRE(study.trials()[1].pruned());
+  REQUIRE(study.trials()[1].value == 0.8);
+  REQUIRE(std::isnan(study.trials()[2].value));
+  REQUIRE(study.best().number == 0);  // a pruned trial never is the best
+  study.save(path);
+  const auto again = hpo::Study::load(path);
+  for (std::size_t i = 0; i < 3; ++i) {
+    REQUIRE(again.trials()[i].state == study.trials()[i].state);
+    REQUIRE(again.trials()[i].intermediate == study.trials()[i].intermediate);
+    REQUIRE(again.trials()[i].worker == study.trials()[i].worker);
+  }
+  REQUIRE(again.trials()[1].value == 0.8);
   std::filesystem::remove(path);
 }
 

@@ -35,7 +35,7 @@ inline const char* to_string(Direction direction) noexcept {
 
 inline nlohmann::json config_to_json(const Config& config) {
   nlohmann::json out = nlohmann::json::object();
-  for (const auto& [name, value] : config.entries()) std::visit([&](const auto& v) { out[name] = v; }, value);
+  for (const auto& entry : config.entries()) std::visit([&](const auto& v) { out[entry.first] = v; }, entry.second);
   return out;
 }
 
@@ -61,10 +61,16 @@ inline nlohmann::json header_to_json(const SearchSpace& space, Direction directi
 
 inline nlohmann::json trial_to_json(const Trial& trial) {
   nlohmann::json out{{"type", "trial"}, {"number", trial.number}, {"state", to_string(trial.state)}};
-  if (trial.completed()) out["value"] = trial.value;
+  if (trial.completed() || (trial.pruned() && std::isfinite(trial.value))) out["value"] = trial.value;
   if (trial.failed()) out["error"] = trial.error;
   out["config"] = config_to_json(trial.config);
   if (trial.gradient.size() > 0) out["gradient"] = std::vector<double>(trial.gradient.begin(), trial.gradient.end());
+  if (!trial.intermediate.empty()) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& [step, value] : trial.intermediate) steps.push_back({step, value});
+    out["intermediate"] = std::move(steps);
+  }
+  if (!trial.worker.empty()) out["worker"] = trial.worker;
   out["started_at"] = trial.started_at;
   out["duration"] = trial.duration;
   return out;
@@ -81,6 +87,9 @@ inline Trial trial_from_json(const nlohmann::json& json, const SearchSpace& spac
   } else if (state == "failed") {
     trial.state = TrialState::Failed;
     trial.error = json.value("error", std::string("unknown failure"));
+  } else if (state == "pruned") {
+    trial.state = TrialState::Pruned;
+    if (json.contains("value")) trial.value = json.at("value").get<double>();
   } else {
     throw std::invalid_argument("unknown trial state \"" + state + "\"");
   }
@@ -89,6 +98,9 @@ inline Trial trial_from_json(const nlohmann::json& json, const SearchSpace& spac
     const auto g = json.at("gradient").get<std::vector<double>>();
     trial.gradient = Eigen::Map<const Eigen::VectorXd>(g.data(), static_cast<Eigen::Index>(g.size()));
   }
+  if (json.contains("intermediate"))
+    for (const auto& step : json.at("intermediate")) trial.intermediate[step.at(0).get<std::int64_t>()] = step.at(1).get<double>();
+  trial.worker = json.value("worker", std::string());
   trial.started_at = json.value("started_at", 0.0);
   trial.duration = json.value("duration", 0.0);
   return trial;

@@ -101,8 +101,9 @@ class Study {
 
   std::size_t completed_count() const noexcept { return completed_; }
   std::size_t failed_count() const noexcept { return failed_; }
-  std::size_t running_count() const noexcept { return trials_.size() - completed_ - failed_; }
-  std::size_t finished_count() const noexcept { return completed_ + failed_; }
+  std::size_t pruned_count() const noexcept { return pruned_; }
+  std::size_t running_count() const noexcept { return trials_.size() - finished_count(); }
+  std::size_t finished_count() const noexcept { return completed_ + failed_ + pruned_; }
 
   /// True when `a` is a better value than `b` in this study's direction.
   bool better(double a, double b) const noexcept { return direction_ == Direction::Minimize ? a < b : a > b; }
@@ -239,6 +240,8 @@ class Study {
       ++completed_;
     } else if (trial.failed()) {
       ++failed_;
+    } else if (trial.pruned()) {
+      ++pruned_;
     }
   }
 
@@ -284,6 +287,7 @@ class Study {
   std::vector<Trial> trials_;
   std::size_t completed_ = 0;
   std::size_t failed_ = 0;
+  std::size_t pruned_ = 0;
   std::size_t best_ = 0;
   std::deque<Config> queue_;
   std::vector<nlohmann::json> records_;
