@@ -1,12 +1,19 @@
 // BayesianOptimization: convergence, determinism, mixed spaces, pending and failed trials, robustness.
 #include <catch2/catch.hpp>
 
-#include <hpo/hpo.hpp>
+#include <hpo/default_optimizer.hpp>
+#include <hpo/optimize.hpp>
+#include <hpo/optimizers/bayesian_optimization.hpp>
+#include <hpo/optimizers/random_search.hpp>
 
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <numbers>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 namespace {
 double branin(double x1, double x2) {
@@ -164,4 +171,63 @@ TEST_CASE("an ask with 2000 observations gives a valid new point", "[bo][robustn
   REQUIRE(proposal);
   REQUIRE_NOTHROW(space.validate(proposal->config));
   for (std::size_t i = 0; i + 1 < study.trials().size(); ++i) REQUIRE(study.trials()[i].config != proposal->config);
+}
+
+TEST_CASE("options out of range are errors naming the field and the value", "[bo][errors]") {
+  using Catch::Contains;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = -1.0}), Contains("ucb_beta") && Contains("-1"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = nan}), Contains("ucb_beta") && Contains("nan"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = std::numeric_limits<double>::infinity()}), Contains("ucb_beta"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.candidates = 2'000'000}), Contains("candidates") && Contains("2000000"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.acquisition = static_cast<hpo::Acquisition>(7)}), Contains("acquisition = 7"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.kernel = static_cast<hpo::KernelType>(9)}), Contains("kernel = 9"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.output_transform = static_cast<hpo::OutputTransform>(5)}),
+                      Contains("output_transform = 5"));
+  REQUIRE_NOTHROW(hpo::BayesianOptimization({.ucb_beta = 0.0, .candidates = 1'000'000}));
+}
+
+namespace {
+// The configurations BO proposes over `asks` ask/tell rounds on a study, where `relocate` may hand
+// back the study at a new address (moved or copied) before each ask.
+template <class Relocate>
+std::vector<hpo::Config> proposals(std::size_t asks, Relocate relocate) {
+  hpo::BayesianOptimization bo({.seed = 8});
+  auto study = std::make_unique<hpo::Study>(branin_space());
+  std::vector<hpo::Config> configs;
+  for (std::size_t i = 0; i < asks; ++i) {
+    study = relocate(std::move(study));
+    const auto trial = study->ask(bo);
+    configs.push_back(trial->config);
+    study->tell(trial->number, branin_objective(trial->config));
+  }
+  return configs;
+}
+}  // namespace
+
+TEST_CASE("a study moved or copied between asks is the same study to the optimizer", "[bo]") {
+  const auto kept = proposals(14, [](std::unique_ptr<hpo::Study> s) { return s; });
+  const auto moved = proposals(14, [](std::unique_ptr<hpo::Study> s) { return std::make_unique<hpo::Study>(std::move(*s)); });
+  const auto copied = proposals(14, [](std::unique_ptr<hpo::Study> s) { return std::make_unique<hpo::Study>(*s); });
+  REQUIRE(moved == kept);
+  REQUIRE(copied == kept);
+}
+
+TEST_CASE("a new study at the address of an old one starts afresh", "[bo]") {
+  // The second study holds more trials than the first, so that a model keyed by the address would
+  // look like a continuation of it.
+  const auto fill = [](hpo::Study& study) {
+    hpo::RandomSearch random({.seed = 21});
+    for (int i = 0; i < 9; ++i) study.tell(study.ask(random)->number, branin_objective(study.trials().back().config));
+  };
+  hpo::BayesianOptimization reused({.seed = 4});
+  std::optional<hpo::Study> slot;
+  slot.emplace(branin_space());
+  for (int i = 0; i < 7; ++i) slot->tell(slot->ask(reused)->number, branin_objective(slot->trials().back().config));
+  slot.emplace(branin_space());
+  fill(*slot);
+  hpo::BayesianOptimization fresh({.seed = 4});
+  hpo::Study same(branin_space());
+  fill(same);
+  REQUIRE(slot->ask(reused)->config == same.ask(fresh)->config);
 }

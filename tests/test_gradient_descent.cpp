@@ -3,7 +3,9 @@
 // (ridge regression on the diabetes data, logistic regression on the breast-cancer data).
 #include <catch2/catch.hpp>
 
-#include <hpo/hpo.hpp>
+#include <hpo/optimize.hpp>
+#include <hpo/optimizers/gradient_descent.hpp>
+#include <hpo/transfer/warm_start.hpp>
 
 #include <cmath>
 #include <filesystem>

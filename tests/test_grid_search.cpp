@@ -1,10 +1,14 @@
 // GridSearch: the full grid in its documented order, log spacing, categories, exhaustion, resume.
 #include <catch2/catch.hpp>
 
-#include <hpo/hpo.hpp>
+#include <hpo/optimize.hpp>
+#include <hpo/optimizers/grid_search.hpp>
 
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <set>
+#include <vector>
 
 using Catch::Contains;
 
@@ -67,6 +71,44 @@ TEST_CASE("points already in the study are skipped (resume, enqueue)", "[grid]")
 TEST_CASE("bad grid options name the parameter", "[grid]") {
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 1.0);
-  REQUIRE_THROWS_WITH(run(hpo::GridSearch({.points_per_dimension = 0}), space), Contains("\"x\""));
+  // Out-of-range options are refused when the optimizer is built, naming the field and the value.
+  REQUIRE_THROWS_WITH(hpo::GridSearch({.points_per_dimension = 0}), Contains("points_per_dimension") && Contains("got 0"));
+  REQUIRE_THROWS_WITH(hpo::GridSearch({.points_per_parameter = {{"x", 0}}}), Contains("points_per_parameter[\"x\"]") && Contains("got 0"));
   REQUIRE_THROWS_WITH(run(hpo::GridSearch({.points_per_parameter = {{"y", 3}}}), space), Contains("\"y\""));
+}
+
+TEST_CASE("a new study at the address of an old one starts the grid afresh", "[grid]") {
+  hpo::SearchSpace space;
+  space.add_int("n", 0, 9);
+  const auto fill = [](hpo::Study& study) {  // more trials than the first study had: 5..9
+    for (int n = 5; n < 10; ++n) study.tell(study.ask(hpo::Config().set("n", n)).number, 0.0);
+  };
+  hpo::GridSearch reused({.points_per_dimension = 10});
+  std::optional<hpo::Study> slot;
+  slot.emplace(space);
+  for (int i = 0; i < 3; ++i) slot->tell(slot->ask(reused)->number, 0.0);  // 0, 1, 2
+  slot.emplace(space);
+  fill(*slot);
+  std::vector<int> order;
+  while (auto t = slot->ask(reused)) {
+    order.push_back(t->config.get<int>("n"));
+    slot->tell(t->number, 0.0);
+  }
+  REQUIRE(order == std::vector<int>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("a study moved between asks keeps the grid's place", "[grid]") {
+  hpo::SearchSpace space;
+  space.add_int("n", 0, 5);
+  hpo::GridSearch grid({.points_per_dimension = 6});
+  auto study = std::make_unique<hpo::Study>(space);
+  std::vector<int> order;
+  for (int i = 0; i < 6; ++i) {
+    study = std::make_unique<hpo::Study>(std::move(*study));
+    const auto t = study->ask(grid);
+    order.push_back(t->config.get<int>("n"));
+    study->tell(t->number, 0.0);
+  }
+  REQUIRE(order == std::vector<int>{0, 1, 2, 3, 4, 5});
+  REQUIRE_FALSE(study->ask(grid));
 }

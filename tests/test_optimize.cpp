@@ -1,7 +1,9 @@
 // hpo::optimize(): budgets, direction, failures, callbacks, journal resume, typed objectives.
 #include <catch2/catch.hpp>
 
-#include <hpo/hpo.hpp>
+#include <hpo/optimize.hpp>
+#include <hpo/optimizers/grid_search.hpp>
+#include <hpo/optimizers/random_search.hpp>
 
 #include <cmath>
 #include <algorithm>

@@ -1,7 +1,8 @@
 // RandomSearch: determinism, uniformity in the encoded space, the quasi-random samplers.
 #include <catch2/catch.hpp>
 
-#include <hpo/hpo.hpp>
+#include <hpo/optimize.hpp>
+#include <hpo/optimizers/random_search.hpp>
 
 #include <cmath>
 #include <map>
@@ -72,4 +73,10 @@ TEST_CASE("Sobol and Latin hypercube samplers stratify each parameter", "[random
       REQUIRE(std::count(bins.begin(), bins.end(), 1) == 64);
     }
   }
+}
+
+TEST_CASE("options out of range are errors naming the field and the value", "[random][errors]") {
+  using Catch::Contains;
+  REQUIRE_THROWS_WITH(hpo::RandomSearch({.latin_hypercube_block = 0}), Contains("latin_hypercube_block") && Contains("got 0"));
+  REQUIRE_THROWS_WITH(hpo::RandomSearch({.sampler = static_cast<hpo::Sampler>(4)}), Contains("sampler = 4"));
 }

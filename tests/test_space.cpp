@@ -1,7 +1,8 @@
 // Search space definition, validation, unit-cube mapping, Config access and the typed binding.
 #include <catch2/catch.hpp>
 
-#include <hpo/hpo.hpp>
+#include <hpo/space/search_space.hpp>
+#include <hpo/space/typed_space.hpp>
 
 #include <cmath>
 #include <limits>

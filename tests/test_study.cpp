@@ -1,7 +1,8 @@
 // Study: ask/tell by hand, best(), failures, the JSON Lines journal, resume and its errors.
 #include <catch2/catch.hpp>
 
-#include <hpo/hpo.hpp>
+#include <hpo/optimizers/random_search.hpp>
+#include <hpo/study/study.hpp>
 
 #include <cmath>
 #include <filesystem>

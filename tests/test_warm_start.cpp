@@ -3,8 +3,16 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
-#include <hpo/hpo.hpp>
+#include <hpo/optimize.hpp>
+#include <hpo/optimizers/bayesian_optimization.hpp>
+#include <hpo/optimizers/gradient_descent.hpp>
+#include <hpo/optimizers/grid_search.hpp>
+#include <hpo/optimizers/random_search.hpp>
+#include <hpo/transfer/ranking_weights.hpp>
+#include <hpo/transfer/source_basis.hpp>
+#include <hpo/transfer/warm_start.hpp>
 
 using Catch::Contains;
 
@@ -73,6 +81,23 @@ TEST_CASE("bad sources are errors naming the parameter or the file", "[transfer]
   std::filesystem::remove(path);
   REQUIRE_THROWS_WITH(hpo::Study::load(path), Contains(path));
   REQUIRE_THROWS_WITH(hpo::WarmStart::from({}, target_space()), Contains("no source"));
+}
+
+TEST_CASE("warm-start options out of range are errors naming the field and the value", "[transfer][errors]") {
+  const auto source = source_study({{1.0, "relu", 0.5}, {2.0, "tanh", 0.1}});
+  const auto target = target_space();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto from = [&](hpo::WarmStartOptions options) { return hpo::WarmStart::from({source}, target, options); };
+  REQUIRE_THROWS_WITH(from({.min_distance = -0.1}), Contains("min_distance") && Contains("-0.1"));
+  REQUIRE_THROWS_WITH(from({.min_distance = nan}), Contains("min_distance") && Contains("nan"));
+  REQUIRE_THROWS_WITH(from({.region_top = 0}), Contains("region_top") && Contains("got 0"));
+  REQUIRE_NOTHROW(from({.region_top = 0, .use_region = false}));
+  REQUIRE_THROWS_WITH(from({.region_margin = nan}), Contains("region_margin") && Contains("nan"));
+  REQUIRE_THROWS_WITH(from({.region_margin = 1.5}), Contains("region_margin") && Contains("1.5"));
+  REQUIRE_THROWS_WITH(from({.outside_fraction = 2.0}), Contains("outside_fraction") && Contains("2"));
+  REQUIRE_THROWS_WITH(from({.region_prior_strength = -1.0}), Contains("region_prior_strength") && Contains("-1"));
+  REQUIRE_THROWS_WITH(from({.region_prior_width = 0.0}), Contains("region_prior_width") && Contains("got 0"));
+  REQUIRE_THROWS_WITH(from({.source_basis_min_log_bayes_factor = nan}), Contains("source_basis_min_log_bayes_factor"));
 }
 
 TEST_CASE("initial points: best by rank, merged across sources, spread apart", "[transfer]") {

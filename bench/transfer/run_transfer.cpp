@@ -119,24 +119,6 @@ json space_to_json(const hpo::SearchSpace& space) {
   return out;
 }
 
-json config_to_json(const hpo::Config& config) {
-  json out = json::object();
-  for (const auto& [name, value] : config.entries()) std::visit([&](const auto& v) { out[name] = v; }, value);
-  return out;
-}
-
-hpo::Config config_from_json(const json& j, const hpo::SearchSpace& space) {
-  hpo::Config config;
-  for (const auto& p : space.parameters()) {
-    const auto& v = j.at(p.name);
-    if (p.kind == hpo::ParameterKind::Real) config.set(p.name, hpo::Value(v.get<double>()));
-    else if (p.kind == hpo::ParameterKind::Integer) config.set(p.name, hpo::Value(v.get<std::int64_t>()));
-    else config.set(p.name, hpo::Value(v.get<std::string>()));
-  }
-  space.validate(config);
-  return config;
-}
-
 // ---- sources ------------------------------------------------------------------------------------
 int run_sources(std::map<std::string, std::string>& args, bool force) {
   const std::string work = args["--work"];
@@ -307,9 +289,9 @@ int run_evaluate(std::map<std::string, std::string>& args) {
         for (int i = 1; i <= tr::kSources; ++i) answer["sources"].push_back(source_path(work, task.family, task.seed, i).string());
         const auto warm = hpo::WarmStart::from(load_sources(work, task.family, task.seed), task.space, hpo::WarmStartOptions{});
         answer["initial_points"] = json::array();
-        for (const auto& c : warm.initial_points()) answer["initial_points"].push_back(config_to_json(c));
+        for (const auto& c : warm.initial_points()) answer["initial_points"].push_back(hpo::detail::config_to_json(c));
       } else if (op == "eval") {
-        answer["value"] = task.objective(config_from_json(request.at("config"), task.space));
+        answer["value"] = task.objective(hpo::detail::config_from_json(request.at("config"), task.space));
       } else {
         throw std::invalid_argument("unknown op " + op);
       }

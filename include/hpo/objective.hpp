@@ -4,23 +4,11 @@
 #include <concepts>
 #include <type_traits>
 
-#include <Eigen/Core>
-
+#include "hpo/core/direction.hpp"
+#include "hpo/core/evaluation.hpp"
 #include "hpo/space/config.hpp"
 
 namespace hpo {
-
-/// Whether an objective is minimized (the default) or maximized.
-enum class Direction { Minimize, Maximize };
-
-/// What an objective may return instead of a plain value: the value and, optionally, its
-/// gradient d value / d parameter in the user's units, one entry per real parameter in the order
-/// they were added to the space (empty when unknown).
-/// Usage: `return hpo::Evaluation{.value = loss, .gradient = grad};`
-struct Evaluation {
-  double value = 0.0;
-  Eigen::VectorXd gradient{};
-};
 
 /// A result an objective may return: something convertible to double, or an hpo::Evaluation.
 template <class R>

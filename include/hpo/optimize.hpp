@@ -13,9 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "hpo/core/optimizer_concept.hpp"
 #include "hpo/objective.hpp"
-#include "hpo/optimizers/bayesian_optimization.hpp"
-#include "hpo/optimizers/optimizer.hpp"
 #include "hpo/space/typed_space.hpp"
 #include "hpo/study/study.hpp"
 
@@ -156,14 +155,6 @@ Study optimize(const Space& space, F&& objective, O&& optimizer, const RunOption
     throw NoTrialCompleted(message, std::move(study));
   }
   return study;
-}
-
-/// Runs a search with the default optimizer, Bayesian optimization (seed 0).
-/// Usage: `hpo::Study study = hpo::optimize(space, f, {.max_evaluations = 50});`
-template <class Space, class F>
-  requires std::derived_from<Space, SearchSpace>
-Study optimize(const Space& space, F&& objective, const RunOptions& options = {}) {
-  return optimize(space, std::forward<F>(objective), BayesianOptimization(), options);
 }
 
 }  // namespace hpo

@@ -1,7 +1,7 @@
 #pragma once
 // Gaussian-process regression for Bayesian optimization: exact inference by Cholesky
-// factorization, hyperparameters by maximum a posteriori (priors.hpp), O(n²) updates
-// between refits, and posterior gradients for optimizing acquisition functions.
+// factorization, hyperparameters by maximum a posteriori (hyperparameter_fit.hpp), O(n²)
+// updates between refits, and posterior gradients for optimizing acquisition functions.
 //
 // Model, on outputs standardized to zero mean and unit variance (sample mean and
 // standard deviation of the y passed to fit; the standard deviation of a constant y is
@@ -10,23 +10,22 @@
 // (a learned constant would add a parameter that the sample mean already pins down well
 // once the outputs are standardized). Predictions are returned in the units of y.
 //
-// Fit cost (documented because the BO engine calls fit on a schedule): every
-// evaluation of the MAP objective costs a Cholesky factorization and an inverse of the
-// m × m kernel matrix of the fit subset, m = min(n, max_fit_points), plus one O(m²·d)
-// pass over pairs for the gradient; there are 1 + random_restarts starts of at most
-// max_iterations L-BFGS-B iterations and 2·max_iterations + 10 evaluations each. The
-// model then conditions on all n points with one O(n³) factorization. Measured with the
-// defaults in 6-D on one core (Release, no -march): fit 9 ms at n = 50, 0.27 s at
-// n = 200, 0.31 s at n = 800 (fit subset 200, plus 13 ms to condition on all 800);
-// most of it is the random restarts: fit(X, y, 0) takes 6 ms and 15 ms at n = 200, 800.
+// Fit cost (the BO engine calls fit on a schedule, so it matters): every evaluation of the
+// MAP objective costs a Cholesky factorization and an inverse of the m × m kernel matrix of
+// the fit subset, m = min(n, max_fit_points), plus one O(m²·d) pass over pairs for the
+// gradient; there are 1 + random_restarts starts. The model then conditions on all n points
+// with one O(n³) factorization. Measured times: bench/results/gp_fit.md.
 
 #include "hpo/core/random.hpp"
+#include "hpo/gp/hyperparameter_fit.hpp"
+#include "hpo/gp/jittered_cholesky.hpp"
 #include "hpo/gp/kernel.hpp"
 #include "hpo/gp/matern52.hpp"
 #include "hpo/gp/priors.hpp"
+#include "hpo/gp/selected_kernel.hpp"
 
-#include <Eigen/Dense>
-#include <LBFGSB.h>
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
 
 #include <algorithm>
 #include <cmath>
@@ -55,9 +54,8 @@ struct GaussianProcessOptions {
   int max_iterations = 50;
   /// Hyperparameters are fitted on a random subset of at most this many observations
   /// (0: all); the model itself always conditions on every observation. The fit's cost
-  /// grows as the cube of this number. Measured on a smooth 6-D function at n = 800:
-  /// held-out RMSE 0.0478 with 200, 0.0476 with 300, 0.0397 with all points, for fits of
-  /// 0.3 s, 0.8 s and 13 s.
+  /// grows as the cube of this number; what the subset costs in accuracy is measured in
+  /// bench/results/gp_fit.md.
   Eigen::Index max_fit_points = 200;
   /// Lower bound of the noise variance of the standardized outputs; it keeps the
   /// kernel matrix well-conditioned for noiseless objectives and duplicated points.
@@ -118,12 +116,12 @@ struct LeaveOneOutPrediction {
 /// Gaussian-process regression on points of the unit cube with MAP hyperparameters.
 ///
 /// Hyperparameters are handled in log space as θ = [ln ℓ_1..ln ℓ_d, ln σ², ln σ_n²], all
-/// in standardized units, bounded for the fit to ℓ ∈ [1e-2, 1e3] (on the unit cube: from
-/// "changes within 1% of the range" to "irrelevant"), σ² ∈ [1e-2, 1e2] and
-/// σ_n² ∈ [noise_floor, 1] (noise beyond the total variance is meaningless).
+/// in standardized units, bounded for the fit by HyperparameterBounds.
 /// The kernel matrix is factorized by Eigen's LLT; when that fails, jitter 1e-10·mean
 /// diagonal, ×10 per attempt up to 1e-3·mean diagonal, is added and reported once per
 /// object through the warning sink; beyond that a std::runtime_error is thrown.
+///
+/// Not thread-safe: a const object may be read (predict) from several threads at once.
 ///
 /// Usage:
 ///   hpo::gp::GaussianProcess gp({.seed = 1});
@@ -135,7 +133,8 @@ class GaussianProcess {
  public:
   using WarningSink = std::function<void(const std::string&)>;
 
-  explicit GaussianProcess(GaussianProcessOptions options = {}) : options_(options) {
+  explicit GaussianProcess(GaussianProcessOptions options = {}, K kernel = K{Eigen::Index{0}})
+      : options_(options), kernel_(std::move(kernel)) {
     if (!(options_.noise_floor > 0.0) || !(options_.noise_floor < 1.0)) {
       throw std::invalid_argument("hpo::gp::GaussianProcess: noise_floor must lie in (0, 1)");
     }
@@ -155,9 +154,8 @@ class GaussianProcess {
   }
 
   /// fit with another number of random restarts for this call only; 0 gives a cheap
-  /// refit that only polishes the warm start (measured 6 ms at n = 200 and 15 ms at
-  /// n = 800 in 6-D, against 0.27 s and 0.31 s with 3 restarts), for use between full
-  /// fits.
+  /// refit that only polishes the warm start (bench/results/gp_fit.md), for use between
+  /// full fits.
   void fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts) {
     if (random_restarts < 0) throw std::invalid_argument("hpo::gp::GaussianProcess::fit: negative random_restarts");
     set_data(points, values, std::nullopt);
@@ -374,7 +372,7 @@ class GaussianProcess {
     }
     const K previous_kernel = kernel_;
     const double previous_log_noise_variance = log_noise_variance_;
-    if (kernel_.dimension() != d) kernel_ = K(d);
+    if (kernel_.dimension() != d) kernel_ = kernel_of_dimension(d);
     kernel_.set_log_parameters(log_values.head(d + 1));
     log_noise_variance_ = log_values(d + 1);
     if (observation_count() == 0) return;
@@ -413,8 +411,8 @@ class GaussianProcess {
       throw std::invalid_argument("hpo::gp::GaussianProcess::log_posterior: expected d + 2 log-hyperparameters");
     }
     const HyperparameterPriors priors = HyperparameterPriors::for_dimension(dimension());
-    Workspace workspace;
-    return evaluate_log_posterior(kernel_, points_, standardized_values_, priors, log_values, gradient, workspace);
+    detail::LogPosteriorWorkspace workspace;
+    return detail::log_posterior(kernel_, points_, standardized_values_, priors, log_values, gradient, workspace);
   }
 
   /// Where the one-time jitter report goes (default, or an empty sink: one line on
@@ -423,81 +421,8 @@ class GaussianProcess {
 
  private:
   static constexpr double kMinimumLatentVariance = 1e-12;  // standardized units
-  static constexpr double kMinLogLengthScale = -4.605170185988091;  // ln 1e-2
-  static constexpr double kMaxLogLengthScale = 6.907755278982137;   // ln 1e3
-  static constexpr double kMinLogSignalVariance = -4.605170185988091;
-  static constexpr double kMaxLogSignalVariance = 4.605170185988091;
-  static constexpr double kMaxLogNoiseVariance = 0.0;
-  static constexpr int kJitterAttempts = 8;  // 1e-10 .. 1e-3 times the mean diagonal
-
-  /// Thrown inside the fit when one evaluation cannot factorize or the evaluation budget
-  /// of a start is spent; the start then keeps its best point.
-  struct StopStart {};
 
   static void default_warning(const std::string& message) { std::cerr << message << '\n'; }
-
-  /// Cholesky of `matrix` (overwritten with the jittered matrix), escalating the jitter
-  /// when needed. Returns the jitter used, or nothing if even the largest one fails.
-  static std::optional<double> cholesky_with_jitter(Eigen::MatrixXd& matrix, Eigen::LLT<Eigen::MatrixXd>& llt) {
-    const auto succeeded = [&llt] {
-      // Eigen's LLT lets NaN pivots through, hence the finiteness check.
-      return llt.info() == Eigen::Success && llt.matrixLLT().diagonal().allFinite();
-    };
-    llt.compute(matrix);
-    if (succeeded()) return 0.0;
-    const double mean_diagonal = matrix.diagonal().mean();
-    if (!std::isfinite(mean_diagonal) || !matrix.allFinite()) return std::nullopt;
-    double jitter = 1e-10 * std::max(mean_diagonal, std::numeric_limits<double>::min());
-    double added = 0.0;
-    for (int attempt = 0; attempt < kJitterAttempts; ++attempt, jitter *= 10.0) {
-      matrix.diagonal().array() += jitter - added;
-      added = jitter;
-      llt.compute(matrix);
-      if (succeeded()) return jitter;
-    }
-    return std::nullopt;
-  }
-
-  /// Buffers of one MAP-objective evaluation, reused across the evaluations of a fit:
-  /// fresh n × n allocations each time cost more than the arithmetic on some systems.
-  struct Workspace {
-    Eigen::MatrixXd covariance;
-    Eigen::LLT<Eigen::MatrixXd> llt;
-    Eigen::MatrixXd outer_minus_inverse;
-  };
-
-  /// ln p(y|θ) + ln p(θ) and its gradient. Throws StopStart if the kernel matrix cannot
-  /// be factorized.
-  static double evaluate_log_posterior(const K& kernel_template, const Eigen::MatrixXd& points,
-                                       const Eigen::VectorXd& values, const HyperparameterPriors& priors,
-                                       const Eigen::VectorXd& log_values, Eigen::VectorXd& gradient,
-                                       Workspace& workspace) {
-    const Eigen::Index n = points.rows();
-    const Eigen::Index d = points.cols();
-    K kernel = kernel_template;
-    kernel.set_log_parameters(log_values.head(d + 1));
-    const double noise = std::exp(log_values(d + 1));
-    kernel.matrix(points, workspace.covariance);
-    workspace.covariance.diagonal().array() += noise;
-    Eigen::LLT<Eigen::MatrixXd>& llt = workspace.llt;
-    if (!cholesky_with_jitter(workspace.covariance, llt)) throw StopStart{};
-    const Eigen::VectorXd weights = llt.solve(values);
-    const double log_determinant_half = llt.matrixLLT().diagonal().array().log().sum();
-    const double likelihood = -0.5 * values.dot(weights) - log_determinant_half -
-                              0.5 * static_cast<double>(n) * std::log(2.0 * std::numbers::pi);
-
-    // ∂ ln p(y|θ)/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
-    Eigen::MatrixXd& outer_minus_inverse = workspace.outer_minus_inverse;
-    outer_minus_inverse.setIdentity(n, n);
-    llt.solveInPlace(outer_minus_inverse);
-    outer_minus_inverse *= -1.0;
-    outer_minus_inverse.noalias() += weights * weights.transpose();
-    gradient.resize(d + 2);
-    gradient.head(d + 1) = 0.5 * kernel.derivative_traces(points, outer_minus_inverse);
-    gradient(d + 1) = 0.5 * noise * outer_minus_inverse.trace();
-    gradient += priors.log_density_gradient(log_values);
-    return likelihood + priors.log_density(log_values);
-  }
 
   void set_data(const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
                 std::optional<OutputStandardization> standardization) {
@@ -537,99 +462,30 @@ class GaussianProcess {
   void ensure_dimension(Eigen::Index d) {
     if (kernel_.dimension() == d) return;
     const HyperparameterPriors priors = HyperparameterPriors::for_dimension(d);
-    kernel_ = K(d);
+    kernel_ = kernel_of_dimension(d);
     Eigen::VectorXd kernel_parameters(d + 1);
     kernel_parameters << Eigen::VectorXd::Constant(d, priors.length_scale.log_mode()),
         priors.signal_variance.log_mode();
     kernel_.set_log_parameters(kernel_parameters);
     log_noise_variance_ = std::clamp(priors.noise_variance.log_mode(), std::log(options_.noise_floor),
-                                     kMaxLogNoiseVariance);
+                                     HyperparameterBounds::kMaxLogNoiseVariance);
   }
 
   void optimize_hyperparameters(std::uint64_t stream, int random_restarts) {
-    const Eigen::Index n = observation_count();
-    const Eigen::Index d = dimension();
     Rng rng(options_.seed, stream);
+    const HyperparameterFitSettings settings{.random_restarts = random_restarts,
+                                             .max_iterations = options_.max_iterations,
+                                             .max_fit_points = options_.max_fit_points,
+                                             .noise_floor = options_.noise_floor};
+    const Eigen::VectorXd best = fit_hyperparameters(kernel_, points_, standardized_values_, log_hyperparameters(), settings, rng);
+    kernel_.set_log_parameters(best.head(dimension() + 1));
+    log_noise_variance_ = best(dimension() + 1);
+  }
 
-    // Fit subset: a partial Fisher–Yates shuffle, in the original order.
-    Eigen::MatrixXd fit_points;
-    Eigen::VectorXd fit_values;
-    const Eigen::Index cap = options_.max_fit_points;
-    if (cap > 0 && n > cap) {
-      std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
-      std::iota(order.begin(), order.end(), Eigen::Index{0});
-      for (Eigen::Index i = 0; i < cap; ++i) {
-        const auto j = i + static_cast<Eigen::Index>(rng.below(static_cast<std::size_t>(n - i)));
-        std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
-      }
-      std::sort(order.begin(), order.begin() + cap);
-      fit_points.resize(cap, d);
-      fit_values.resize(cap);
-      for (Eigen::Index i = 0; i < cap; ++i) {
-        fit_points.row(i) = points_.row(order[static_cast<std::size_t>(i)]);
-        fit_values(i) = standardized_values_(order[static_cast<std::size_t>(i)]);
-      }
-    } else {
-      fit_points = points_;
-      fit_values = standardized_values_;
-    }
-
-    const HyperparameterPriors priors = HyperparameterPriors::for_dimension(d);
-    Eigen::VectorXd lower(d + 2);
-    Eigen::VectorXd upper(d + 2);
-    lower << Eigen::VectorXd::Constant(d, kMinLogLengthScale), kMinLogSignalVariance, std::log(options_.noise_floor);
-    upper << Eigen::VectorXd::Constant(d, kMaxLogLengthScale), kMaxLogSignalVariance, kMaxLogNoiseVariance;
-
-    Workspace workspace;
-    double best_value = std::numeric_limits<double>::infinity();
-    Eigen::VectorXd best_point = log_hyperparameters().cwiseMax(lower).cwiseMin(upper);
-    // One L-BFGS-B run from `start`, updating the best point seen:
-    // LBFGS++ throws on line-search failures, leaving its own iterate undefined, so the
-    // objective itself remembers the best evaluation.
-    const auto run = [&](Eigen::VectorXd start) {
-      start = start.cwiseMax(lower).cwiseMin(upper);
-      LBFGSpp::LBFGSBParam<double> parameters;
-      parameters.m = 10;  // measured: 7% fewer evaluations than the default 6
-      parameters.max_iterations = options_.max_iterations;
-      parameters.delta = 1e-9;  // relative decrease per iteration below which a run stops
-      const int evaluation_budget = 2 * options_.max_iterations + 10;
-      int evaluations = 0;
-      auto objective = [&](const Eigen::VectorXd& log_values, Eigen::VectorXd& gradient) -> double {
-        if (++evaluations > evaluation_budget) throw StopStart{};
-        const double value =
-            -evaluate_log_posterior(kernel_, fit_points, fit_values, priors, log_values, gradient, workspace);
-        gradient = -gradient;
-        if (!std::isfinite(value) || !gradient.allFinite()) throw StopStart{};
-        if (value < best_value) {
-          best_value = value;
-          best_point = log_values;
-        }
-        return value;
-      };
-      LBFGSpp::LBFGSBSolver<double> solver(parameters);
-      double final_value = 0.0;
-      try {
-        solver.minimize(objective, start, final_value, lower, upper);
-      } catch (const StopStart&) {
-      } catch (const std::runtime_error&) {
-      } catch (const std::logic_error&) {
-      }
-    };
-
-    // Every start runs in full. (Measured: screening the random starts with a third of
-    // the iterations and finishing only one that beats the warm start saved 32% of the
-    // evaluations but ended up to 3 nats worse in 9 of 160 fits.)
-    run(log_hyperparameters());
-    for (int restart = 0; restart < random_restarts; ++restart) {
-      Eigen::VectorXd start(d + 2);
-      for (Eigen::Index j = 0; j < d; ++j) start(j) = priors.length_scale.sample_log(rng);
-      start(d) = priors.signal_variance.sample_log(rng);
-      start(d + 1) = priors.noise_variance.sample_log(rng);
-      run(std::move(start));
-    }
-    // best_point stays the (clamped) warm start if no evaluation succeeded at all.
-    kernel_.set_log_parameters(best_point.head(d + 1));
-    log_noise_variance_ = best_point(d + 1);
+  /// A kernel of this one's kind on d inputs, with default hyperparameters.
+  K kernel_of_dimension(Eigen::Index d) const {
+    if constexpr (requires { { kernel_.with_dimension(d) } -> std::same_as<K>; }) return kernel_.with_dimension(d);
+    else return K(d);
   }
 
   /// Runs `step`, which changed the data; if it throws, the model is emptied so that
@@ -661,7 +517,7 @@ class GaussianProcess {
     Eigen::MatrixXd covariance = kernel_.matrix(points_);
     covariance.diagonal().array() += noise_variance();
     Eigen::LLT<Eigen::MatrixXd> llt;
-    const std::optional<double> jitter = cholesky_with_jitter(covariance, llt);
+    const std::optional<double> jitter = detail::cholesky_with_jitter(covariance, llt);
     if (!jitter) {
       throw std::runtime_error(
           "hpo::gp::GaussianProcess: Cholesky factorization of the " + std::to_string(n) + " × " + std::to_string(n) +
@@ -712,7 +568,7 @@ class GaussianProcess {
   }
 
   GaussianProcessOptions options_;
-  K kernel_{Eigen::Index{0}};
+  K kernel_;
   double log_noise_variance_ = std::log(1e-4);
   Eigen::MatrixXd points_;
   Eigen::VectorXd standardized_values_;
@@ -725,5 +581,10 @@ class GaussianProcess {
   bool jitter_reported_ = false;
   WarningSink warning_sink_;
 };
+
+/// The Gaussian process the optimizers use: one type whatever the kernel (hpo::KernelType), so that
+/// a program instantiates the fit and the predictions once.
+/// Usage: `hpo::gp::SelectedGaussianProcess gp({.seed = 1}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));`
+using SelectedGaussianProcess = GaussianProcess<SelectedKernel>;
 
 }  // namespace hpo::gp

@@ -34,6 +34,8 @@ namespace hpo::gp {
 ///  - `derivative_traces(X, W)`: tr(W·∂K/∂θ_p) = Σ_ij W_ij ∂K_ij/∂θ_p for every p, for a
 ///    symmetric W, without forming the d + 1 derivative matrices (the marginal-likelihood
 ///    gradient needs only these traces).
+/// Optionally, `with_dimension(d)`: a kernel of the same kind on d inputs, for a kernel whose
+/// kind is a run-time choice (SelectedKernel); GaussianProcess uses `K(d)` otherwise.
 ///
 /// Usage: `template <hpo::gp::Kernel K> void f(const K& kernel);`
 template <class K>
@@ -69,23 +71,24 @@ struct RadialProfileValue {
 /// profile g (Rasmussen & Williams 2006, ch. 4). Derive from it to name a kernel, as
 /// Matern52 does; the derivatives w.r.t. inputs and log-hyperparameters follow from
 /// ∂r/∂x_j = (x_j − x'_j)/(ℓ_j² r) and ∂r/∂ln ℓ_j = −(x_j − x'_j)²/(ℓ_j² r).
-/// `Profile` provides `static RadialProfileValue evaluate(double r) noexcept` for r ≥ 0
-/// (including +inf), with g(0) = 1.
+/// `Profile` provides `RadialProfileValue evaluate(double r) const noexcept` (usually static)
+/// for r ≥ 0 (including +inf), with g(0) = 1.
 /// Usage: `class MyKernel : public StationaryArdKernel<MyProfile> { using StationaryArdKernel::StationaryArdKernel; };`
 template <class Profile>
 class StationaryArdKernel {
-  static_assert(requires(double r) {
-    { Profile::evaluate(r) } noexcept -> std::same_as<RadialProfileValue>;
-  }, "Profile needs static RadialProfileValue evaluate(double r) noexcept");
+  static_assert(requires(const Profile& profile, double r) {
+    { profile.evaluate(r) } noexcept -> std::same_as<RadialProfileValue>;
+  }, "hpo::gp::StationaryArdKernel<Profile>: Profile needs RadialProfileValue evaluate(double r) const noexcept");
 
  public:
   /// A kernel on zero inputs; only useful as a placeholder before the dimension is known.
   StationaryArdKernel() = default;
 
   /// Unit length scales and unit signal variance on `dimension` inputs.
-  explicit StationaryArdKernel(Eigen::Index dimension)
+  explicit StationaryArdKernel(Eigen::Index dimension, Profile profile = {})
       : log_length_scales_(Eigen::VectorXd::Zero(dimension)),
-        inverse_length_scales_(Eigen::VectorXd::Ones(dimension)) {}
+        inverse_length_scales_(Eigen::VectorXd::Ones(dimension)),
+        profile_(profile) {}
 
   StationaryArdKernel(const Eigen::VectorXd& length_scales, double signal_variance)
       : StationaryArdKernel(length_scales.size()) {
@@ -123,7 +126,7 @@ class StationaryArdKernel {
   double signal_variance() const noexcept { return signal_variance_; }
 
   double operator()(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const {
-    return signal_variance_ * Profile::evaluate((a - b).cwiseProduct(inverse_length_scales_).norm()).value;
+    return signal_variance_ * profile_.evaluate((a - b).cwiseProduct(inverse_length_scales_).norm()).value;
   }
 
   /// K(X, X), exactly symmetric, with σ² on the diagonal.
@@ -147,7 +150,7 @@ class StationaryArdKernel {
       const Eigen::ArrayXd squared_distances =
           (scaled.rightCols(below).colwise() - scaled.col(j)).colwise().squaredNorm().transpose().array();
       for (Eigen::Index i = 0; i < below; ++i) {
-        result(j + 1 + i, j) = signal_variance_ * Profile::evaluate(std::sqrt(squared_distances(i))).value;
+        result(j + 1 + i, j) = signal_variance_ * profile_.evaluate(std::sqrt(squared_distances(i))).value;
       }
     }
     result.template triangularView<Eigen::StrictlyUpper>() = result.transpose();
@@ -158,7 +161,7 @@ class StationaryArdKernel {
     check_point(point);
     const Eigen::VectorXd distances =
         ((points.rowwise() - point.transpose()) * inverse_length_scales_.asDiagonal()).rowwise().norm();
-    return distances.unaryExpr([this](double r) { return signal_variance_ * Profile::evaluate(r).value; });
+    return distances.unaryExpr([this](double r) { return signal_variance_ * profile_.evaluate(r).value; });
   }
 
   /// K(X, Z): rows follow X, columns follow Z.
@@ -173,7 +176,7 @@ class StationaryArdKernel {
       const Eigen::ArrayXd squared_distances =
           (scaled.colwise() - scaled_others.col(j)).colwise().squaredNorm().transpose().array();
       for (Eigen::Index i = 0; i < points.rows(); ++i) {
-        result(i, j) = signal_variance_ * Profile::evaluate(std::sqrt(squared_distances(i))).value;
+        result(i, j) = signal_variance_ * profile_.evaluate(std::sqrt(squared_distances(i))).value;
       }
     }
     return result;
@@ -187,7 +190,7 @@ class StationaryArdKernel {
     Eigen::MatrixXd result = differences * squared_inverse.asDiagonal();
     for (Eigen::Index i = 0; i < points.rows(); ++i) {
       const double r = differences.row(i).cwiseProduct(inverse_length_scales_.transpose()).norm();
-      result.row(i) *= signal_variance_ * Profile::evaluate(r).derivative_over_r;
+      result.row(i) *= signal_variance_ * profile_.evaluate(r).derivative_over_r;
     }
     return result;
   }
@@ -205,7 +208,7 @@ class StationaryArdKernel {
       for (Eigen::Index i = 0; i < n; ++i) {
         const double r = (scaled.col(i) - scaled.col(j)).norm();
         const double difference = scaled(parameter, i) - scaled(parameter, j);
-        result(i, j) = -signal_variance_ * Profile::evaluate(r).derivative_over_r * difference * difference;
+        result(i, j) = -signal_variance_ * profile_.evaluate(r).derivative_over_r * difference * difference;
       }
     }
     return result;
@@ -231,7 +234,7 @@ class StationaryArdKernel {
       pair_weights.resize(below);
       for (Eigen::Index i = 0; i < below; ++i) {
         const double weight = 2.0 * weights(j + 1 + i, j);  // W_ij and W_ji
-        const RadialProfileValue profile = Profile::evaluate(std::sqrt(squared_differences.col(i).sum()));
+        const RadialProfileValue profile = profile_.evaluate(std::sqrt(squared_differences.col(i).sum()));
         profile_sum += weight * profile.value;
         pair_weights(i) = weight * profile.derivative_over_r;
       }
@@ -264,6 +267,12 @@ class StationaryArdKernel {
   Eigen::VectorXd inverse_length_scales_;
   double log_signal_variance_ = 0.0;
   double signal_variance_ = 1.0;
+
+ protected:
+  const Profile& profile() const noexcept { return profile_; }
+
+ private:
+  [[no_unique_address]] Profile profile_{};
 };
 
 }  // namespace hpo::gp

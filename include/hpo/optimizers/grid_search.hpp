@@ -9,10 +9,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
+#include "hpo/study/seen_configurations.hpp"
 #include "hpo/study/study.hpp"
+#include "hpo/study/study_tracker.hpp"
 #include "hpo/transfer/warm_start.hpp"
 
 namespace hpo {
@@ -36,13 +37,18 @@ struct GridSearchOptions {
 /// skipped; ask() returns std::nullopt once the grid is exhausted. With a warm start, the sources'
 /// best configurations come first, then the grid inside their region, mixed with a stated share of
 /// the grid outside it (Perrone et al., NeurIPS 2019).
+/// Not thread-safe: one object serves one thread (hpo::optimize asks from the calling thread only).
 /// Usage: `hpo::GridSearch grid({.points_per_dimension = 5, .points_per_parameter = {{"lr", 10}}});`
 class GridSearch {
  public:
-  explicit GridSearch(GridSearchOptions options = {}) : options_(std::move(options)) {}
+  explicit GridSearch(GridSearchOptions options = {}) : options_(std::move(options)) {
+    if (options_.points_per_dimension == 0) throw std::invalid_argument("hpo::GridSearch: points_per_dimension must be at least 1, got 0");
+    for (const auto& [name, points] : options_.points_per_parameter)
+      if (points == 0) throw std::invalid_argument("hpo::GridSearch: points_per_parameter[\"" + name + "\"] must be at least 1, got 0");
+  }
 
   /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
-  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("grid_search", {"initial_points", "region"}); }
+  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("grid_search", {WarmStartPart::InitialPoints, WarmStartPart::Region}); }
 
   std::optional<Config> ask(const Study& study) {
     prepare(study);
@@ -89,26 +95,25 @@ class GridSearch {
   std::optional<Config> next_unseen(std::uint64_t& cursor, Wanted wanted) {
     while (cursor < size_) {
       Config config = point(cursor++);
-      if (wanted(config) && !seen_.contains(config.to_string())) {
-        seen_.insert(config.to_string());
+      if (wanted(config) && !seen_.contains(config)) {
+        seen_.insert(config);
         return config;
       }
     }
     return std::nullopt;
   }
 
+  // Starts over on a new study, or when the study is not the one the cursor was built for.
   void prepare(const Study& study) {
-    if (study_ != &study || indexed_ > study.trials().size() || names_.size() != study.space().size()) {
+    if (!tracker_.follows(study) || names_.size() != study.space().size()) {
       build_axes(study.space());
-      study_ = &study;
-      indexed_ = 0;
       cursor_ = 0;
       outside_cursor_ = 0;
       grid_asked_ = 0;
       outside_asked_ = 0;
       seen_.clear();
     }
-    for (; indexed_ < study.trials().size(); ++indexed_) seen_.insert(study.trials()[indexed_].config.to_string());
+    seen_.update(study);
   }
 
   void build_axes(const SearchSpace& space) {
@@ -156,9 +161,8 @@ class GridSearch {
   std::uint64_t outside_cursor_ = 0;
   std::size_t grid_asked_ = 0;
   std::size_t outside_asked_ = 0;
-  const Study* study_ = nullptr;
-  std::size_t indexed_ = 0;
-  std::unordered_set<std::string> seen_;
+  detail::StudyTracker tracker_;
+  detail::SeenConfigurations seen_;
 };
 
 }  // namespace hpo

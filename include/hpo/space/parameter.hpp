@@ -11,6 +11,15 @@
 
 namespace hpo {
 
+namespace detail {
+/// The index of the cell holding u among `cells` > 0 equal cells of [0, 1] (u = 1 in the last;
+/// u below 0, or NaN, in the first): how a unit coordinate picks a category.
+inline std::size_t cell_index(double u, std::size_t cells) noexcept {
+  if (!(u > 0.0)) return 0;
+  return std::min(static_cast<std::size_t>(std::min(u, 1.0) * static_cast<double>(cells)), cells - 1);
+}
+}  // namespace detail
+
 /// How a numeric parameter is spread: uniformly, or uniformly in its logarithm.
 enum class Scale { Linear, Log };
 
@@ -70,11 +79,7 @@ struct Parameter {
         }
         return static_cast<std::int64_t>(std::clamp(x, low, high));
       }
-      default: {
-        const auto k = categories.size();
-        const auto index = std::min(static_cast<std::size_t>(u * static_cast<double>(k)), k - 1);
-        return categories[index];
-      }
+      default: return categories[detail::cell_index(u, categories.size())];
     }
   }
 

@@ -23,15 +23,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hpo/objective.hpp"
+#include "hpo/core/direction.hpp"
 #include "hpo/space/search_space.hpp"
 #include "hpo/study/trial.hpp"
 
 namespace hpo::detail {
-
-inline const char* to_string(Direction direction) noexcept {
-  return direction == Direction::Maximize ? "maximize" : "minimize";
-}
 
 inline nlohmann::json config_to_json(const Config& config) {
   nlohmann::json out = nlohmann::json::object();

@@ -1,8 +1,10 @@
 #pragma once
 // The study: every trial of a search, the best one, and its journal.
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -14,8 +16,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hpo/objective.hpp"
-#include "hpo/optimizers/optimizer.hpp"
+#include "hpo/core/direction.hpp"
+#include "hpo/core/evaluation.hpp"
+#include "hpo/core/optimizer_concept.hpp"
+#include "hpo/core/transfer_reporting.hpp"
 #include "hpo/space/search_space.hpp"
 #include "hpo/study/journal.hpp"
 #include "hpo/study/trial.hpp"
@@ -25,6 +29,11 @@ namespace hpo {
 namespace detail {
 inline double unix_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+inline std::uint64_t next_study_id() noexcept {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
 }
 }  // namespace detail
 
@@ -51,8 +60,8 @@ class Study {
       if (auto difference = study.space_.difference(contents.space); !difference.empty())
         throw std::invalid_argument("hpo: journal \"" + path + "\" was written for another search space: " + difference);
       if (contents.direction != direction)
-        throw std::invalid_argument("hpo: journal \"" + path + "\" was written to " + detail::to_string(contents.direction) +
-                                    ", this study is to " + detail::to_string(direction));
+        throw std::invalid_argument("hpo: journal \"" + path + "\" was written to " + to_string(contents.direction) +
+                                    ", this study is to " + to_string(direction));
       study.adopt(std::move(contents.trials));
       study.records_ = std::move(contents.records);
       drop_truncated_tail(path, contents.valid_bytes);
@@ -92,6 +101,9 @@ class Study {
 
   const SearchSpace& space() const noexcept { return space_; }
   Direction direction() const noexcept { return direction_; }
+  /// A number no other study of this process has, even one built later at the same address; a
+  /// copy keeps it (it is the same study). Optimizers recognize their study by it.
+  std::uint64_t id() const noexcept { return id_; }
   const std::vector<Trial>& trials() const noexcept { return trials_; }
   const Trial& trial(std::size_t number) const { return trials_.at(number); }
   /// Path of the journal this study records into, empty when none.
@@ -106,7 +118,7 @@ class Study {
   std::size_t finished_count() const noexcept { return completed_ + failed_ + pruned_; }
 
   /// True when `a` is a better value than `b` in this study's direction.
-  bool better(double a, double b) const noexcept { return direction_ == Direction::Minimize ? a < b : a > b; }
+  bool better(double a, double b) const noexcept { return lower_is_better(a, direction_) < lower_is_better(b, direction_); }
 
   /// The best completed trial; throws std::runtime_error (quoting the first failure) when none completed.
   const Trial& best() const {
@@ -133,7 +145,7 @@ class Study {
       queue_.pop_front();
     } else {
       config = optimizer.ask(*this);
-      if constexpr (requires(const O& o) { { o.transfer_report() } -> std::same_as<std::optional<nlohmann::json>>; }) {
+      if constexpr (ReportsTransfer<O>) {
         if (auto report = optimizer.transfer_report()) note_warm_start(std::move(*report));
       }
       if (!config) return std::nullopt;
@@ -284,6 +296,7 @@ class Study {
 
   SearchSpace space_;
   Direction direction_;
+  std::uint64_t id_ = detail::next_study_id();
   std::vector<Trial> trials_;
   std::size_t completed_ = 0;
   std::size_t failed_ = 0;

@@ -15,6 +15,8 @@
 #include <Eigen/Core>
 
 #include "hpo/core/random.hpp"
+#include "hpo/core/statistics.hpp"
+#include "hpo/core/stream_salts.hpp"
 
 namespace hpo::transfer {
 
@@ -153,7 +155,7 @@ inline Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& sour
 
   std::vector<std::vector<double>> losses(models, std::vector<double>(options.samples));
   detail::ValueOrder order(observed);
-  Rng rng(options.seed, 0x56E1647ULL);
+  Rng rng(options.seed, hpo::detail::salt::kRankingDraws);
   Eigen::VectorXd draw(n);
   for (std::size_t s = 0; s < options.samples; ++s) {
     for (std::size_t m = 0; m < models; ++m) {
@@ -164,9 +166,8 @@ inline Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& sour
   }
 
   // Dilution prevention, then the share of draws each remaining model wins.
-  const auto quantile = [](std::vector<double> values, double q) {
-    std::sort(values.begin(), values.end());
-    return values[static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(values.size() - 1))];
+  const auto quantile = [](const std::vector<double>& values, double q) {
+    return hpo::detail::quantile(values, q, hpo::detail::QuantileRule::Lower);
   };
   const double target_limit = quantile(losses.back(), options.dilution_quantile);
   std::vector<bool> kept(models, true);

@@ -9,6 +9,8 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
+#include "hpo/core/statistics.hpp"
+
 namespace hpo::transfer {
 
 /// Bayesian linear regression of the target's values on the sources' surrogate means: with t the
@@ -42,7 +44,7 @@ struct SourceBasis {
     const Eigen::Index n = features.rows(), p = features.cols() + 1;
     if (values.size() != n || n == 0) throw std::invalid_argument("hpo::transfer::SourceBasis::fit: one value per feature row is needed");
     basis.offset = values.mean();
-    const double deviation = std::sqrt((values.array() - basis.offset).square().mean());
+    const double deviation = hpo::detail::population_deviation(values, basis.offset);
     basis.spread = deviation > 0.0 ? deviation : 1.0;
     const Eigen::VectorXd t = (values.array() - basis.offset) / basis.spread;
     Eigen::MatrixXd design(n, p);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,21 @@
 #include "hpo/study/study.hpp"
 
 namespace hpo {
+
+/// The parts of a transfer, each switched on or off in hpo::WarmStartOptions: the sources' best
+/// configurations evaluated first, their search region, their surrogate models in Bayesian
+/// optimization's ensemble, and the source basis under its target model.
+enum class WarmStartPart { InitialPoints, Region, Surrogate, SourceBasis };
+
+/// The part's name in a warm-start record: "initial_points", "region", "surrogate", "source_basis".
+inline const char* to_string(WarmStartPart part) noexcept {
+  switch (part) {
+    case WarmStartPart::InitialPoints: return "initial_points";
+    case WarmStartPart::Region: return "region";
+    case WarmStartPart::Surrogate: return "surrogate";
+    default: return "source_basis";
+  }
+}
 
 /// Options of hpo::WarmStart::from; designated initializers follow this order.
 struct WarmStartOptions {
@@ -74,7 +90,8 @@ struct WarmStartOptions {
 class WarmStart {
  public:
   /// One source, matched to the target: its completed trials as target configurations, best first,
-  /// with their rank-normalized scores (0 best, 1 worst) so that scales never cross over.
+  /// with their values in the source's own units (the optimizers use only their order, or models
+  /// fitted on each source's own standardized values, so that scales never cross over).
   struct Source {
     std::vector<Config> configs;
     std::vector<double> values;  ///< in the source's own units, oriented so that lower is better
@@ -86,15 +103,7 @@ class WarmStart {
 
   static WarmStart from(const std::vector<Study>& sources, const SearchSpace& target, WarmStartOptions options = {}) {
     if (sources.empty()) throw std::invalid_argument("hpo::WarmStart::from: no source study given");
-    if (!(options.outside_fraction >= 0.0 && options.outside_fraction <= 1.0))
-      throw std::invalid_argument("hpo::WarmStart::from: outside_fraction must be in [0, 1], got " +
-                                  std::to_string(options.outside_fraction));
-    if (!(options.region_prior_strength >= 0.0) || !std::isfinite(options.region_prior_strength))
-      throw std::invalid_argument("hpo::WarmStart::from: region_prior_strength must be finite and >= 0, got " +
-                                  std::to_string(options.region_prior_strength));
-    if (!(options.region_prior_width > 0.0))
-      throw std::invalid_argument("hpo::WarmStart::from: region_prior_width must be positive, got " +
-                                  std::to_string(options.region_prior_width));
+    validate(options);
     WarmStart warm;
     warm.target_ = target;
     warm.options_ = options;
@@ -110,6 +119,9 @@ class WarmStart {
   const std::vector<Source>& sources() const noexcept { return sources_; }
   const std::vector<Config>& initial_points() const noexcept { return initial_points_; }
   const WarmStartOptions& options() const noexcept { return options_; }
+
+  /// Whether this warm start holds sources and its options switch `part` on.
+  bool uses(WarmStartPart part) const noexcept { return !empty() && switched_on(options_, part); }
 
   /// The search region in the target's unit cube: per parameter [lower, upper]. For a categorical
   /// parameter the bounds cover the cells of the categories seen in the sources' top trials only
@@ -153,8 +165,7 @@ class WarmStart {
       const auto& p = target_[i];
       if (p.kind == ParameterKind::Categorical) {
         const auto& allowed = categories_[i];
-        const auto& category = p.categories[std::min(static_cast<std::size_t>(std::clamp(u[k], 0.0, 1.0) * static_cast<double>(p.categories.size())),
-                                                     p.categories.size() - 1)];
+        const auto& category = p.categories[detail::cell_index(u[k], p.categories.size())];
         if (std::find(allowed.begin(), allowed.end(), category) == allowed.end()) log_prior -= 1.0;
         continue;
       }
@@ -175,25 +186,22 @@ class WarmStart {
   /// every ask.
   const nlohmann::json& describe() const noexcept { return description_; }
 
-  /// describe() stamped with the optimizer using it, or nullopt for an empty (cold) warm start:
-  /// what each optimizer's transfer_report() hands to the study's record. With parts_used, the
-  /// record's "parts" keep only those the optimizer acts on (of "initial_points", "region",
-  /// "surrogate", "source_basis"); without, every part the options switch on.
-  std::optional<nlohmann::json> report(const std::string& optimizer) const {
+  /// describe() stamped with the optimizer using it, with "parts" listing only those of `parts_used`
+  /// (the parts the optimizer acts on) that the options switch on; nullopt for an empty (cold)
+  /// warm start. What each optimizer's transfer_report() hands to the study's record.
+  std::optional<nlohmann::json> report(const std::string& optimizer, std::initializer_list<WarmStartPart> parts_used) const {
     if (empty()) return std::nullopt;
     nlohmann::json record = description_;
     record["optimizer"] = optimizer;
-    return record;
-  }
-  std::optional<nlohmann::json> report(const std::string& optimizer, const std::vector<std::string>& parts_used) const {
-    std::optional<nlohmann::json> record = report(optimizer);
-    if (!record) return record;
     nlohmann::json parts = nlohmann::json::array();
-    for (const auto& part : description_["parts"])
-      if (std::find(parts_used.begin(), parts_used.end(), part.get<std::string>()) != parts_used.end()) parts.push_back(part);
-    (*record)["parts"] = std::move(parts);
+    for (const WarmStartPart part : kAllParts)
+      if (switched_on(options_, part) && std::find(parts_used.begin(), parts_used.end(), part) != parts_used.end())
+        parts.push_back(to_string(part));
+    record["parts"] = std::move(parts);
     return record;
   }
+  /// report() for an optimizer that acts on every part.
+  std::optional<nlohmann::json> report(const std::string& optimizer) const { return report(optimizer, kAllParts); }
 
   /// The unit point u (in [0,1]^d) mapped into the region: numeric coordinates scaled into the box,
   /// categorical ones onto the allowed categories.
@@ -204,8 +212,7 @@ class WarmStart {
       const auto k = static_cast<Eigen::Index>(i);
       if (p.kind == ParameterKind::Categorical) {
         const auto& allowed = categories_[i];
-        const auto index = std::min(static_cast<std::size_t>(u[k] * static_cast<double>(allowed.size())), allowed.size() - 1);
-        config.set(p.name, Value(allowed[index]));
+        config.set(p.name, Value(allowed[detail::cell_index(u[k], allowed.size())]));
       } else {
         config.set(p.name, p.from_unit(lower_[k] + u[k] * (upper_[k] - lower_[k])));
       }
@@ -214,16 +221,26 @@ class WarmStart {
   }
 
  private:
+  static constexpr std::initializer_list<WarmStartPart> kAllParts = {WarmStartPart::InitialPoints, WarmStartPart::Region,
+                                                                     WarmStartPart::Surrogate, WarmStartPart::SourceBasis};
+
+  static bool switched_on(const WarmStartOptions& options, WarmStartPart part) noexcept {
+    switch (part) {
+      case WarmStartPart::InitialPoints: return options.use_initial_points;
+      case WarmStartPart::Region: return options.use_region;
+      case WarmStartPart::Surrogate: return options.use_surrogate;
+      default: return options.use_source_basis;
+    }
+  }
+
   nlohmann::json build_description() const {
     nlohmann::json record{{"kind", "warm_start"}};
     record["sources"] = nlohmann::json::array();
     for (const auto& s : sources_)
       record["sources"].push_back({{"origin", s.origin}, {"trials", s.configs.size()}, {"dropped", s.dropped}});
     record["parts"] = nlohmann::json::array();
-    if (options_.use_initial_points) record["parts"].push_back("initial_points");
-    if (options_.use_region) record["parts"].push_back("region");
-    if (options_.use_surrogate) record["parts"].push_back("surrogate");
-    if (options_.use_source_basis) record["parts"].push_back("source_basis");
+    for (const WarmStartPart part : kAllParts)
+      if (switched_on(options_, part)) record["parts"].push_back(to_string(part));
     record["initial_points"] = initial_points_.size();
     if (options_.use_region) {
       nlohmann::json region = nlohmann::json::object();
@@ -240,6 +257,25 @@ class WarmStart {
       record["region"] = std::move(region);
     }
     return record;
+  }
+
+  // Throws std::invalid_argument naming the first option out of range, and its value.
+  static void validate(const WarmStartOptions& o) {
+    const auto fail = [](const std::string& what) { throw std::invalid_argument("hpo::WarmStart::from: " + what); };
+    const auto number = [](double x) { return detail::format_value(x); };
+    if (!(o.min_distance >= 0.0) || !std::isfinite(o.min_distance))
+      fail("min_distance must be finite and >= 0, got " + number(o.min_distance));
+    if (o.use_region && o.region_top == 0)
+      fail("region_top must be at least 1, got 0 (an empty region; switch the region off with use_region = false)");
+    if (!(o.region_margin >= 0.0 && o.region_margin <= 1.0)) fail("region_margin must be in [0, 1], got " + number(o.region_margin));
+    if (!(o.outside_fraction >= 0.0 && o.outside_fraction <= 1.0))
+      fail("outside_fraction must be in [0, 1], got " + number(o.outside_fraction));
+    if (!(o.region_prior_strength >= 0.0) || !std::isfinite(o.region_prior_strength))
+      fail("region_prior_strength must be finite and >= 0, got " + number(o.region_prior_strength));
+    if (!(o.region_prior_width > 0.0) || !std::isfinite(o.region_prior_width))
+      fail("region_prior_width must be positive and finite, got " + number(o.region_prior_width));
+    if (!std::isfinite(o.source_basis_min_log_bayes_factor))
+      fail("source_basis_min_log_bayes_factor must be finite, got " + number(o.source_basis_min_log_bayes_factor));
   }
 
   static Source match(const Study& source, std::size_t index, const SearchSpace& target) {

@@ -17,6 +17,7 @@ namespace hpo {
 /// point is a valid configuration and rounding never folds two proposals onto one trial
 /// (Garrido-Merchan & Hernandez-Lobato, Neurocomputing 2020); a categorical with k values becomes k
 /// one-hot coordinates.
+/// It serves the surrogate models (the target's and the sources' Gaussian processes).
 /// Usage: `hpo::ModelEncoding encoding(space); Eigen::VectorXd z = encoding.encode(config);`
 class ModelEncoding {
  public:
@@ -25,7 +26,10 @@ class ModelEncoding {
     for (const auto& p : space.parameters()) {
       offsets_.push_back(width_);
       const auto width = p.kind == ParameterKind::Categorical ? static_cast<Eigen::Index>(p.categories.size()) : 1;
-      if (p.kind == ParameterKind::Real) continuous_.push_back(width_);
+      if (p.kind == ParameterKind::Real) {
+        continuous_.push_back(width_);
+        real_parameters_.push_back(static_cast<Eigen::Index>(offsets_.size() - 1));
+      }
       width_ += width;
     }
   }
@@ -34,6 +38,8 @@ class ModelEncoding {
   Eigen::Index width() const noexcept { return width_; }
   /// Model coordinates of the real parameters: the only ones a gradient step may move.
   const std::vector<Eigen::Index>& continuous() const noexcept { return continuous_; }
+  /// The parameter index of each continuous model coordinate (in the order of continuous()).
+  const std::vector<Eigen::Index>& real_parameters() const noexcept { return real_parameters_; }
 
   Eigen::VectorXd encode(const Config& config) const { return from_unit(space_.to_unit(config)); }
 
@@ -48,8 +54,7 @@ class ModelEncoding {
       } else if (p.kind == ParameterKind::Integer) {
         z[offsets_[i]] = p.to_unit(p.from_unit(ui));
       } else {
-        const auto k = p.categories.size();
-        z[offsets_[i] + static_cast<Eigen::Index>(std::min(static_cast<std::size_t>(ui * static_cast<double>(k)), k - 1))] = 1.0;
+        z[offsets_[i] + static_cast<Eigen::Index>(detail::cell_index(ui, p.categories.size()))] = 1.0;
       }
     }
     return z;
@@ -77,6 +82,7 @@ class ModelEncoding {
   SearchSpace space_;
   std::vector<Eigen::Index> offsets_;
   std::vector<Eigen::Index> continuous_;
+  std::vector<Eigen::Index> real_parameters_;
   Eigen::Index width_ = 0;
 };
 

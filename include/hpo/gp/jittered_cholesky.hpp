@@ -1,0 +1,40 @@
+#pragma once
+// Cholesky factorization of a kernel matrix that adds jitter to the diagonal when plain
+// factorization fails, so that duplicated points and noiseless data stay usable.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+namespace hpo::gp::detail {
+
+/// Attempts of escalating jitter: 1e-10 .. 1e-3 times the mean diagonal.
+inline constexpr int kJitterAttempts = 8;
+
+/// Cholesky of `matrix` (overwritten with the jittered matrix) by Eigen's LLT, escalating the
+/// jitter when needed. Returns the jitter used, or nothing if even the largest one fails.
+inline std::optional<double> cholesky_with_jitter(Eigen::MatrixXd& matrix, Eigen::LLT<Eigen::MatrixXd>& llt) {
+  const auto succeeded = [&llt] {
+    // Eigen's LLT lets NaN pivots through, hence the finiteness check.
+    return llt.info() == Eigen::Success && llt.matrixLLT().diagonal().allFinite();
+  };
+  llt.compute(matrix);
+  if (succeeded()) return 0.0;
+  const double mean_diagonal = matrix.diagonal().mean();
+  if (!std::isfinite(mean_diagonal) || !matrix.allFinite()) return std::nullopt;
+  double jitter = 1e-10 * std::max(mean_diagonal, std::numeric_limits<double>::min());
+  double added = 0.0;
+  for (int attempt = 0; attempt < kJitterAttempts; ++attempt, jitter *= 10.0) {
+    matrix.diagonal().array() += jitter - added;
+    added = jitter;
+    llt.compute(matrix);
+    if (succeeded()) return jitter;
+  }
+  return std::nullopt;
+}
+
+}  // namespace hpo::gp::detail

@@ -1,0 +1,80 @@
+#pragma once
+// The options of hpo::BayesianOptimization, and their validation.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "hpo/acquisition/selected_acquisition.hpp"
+#include "hpo/gp/output_transform.hpp"
+#include "hpo/gp/selected_kernel.hpp"
+#include "hpo/transfer/warm_start.hpp"
+
+namespace hpo {
+
+/// Options of hpo::BayesianOptimization; designated initializers follow this order.
+/// Usage: `hpo::BayesianOptimization bo({.seed = 7, .kernel = hpo::KernelType::Matern32});`
+struct BayesianOptions {
+  std::uint64_t seed = 0;
+  /// Knowledge from earlier studies (hpo::WarmStart::from), used in four parts (each can be
+  /// switched off in hpo::WarmStartOptions): the sources' best configurations are evaluated first,
+  /// in place of part of the initial design; the sources' region is a prior on the acquisition that
+  /// fades with target evidence (piBO); a GP fitted once per source joins the target's model in a
+  /// ranking-weighted ensemble (RGPE), where a source that orders the target's observations worse
+  /// than the target's own model gets weight zero; and the target's model is a Bayesian linear
+  /// regression on the source GPs' means, which the evidence lets each source into or not, plus
+  /// the target's GP on what the regression leaves.
+  WarmStart warm_start{};
+  /// Size of the scrambled-Sobol initial design; 0 picks max(5, min(d + 1, 12)) for d parameters.
+  /// Trials already in the study (enqueued, resumed) count toward it.
+  std::size_t initial_design = 0;
+  Acquisition acquisition = Acquisition::LogExpectedImprovement;
+  KernelType kernel = KernelType::Matern52;
+  OutputTransform output_transform = OutputTransform::Robust;
+  /// Exploration weight of Acquisition::UpperConfidenceBound (the bound is mean - sqrt(beta)*sd);
+  /// finite and at least 0.
+  double ucb_beta = 4.0;
+  /// Quasi-random candidates scored per ask (at most 10^6); 0 picks
+  /// min(2000, max(500, 100 * model dimension)), halved above 100 observations.
+  std::size_t candidates = 0;
+  /// Best candidates refined by L-BFGS-B over the real parameters (30 iterations each; past 200
+  /// observations at most 3 candidates, 10 iterations each).
+  std::size_t local_starts = 5;
+  /// Every this many model-based asks, one is a local step instead, around the incumbent (a trust
+  /// region, as dlib's LIPO-TR and TuRBO use to converge fast locally): its candidates are Gaussian
+  /// perturbations of the incumbent with standard deviations of 1, 1/4 and 1/16 times a width that
+  /// shrinks from 0.2 to 0.05 of each real parameter's range (a category or integer changes with
+  /// probability 1/d), and L-BFGS-B refines them within that width of the incumbent. A candidate
+  /// from the Gaussian's tail may lie outside the box (clamping it there was measured worse:
+  /// bench/results/design_measurements.md). 0 never takes one.
+  std::size_t exploit_every = 2;
+  /// Hyperparameters are re-fitted in full (3 random restarts) on every ask up to this many
+  /// observations, then (1 random restart) whenever the observations have grown by a quarter since
+  /// the last full fit; in between they are re-fitted from the last fit (no restarts) every 8 new
+  /// observations, and otherwise new observations enter by the O(n^2) Cholesky update.
+  std::size_t full_refit_until = 64;
+};
+using BayesianOptimizationOptions = BayesianOptions;
+
+namespace bayesian {
+
+/// Throws std::invalid_argument naming the first field of `options` that is out of range, and its value.
+inline void validate(const BayesianOptions& options) {
+  const auto fail = [](const std::string& what) { throw std::invalid_argument("hpo::BayesianOptimization: " + what); };
+  if (options.acquisition != Acquisition::LogExpectedImprovement && options.acquisition != Acquisition::UpperConfidenceBound &&
+      options.acquisition != Acquisition::ProbabilityOfImprovement)
+    fail("acquisition = " + std::to_string(static_cast<int>(options.acquisition)) + " is not an hpo::Acquisition");
+  if (options.kernel != KernelType::Matern52 && options.kernel != KernelType::Matern32 &&
+      options.kernel != KernelType::SquaredExponential)
+    fail("kernel = " + std::to_string(static_cast<int>(options.kernel)) + " is not an hpo::KernelType");
+  if (options.output_transform != OutputTransform::Standardize && options.output_transform != OutputTransform::Robust)
+    fail("output_transform = " + std::to_string(static_cast<int>(options.output_transform)) + " is not an hpo::OutputTransform");
+  if (!(options.ucb_beta >= 0.0) || !std::isfinite(options.ucb_beta))
+    fail("ucb_beta must be finite and >= 0, got " + std::to_string(options.ucb_beta));
+  if (options.candidates > 1'000'000) fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
+}
+
+}  // namespace bayesian
+}  // namespace hpo

@@ -1,0 +1,49 @@
+#pragma once
+// When Bayesian optimization re-fits its Gaussian process's hyperparameters.
+
+#include <cstddef>
+
+namespace hpo::bayesian {
+
+/// The refit schedule of BayesianOptions::full_refit_until: a full fit (3 random restarts) on
+/// every ask up to that many observations, then (1 restart) whenever the observations have grown
+/// by a quarter since the last full fit; in between a fit from the last hyperparameters (no
+/// restarts) every 8 new observations, and otherwise only the O(n^2) update with the new points.
+/// A full fit is O(n^3) per evaluation of the marginal likelihood; the schedule keeps the cost of
+/// a long run's asks near O(n^2) on average.
+/// Usage: `auto refit = schedule.decide(n, has_model); ... schedule.fitted(n, refit);`
+class RefitSchedule {
+ public:
+  enum class Kind { Full, FromLastFit, Update };
+  struct Decision {
+    Kind kind = Kind::Full;
+    int restarts = 3;  ///< random restarts of the hyperparameter fit (Full and FromLastFit)
+  };
+
+  explicit RefitSchedule(std::size_t full_refit_until = 64) : full_refit_until_(full_refit_until) {}
+
+  /// What to do with n observations (the model holds fewer, or none yet when !has_model).
+  Decision decide(std::size_t n, bool has_model) const {
+    const bool full = !has_model || n <= full_refit_until_ || n >= last_full_fit_ + last_full_fit_ / 4;
+    if (full) return {Kind::Full, n <= full_refit_until_ ? 3 : 1};
+    if (n >= last_fit_ + kObservationsPerRefit) return {Kind::FromLastFit, 0};
+    return {Kind::Update, 0};
+  }
+
+  /// Records the refit just done with n observations.
+  void fitted(std::size_t n, Kind kind) {
+    if (kind == Kind::Update) return;
+    last_fit_ = n;
+    if (kind == Kind::Full) last_full_fit_ = n;
+  }
+
+  void reset() { last_fit_ = last_full_fit_ = 0; }
+
+ private:
+  static constexpr std::size_t kObservationsPerRefit = 8;
+  std::size_t full_refit_until_;
+  std::size_t last_fit_ = 0;
+  std::size_t last_full_fit_ = 0;
+};
+
+}  // namespace hpo::bayesian

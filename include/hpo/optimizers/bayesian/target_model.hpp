@@ -1,0 +1,121 @@
+#pragma once
+// Bayesian optimization's model of the target: a Gaussian process on the completed trials'
+// values, oriented so that lower is better and shaped by the output transform.
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "hpo/core/direction.hpp"
+#include "hpo/gp/gaussian_process.hpp"
+#include "hpo/gp/model_encoding.hpp"
+#include "hpo/gp/output_transform.hpp"
+#include "hpo/study/study.hpp"
+
+namespace hpo::bayesian {
+
+/// The target's GP and the output transform it was fitted with. It holds the completed trials in
+/// the order it received them (order()): a refit takes them all in study order, an update appends.
+/// Not thread-safe.
+/// Usage: `auto data = model.refit(study, encoding, 3); model.process().predict(Z);`
+class TargetModel {
+ public:
+  TargetModel(std::uint64_t seed, KernelType kernel, OutputTransform transform)
+      : seed_(seed), kernel_(kernel), robust_(transform == OutputTransform::Robust) {}
+
+  /// The completed trials' inputs (model coordinates) and transformed values of the last refit.
+  struct Data {
+    Eigen::MatrixXd X;
+    Eigen::VectorXd y;
+  };
+
+  void reset() {
+    process_.reset();
+    modeled_.clear();
+    order_.clear();
+  }
+
+  bool has_model() const noexcept { return process_.has_value(); }
+  /// Completed trials the model holds.
+  std::size_t size() const noexcept { return modeled_.size(); }
+  /// Their trial numbers, in the order the GP holds them.
+  const std::vector<std::size_t>& order() const noexcept { return order_; }
+  const gp::ValueTransform& transform() const noexcept { return transform_; }
+  /// The best (lowest) transformed value the model holds.
+  double best() const noexcept { return best_; }
+  const gp::SelectedGaussianProcess& process() const { return *process_; }
+  gp::SelectedGaussianProcess& process() { return *process_; }
+
+  /// The GP with every running trial fantasized at its posterior mean (the kriging believer,
+  /// Ginsbourger, Le Riche & Carraro 2010), so that concurrent asks spread out; nullopt when no
+  /// trial is running (then the GP itself is the model).
+  std::optional<gp::SelectedGaussianProcess> with_running_trials(const Study& study, const ModelEncoding& encoding) const {
+    std::optional<gp::SelectedGaussianProcess> fantasy;
+    for (const auto& trial : study.trials()) {
+      if (!trial.running()) continue;
+      if (!fantasy) fantasy.emplace(*process_);
+      const Eigen::VectorXd z = encoding.encode(trial.config);
+      fantasy->add_observation(z, fantasy->predict(z).mean);
+    }
+    return fantasy;
+  }
+
+  /// Completed trials the model does not hold yet.
+  std::vector<const Trial*> fresh_trials(const Study& study) const {
+    std::vector<const Trial*> fresh;
+    for (const auto& trial : study.trials())
+      if (trial.completed() && !modeled_.contains(trial.number)) fresh.push_back(&trial);
+    return fresh;
+  }
+
+  /// Refits on every completed trial: a new output transform, and the hyperparameters with this
+  /// many random restarts (0: from the last fit only).
+  Data refit(const Study& study, const ModelEncoding& encoding, int restarts) {
+    const std::size_t n = study.completed_count();
+    Data data{Eigen::MatrixXd(static_cast<Eigen::Index>(n), encoding.width()), Eigen::VectorXd()};
+    Eigen::VectorXd raw(static_cast<Eigen::Index>(n));
+    Eigen::Index row = 0;
+    modeled_.clear();
+    order_.clear();
+    for (const auto& trial : study.trials()) {
+      if (!trial.completed()) continue;
+      data.X.row(row) = encoding.encode(trial.config).transpose();
+      raw[row++] = lower_is_better(trial.value, study.direction());
+      modeled_.insert(trial.number);
+      order_.push_back(trial.number);
+    }
+    transform_ = gp::ValueTransform::fit(raw, robust_);
+    data.y = transform_(raw);
+    if (!process_) process_.emplace(gp::GaussianProcessOptions{.seed = seed_}, gp::SelectedKernel(0, kernel_));
+    process_->fit(data.X, data.y, restarts);
+    best_ = data.y.minCoeff();
+    return data;
+  }
+
+  /// Adds one completed trial by the O(n^2) update, with the hyperparameters and the transform of
+  /// the last refit; the GP receives its transformed value minus `explained` (what a source basis
+  /// already predicts there).
+  void add(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained) {
+    const double y = transform_(lower_is_better(trial.value, study.direction()));
+    process_->add_observation(z, y - explained);
+    modeled_.insert(trial.number);
+    order_.push_back(trial.number);
+    best_ = std::min(best_, y);
+  }
+
+ private:
+  std::uint64_t seed_;
+  KernelType kernel_;
+  bool robust_;
+  std::optional<gp::SelectedGaussianProcess> process_;
+  std::set<std::size_t> modeled_;
+  std::vector<std::size_t> order_;
+  gp::ValueTransform transform_;
+  double best_ = 0.0;
+};
+
+}  // namespace hpo::bayesian

@@ -1,0 +1,320 @@
+#pragma once
+// What Bayesian optimization's model takes from the sources: one Gaussian process per source,
+// their RGPE ranking weights against the target's observations, the source basis under the
+// target's GP, and the scale of the region prior.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include "hpo/core/direction.hpp"
+#include "hpo/core/statistics.hpp"
+#include "hpo/core/stream_salts.hpp"
+#include "hpo/gp/gaussian_process.hpp"
+#include "hpo/gp/model_encoding.hpp"
+#include "hpo/gp/output_transform.hpp"
+#include "hpo/study/study.hpp"
+#include "hpo/transfer/ranking_weights.hpp"
+#include "hpo/transfer/source_basis.hpp"
+#include "hpo/transfer/warm_start.hpp"
+
+namespace hpo::transfer {
+
+/// The warm start's region prior at one ask: log pi(u) (WarmStart::region_log_prior) times a
+/// scale that fades with the target's evidence; 0 switches it off.
+/// Usage: `double log_prior = prior.log_value(u);`
+struct RegionPrior {
+  const WarmStart* warm = nullptr;
+  double scale = 0.0;
+
+  double log_value(const Eigen::VectorXd& u) const { return scale > 0.0 ? scale * warm->region_log_prior(u) : 0.0; }
+};
+
+/// The surrogate the acquisition sees at one ask: the target's model (its GP plus, with the source
+/// basis, the regression on the sources' means whose remainder that GP fits) alone, or the RGPE
+/// ensemble of the source GPs (in standardized units, mapped onto the target's mean and spread)
+/// and the target's model. A view: it refers to models owned elsewhere, for the duration of an ask.
+/// Usage: `auto batch = surrogate.predict(Z); auto p = surrogate.predict_with_gradient(z);`
+struct CombinedSurrogate {
+  const gp::SelectedGaussianProcess* target = nullptr;
+  const std::vector<gp::SelectedGaussianProcess>* sources = nullptr;
+  Eigen::VectorXd weights;  // sources..., target; empty: the target alone
+  double mean = 0.0, scale = 1.0;
+  const SourceBasis* basis = nullptr;
+
+  bool ensemble() const { return weights.size() > 0 && weights[weights.size() - 1] < 1.0; }
+  bool needs_sources() const { return sources && (basis || ensemble()); }
+
+  gp::BatchPrediction predict(const Eigen::MatrixXd& Z) const {
+    gp::BatchPrediction result = target->predict(Z);
+    if (!needs_sources()) return result;
+    // A source's variances (O(m n^2) for m points) count only where it holds ensemble weight;
+    // the source basis needs its means alone.
+    std::vector<gp::BatchPrediction> source;
+    for (std::size_t i = 0; i < sources->size(); ++i) {
+      const bool weighted = ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0;
+      const auto& gp = (*sources)[i];
+      source.push_back(weighted ? gp.predict(Z) : gp::BatchPrediction{gp.predict_mean(Z), {}});
+    }
+    if (basis) {
+      Eigen::MatrixXd h(Z.rows(), static_cast<Eigen::Index>(source.size()));
+      for (std::size_t i = 0; i < source.size(); ++i) h.col(static_cast<Eigen::Index>(i)) = source[i].mean;
+      const auto regression = basis->predict(h);
+      result.mean += regression.mean;
+      result.variance += regression.variance;
+    }
+    if (!ensemble()) return result;
+    const double w_target = weights[weights.size() - 1];
+    result.mean *= w_target;
+    result.variance *= w_target * w_target;
+    for (std::size_t i = 0; i < source.size(); ++i) {
+      const double w = weights[static_cast<Eigen::Index>(i)];
+      if (w <= 0.0) continue;
+      result.mean += w * (mean + scale * source[i].mean.array()).matrix();
+      result.variance += (w * w * scale * scale) * source[i].variance;
+    }
+    return result;
+  }
+
+  gp::PredictionWithGradient predict_with_gradient(const Eigen::VectorXd& z) const {
+    gp::PredictionWithGradient result = target->predict_with_gradient(z);
+    if (!needs_sources()) return result;
+    std::vector<gp::PredictionWithGradient> source;
+    for (const auto& model : *sources) source.push_back(model.predict_with_gradient(z));
+    if (basis) add_basis(source, result);
+    if (!ensemble()) return result;
+    const double w_target = weights[weights.size() - 1];
+    result.mean *= w_target;
+    result.mean_gradient *= w_target;
+    result.variance *= w_target * w_target;
+    result.variance_gradient *= w_target * w_target;
+    for (std::size_t i = 0; i < source.size(); ++i) {
+      const double w = weights[static_cast<Eigen::Index>(i)];
+      if (w <= 0.0) continue;
+      const auto& p = source[i];
+      result.mean += w * (mean + scale * p.mean);
+      result.mean_gradient += (w * scale) * p.mean_gradient;
+      result.variance += w * w * scale * scale * p.variance;
+      result.variance_gradient += (w * w * scale * scale) * p.variance_gradient;
+    }
+    return result;
+  }
+
+ private:
+  void add_basis(const std::vector<gp::PredictionWithGradient>& source, gp::PredictionWithGradient& result) const {
+    Eigen::VectorXd h(static_cast<Eigen::Index>(source.size()));
+    for (std::size_t i = 0; i < source.size(); ++i) h[static_cast<Eigen::Index>(i)] = source[i].mean;
+    const Eigen::VectorXd mean_gradient = basis->mean_gradient(h.size());
+    const Eigen::VectorXd variance_gradient = basis->variance_gradient(h);
+    result.mean += basis->mean(h);
+    result.variance += basis->variance(h);
+    for (std::size_t i = 0; i < source.size(); ++i) {
+      result.mean_gradient += mean_gradient[static_cast<Eigen::Index>(i)] * source[i].mean_gradient;
+      result.variance_gradient += variance_gradient[static_cast<Eigen::Index>(i)] * source[i].mean_gradient;
+    }
+  }
+};
+
+/// Settings a TransferSurrogate shares with the optimizer that owns it.
+struct TransferSurrogateSettings {
+  std::uint64_t seed = 0;
+  KernelType kernel = KernelType::Matern52;
+  bool robust_outputs = true;
+};
+
+/// The sources' side of Bayesian optimization's model, one object owning it all: a GP fitted once
+/// per source on the source's own standardized values (only the shape of a source crosses over,
+/// never its scale); their RGPE weights (Feurer, Letham & Bakshy 2018; ranking_weights.hpp) against
+/// the target's observations, with the target model judged by its leave-one-out predictions; the
+/// source basis (ABLR's regression head, Perrone et al. 2018; source_basis.hpp) that the target's
+/// GP is fitted under; and the scale of the region prior (piBO, Hvarfner et al. 2022).
+/// Not thread-safe.
+/// Usage: `transfer.update_weights(warm, study, encoding, order, transform, target_gp);`
+class TransferSurrogate {
+ public:
+  explicit TransferSurrogate(TransferSurrogateSettings settings = {}) : settings_(settings) {}
+
+  /// Forgets what depends on the target's observations; with `space_changed`, the source GPs too.
+  void reset(bool space_changed) {
+    if (space_changed) source_models_.clear();
+    weights_.resize(0);
+    sources_significant_.clear();
+    basis_ = {};
+  }
+
+  /// The RGPE weights: one per source, then the target's; empty until computed.
+  const Eigen::VectorXd& weights() const noexcept { return weights_; }
+  const SourceBasis& basis() const noexcept { return basis_; }
+  void clear_basis() { basis_ = {}; }
+
+  /// One GP per source, fitted once on the source's own standardized values (robust transform,
+  /// then mean 0 and spread 1). A source of more than 300 trials keeps its best 150 and 150
+  /// spread over the rest.
+  void fit_sources(const WarmStart& warm, const ModelEncoding& encoding) {
+    const auto& sources = warm.sources();
+    for (std::size_t i = source_models_.size(); i < sources.size(); ++i) {
+      const auto& source = sources[i];
+      std::vector<std::size_t> rows;
+      const std::size_t count = source.configs.size();
+      if (count <= 300) {
+        for (std::size_t r = 0; r < count; ++r) rows.push_back(r);
+      } else {
+        for (std::size_t r = 0; r < 150; ++r) rows.push_back(r);
+        for (std::size_t k = 0; k < 150; ++k) rows.push_back(150 + k * (count - 150) / 150);
+      }
+      Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), encoding.width());
+      Eigen::VectorXd raw(static_cast<Eigen::Index>(rows.size()));
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        X.row(static_cast<Eigen::Index>(r)) = encoding.encode(source.configs[rows[r]]).transpose();
+        raw[static_cast<Eigen::Index>(r)] = source.values[rows[r]];
+      }
+      const auto transform = gp::ValueTransform::fit(raw, settings_.robust_outputs);
+      Eigen::VectorXd y = transform(raw);
+      const double mean = y.mean();
+      const double spread = hpo::detail::population_deviation(y, mean);
+      y = (y.array() - mean) / (spread > 0.0 ? spread : 1.0);
+      gp::SelectedGaussianProcess model = make_model(settings_.seed + hpo::detail::salt::kSourceModel + i);
+      model.fit(X, y, 3);
+      source_models_.push_back(std::move(model));
+    }
+  }
+
+  /// The regression of the target's values y at X on the sources' means, with the sources the
+  /// evidence selects under the target GP just fitted (select_sources_by_evidence); when any
+  /// enters, the target GP is refitted on what the regression leaves, from the hyperparameters just
+  /// fitted and without restarts (the remainder is smoother than the values, and a second restarted
+  /// fit would double the cost of an ask).
+  void fit_basis(const WarmStart& warm, const ModelEncoding& encoding, gp::SelectedGaussianProcess& target,
+                 const Eigen::MatrixXd& X, const Eigen::VectorXd& y) {
+    fit_sources(warm, encoding);
+    const Eigen::MatrixXd h = source_means(X);
+    Eigen::MatrixXd covariance = target.kernel().matrix(X);
+    covariance.diagonal().array() += target.noise_variance() + target.jitter();
+    const auto standardization = target.output_standardization();
+    const Eigen::VectorXd t = (y.array() - standardization.mean) / standardization.scale;
+    const double spread = hpo::detail::population_deviation(y, y.mean());
+    // The regression's coefficients are N(0, 1) in units of the values' spread (SourceBasis).
+    const auto related = select_sources_by_evidence(covariance, t, h, spread > 0.0 ? spread / standardization.scale : 1.0,
+                                                    warm.options().source_basis_min_log_bayes_factor);
+    if (std::find(related.begin(), related.end(), true) == related.end()) return;
+    basis_ = SourceBasis::fit(h, y, related);
+    const Eigen::VectorXd remainder = y - basis_.predict(h).mean;
+    target.fit(X, remainder, 0);
+  }
+
+  /// The source basis's mean at one model point z (0 without a basis): what the target GP does not model.
+  double basis_mean(const Eigen::VectorXd& z) const {
+    return basis_.empty() ? 0.0 : basis_.mean(source_means(z.transpose()).row(0).transpose());
+  }
+
+  /// RGPE weights from how well each model orders the target's observations (the trials `order`,
+  /// as the target GP holds them; the target model judged by its leave-one-out predictions).
+  void update_weights(const WarmStart& warm, const Study& study, const ModelEncoding& encoding,
+                      const std::vector<std::size_t>& order, const gp::ValueTransform& transform,
+                      const gp::SelectedGaussianProcess& target) {
+    fit_sources(warm, encoding);
+    const auto n = static_cast<Eigen::Index>(order.size());
+    Eigen::MatrixXd X(n, encoding.width());
+    Eigen::VectorXd y(n);
+    for (Eigen::Index r = 0; r < n; ++r) {
+      const Trial& trial = study.trials()[order[static_cast<std::size_t>(r)]];
+      X.row(r) = encoding.encode(trial.config).transpose();
+      y[r] = transform(lower_is_better(trial.value, study.direction()));
+    }
+    target_mean_ = y.mean();
+    target_scale_ = hpo::detail::population_deviation(y, target_mean_);
+    if (!(target_scale_ > 0.0)) target_scale_ = 1.0;
+    std::vector<PointPredictions> sources;
+    Eigen::MatrixXd source_mean(n, static_cast<Eigen::Index>(source_models_.size()));
+    sources_significant_.clear();
+    for (const auto& model : source_models_) {
+      const auto p = model.predict(X);
+      source_mean.col(static_cast<Eigen::Index>(sources.size())) = p.mean;
+      sources.push_back({p.mean, p.variance});
+      sources_significant_.push_back(orders_better_than_chance(p.mean, y));
+    }
+    auto loo = target.leave_one_out();
+    // The target model's leave-one-out mean includes the regression it subtracted from the values.
+    if (!basis_.empty()) loo.mean += basis_.predict(source_mean).mean;
+    const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(sources.size() + 1);
+    const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
+    weights_ = ranking_weights(sources, {loo.mean, loo.variance}, y,
+                               {.samples = samples,
+                                .seed = settings_.seed ^ (hpo::detail::salt::kRankingWeights * static_cast<std::uint64_t>(n))});
+  }
+
+  /// The region prior after n target observations (see RegionPrior), its scale set by the weight
+  /// of the sources that have earned it: RGPE hands the first few clustered observations to
+  /// whichever source happens to order them best, so a source counts here only once its mean
+  /// orders the target's observations better than chance (orders_better_than_chance; without
+  /// that test the prior pulled unrelated targets back into the sources' region:
+  /// bench/results/transfer_ablation.md).
+  RegionPrior region_prior(const WarmStart& warm, std::size_t n) const {
+    if (!warm.uses(WarmStartPart::Region) || n == 0) return {};
+    double share = 1.0;
+    if (weights_.size() > 0) {
+      share = 0.0;
+      for (std::size_t i = 0; i < sources_significant_.size(); ++i)
+        if (sources_significant_[i]) share += weights_[static_cast<Eigen::Index>(i)];
+    }
+    return {&warm, warm.options().region_prior_strength * share / static_cast<double>(n)};
+  }
+
+  /// The surrogate of one ask: the target's model, with the RGPE ensemble when `ensemble` (and
+  /// weights exist), and the source basis whenever it is in use.
+  CombinedSurrogate surrogate(const gp::SelectedGaussianProcess& target, bool ensemble) const {
+    CombinedSurrogate combined;
+    combined.target = &target;
+    combined.sources = &source_models_;
+    if (!basis_.empty()) combined.basis = &basis_;
+    if (ensemble && weights_.size() > 0) {
+      combined.weights = weights_;
+      combined.mean = target_mean_;
+      combined.scale = target_scale_;
+    }
+    return combined;
+  }
+
+  /// Adds the current weights to a warm-start record: per source its weight, whether it orders
+  /// the target's observations better than chance and whether it is in the regression.
+  void annotate(nlohmann::json& record) const {
+    if (weights_.size() == 0) return;
+    // Two decimals: the record changes when the weights do, not with every draw's noise.
+    const auto rounded = [](double w) { return std::round(w * 100.0) / 100.0; };
+    for (Eigen::Index i = 0; i + 1 < weights_.size(); ++i) {
+      auto& source = record["sources"][static_cast<std::size_t>(i)];
+      source["weight"] = rounded(weights_[i]);
+      source["orders_target"] = sources_significant_[static_cast<std::size_t>(i)];
+      source["in_regression"] = std::find(basis_.columns.begin(), basis_.columns.end(), i) != basis_.columns.end();
+    }
+    record["target_weight"] = rounded(weights_[weights_.size() - 1]);
+  }
+
+ private:
+  gp::SelectedGaussianProcess make_model(std::uint64_t seed) const {
+    return gp::SelectedGaussianProcess({.seed = seed}, gp::SelectedKernel(0, settings_.kernel));
+  }
+
+  // Each source GP's posterior mean at the rows of Z (model coordinates), one column per source.
+  Eigen::MatrixXd source_means(const Eigen::MatrixXd& Z) const {
+    Eigen::MatrixXd means(Z.rows(), static_cast<Eigen::Index>(source_models_.size()));
+    for (std::size_t i = 0; i < source_models_.size(); ++i) means.col(static_cast<Eigen::Index>(i)) = source_models_[i].predict_mean(Z);
+    return means;
+  }
+
+  TransferSurrogateSettings settings_;
+  std::vector<gp::SelectedGaussianProcess> source_models_;
+  SourceBasis basis_;  // empty without the source basis
+  Eigen::VectorXd weights_;
+  std::vector<bool> sources_significant_;  // per source: orders the target's observations better than chance
+  double target_mean_ = 0.0;
+  double target_scale_ = 1.0;
+};
+
+}  // namespace hpo::transfer
