@@ -216,14 +216,18 @@ TEST_CASE("a study moved or copied between asks is the same study to the optimiz
 TEST_CASE("a new study at the address of an old one starts afresh", "[bo]") {
   // The second study holds more trials than the first, so that a model keyed by the address would
   // look like a continuation of it.
-  const auto fill = [](hpo::Study& study) {
+  const auto step = [](hpo::Study& study, auto& optimizer) {
+    const auto trial = study.ask(optimizer);
+    study.tell(trial->number, branin_objective(trial->config));
+  };
+  const auto fill = [&](hpo::Study& study) {
     hpo::RandomSearch random({.seed = 21});
-    for (int i = 0; i < 9; ++i) study.tell(study.ask(random)->number, branin_objective(study.trials().back().config));
+    for (int i = 0; i < 9; ++i) step(study, random);
   };
   hpo::BayesianOptimization reused({.seed = 4});
   std::optional<hpo::Study> slot;
   slot.emplace(branin_space());
-  for (int i = 0; i < 7; ++i) slot->tell(slot->ask(reused)->number, branin_objective(slot->trials().back().config));
+  for (int i = 0; i < 7; ++i) step(*slot, reused);
   slot.emplace(branin_space());
   fill(*slot);
   hpo::BayesianOptimization fresh({.seed = 4});
