@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/packages.sh
 hpo_ensure_packages
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DHPO_BUILD_EXAMPLES=ON
 cmake --build build -j "$(nproc)" --target transfer_mlp
 ./build/examples/transfer_mlp "$@"

@@ -2,6 +2,8 @@
 # As root, installs what is missing; otherwise prints the exact apt-get line and stops.
 
 HPO_PACKAGES="g++ cmake make libeigen3-dev liblbfgspp-dev catch2 nlohmann-json3-dev libbenchmark-dev"
+# What CI adds: clang (the second compiler, and its sanitizer runtimes).
+HPO_CI_PACKAGES="clang libclang-rt-14-dev"
 
 hpo_ensure_packages() {
   local missing=""
