@@ -14,7 +14,7 @@
 // MAP objective costs a Cholesky factorization and an inverse of the m × m kernel matrix of
 // the fit subset, m = min(n, max_fit_points), plus one O(m²·d) pass over pairs for the
 // gradient; there are 1 + random_restarts starts. The model then conditions on all n points
-// with one O(n³) factorization. Measured times: bench/results/gp_fit.md.
+// with one O(n³) factorization. Measured times: bench/results/design_measurements.md.
 
 #include "hpo/core/random.hpp"
 #include "hpo/gp/hyperparameter_fit.hpp"
@@ -55,7 +55,7 @@ struct GaussianProcessOptions {
   /// Hyperparameters are fitted on a random subset of at most this many observations
   /// (0: all); the model itself always conditions on every observation. The fit's cost
   /// grows as the cube of this number; what the subset costs in accuracy is measured in
-  /// bench/results/gp_fit.md.
+  /// bench/results/design_measurements.md.
   Eigen::Index max_fit_points = 200;
   /// Lower bound of the noise variance of the standardized outputs; it keeps the
   /// kernel matrix well-conditioned for noiseless objectives and duplicated points.
@@ -154,7 +154,7 @@ class GaussianProcess {
   }
 
   /// fit with another number of random restarts for this call only; 0 gives a cheap
-  /// refit that only polishes the warm start (bench/results/gp_fit.md), for use between
+  /// refit that only polishes the warm start (bench/results/design_measurements.md), for use between
   /// full fits.
   void fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts) {
     if (random_restarts < 0) throw std::invalid_argument("hpo::gp::GaussianProcess::fit: negative random_restarts");

@@ -122,7 +122,7 @@ inline void select_fit_subset(const Eigen::MatrixXd& points, const Eigen::Vector
 /// The MAP hyperparameters θ of a GP with this kernel on standardized `values` at `points`:
 /// L-BFGS-B (memory 10, at most max_iterations iterations and 2·max_iterations + 10 evaluations
 /// per start) from `warm_start` (clamped into the bounds) and from `random_restarts` draws of the
-/// priors. Every start runs in full (bench/results/gp_fit.md: screening the random starts with
+/// priors. Every start runs in full (bench/results/design_measurements.md: screening the random starts with
 /// fewer iterations cost up to 3 nats in some fits). Returns the warm start, clamped, if no
 /// evaluation succeeded. The random numbers come from `rng` (the subset first, then the starts).
 /// Usage: `Eigen::VectorXd theta = hpo::gp::fit_hyperparameters(kernel, X, y, theta0, settings, rng);`
@@ -143,7 +143,7 @@ Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& poin
     return value;
   };
   hpo::detail::BoxSearchSettings search;
-  search.solver.m = 10;  // measured: 7% fewer evaluations than the default 6
+  search.solver.m = 10;  // fewer evaluations than the default 6 (bench/results/design_measurements.md)
   search.solver.max_iterations = settings.max_iterations;
   search.solver.delta = 1e-9;  // relative decrease per iteration below which a run stops
   search.max_evaluations = 2 * settings.max_iterations + 10;

@@ -27,7 +27,7 @@ namespace hpo::gp {
 ///  - `kernel(a, b)`: k(a, b) for two points;
 ///  - `matrix(X)`: K(X, X), n × n; `matrix(X, out)`: the same into `out`, reusing its
 ///    storage (the fit evaluates it hundreds of times, and a fresh n × n allocation
-///    can cost more than the arithmetic: measured 3× slower evaluations at n = 200);
+///    can cost more than the arithmetic: bench/results/design_measurements.md);
 ///  - `cross(X, x)`: k(X, x), n; `cross_matrix(X, Z)`: K(X, Z), n × m;
 ///  - `cross_gradient(X, x)`: ∂k(X_i, x)/∂x_j, n × d;
 ///  - `log_parameter_derivative(X, p)`: ∂K(X, X)/∂θ_p, n × n (tests, diagnostics);

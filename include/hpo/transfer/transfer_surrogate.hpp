@@ -254,7 +254,7 @@ class TransferSurrogate {
   /// whichever source happens to order them best, so a source counts here only once its mean
   /// orders the target's observations better than chance (orders_better_than_chance; without
   /// that test the prior pulled unrelated targets back into the sources' region:
-  /// bench/results/transfer_ablation.md).
+  /// bench/results/design_measurements.md).
   RegionPrior region_prior(const WarmStart& warm, std::size_t n) const {
     if (!warm.uses(WarmStartPart::Region) || n == 0) return {};
     double share = 1.0;

@@ -67,8 +67,8 @@ struct WarmStartOptions {
   /// agree with fades as 1/n.
   double region_prior_strength = 10.0;
   double region_prior_width = 0.1;
-  /// log 3: "positive" evidence (Kass & Raftery 1995). In bench/transfer, 0 let the unrelated
-  /// sources in (30 vs 25.5 median evaluations) and log 10 slowed the related families.
+  /// log 3: "positive" evidence (Kass & Raftery 1995); lower let unrelated sources in, higher
+  /// slowed related ones (bench/results/design_measurements.md).
   double source_basis_min_log_bayes_factor = 1.0986122886681098;
 };
 

@@ -5,15 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <limits>
 #include <numeric>
 #include <utility>
 #include <vector>
 
 #include <Eigen/Core>
-#include <LBFGSB.h>
 
 #include "hpo/acquisition/selected_acquisition.hpp"
+#include "hpo/core/minimize_in_box.hpp"
 #include "hpo/gp/model_encoding.hpp"
 #include "hpo/transfer/transfer_surrogate.hpp"
 
@@ -79,7 +78,7 @@ class AcquisitionSearch {
 
  private:
   // L-BFGS-B over the real coordinates of z (the others held), within the unit cube, or within the
-  // trust box around the incumbent; z and value change only if it finds a better point.
+  // trust box around the incumbent; z and value become the best point it evaluated, if better.
   void refine(Eigen::VectorXd& z, double& value) const {
     const auto& continuous = encoding_.continuous();
     const auto m = static_cast<Eigen::Index>(continuous.size());
@@ -99,7 +98,7 @@ class AcquisitionSearch {
       }
     }
     Eigen::VectorXd full = z;
-    auto objective = [&](const Eigen::VectorXd& xs, Eigen::VectorXd& gradient) {
+    const hpo::detail::BoxObjective negative_acquisition = [&](const Eigen::VectorXd& xs, Eigen::VectorXd& gradient) {
       for (Eigen::Index k = 0; k < m; ++k) full[continuous[static_cast<std::size_t>(k)]] = xs[k];
       auto a = score_(surrogate_.predict_with_gradient(full));
       for (Eigen::Index k = 0; k < m; ++k) gradient[k] = -a.gradient[continuous[static_cast<std::size_t>(k)]];
@@ -110,25 +109,17 @@ class AcquisitionSearch {
         a.value += prior_.scale * prior_.warm->region_log_prior(encoding_.to_unit(full), &prior_gradient);
         for (Eigen::Index k = 0; k < m; ++k) gradient[k] -= prior_.scale * prior_gradient[encoding_.real_parameters()[static_cast<std::size_t>(k)]];
       }
-      return std::isfinite(a.value) ? -a.value : std::numeric_limits<double>::max();
+      return -a.value;
     };
-    LBFGSpp::LBFGSBParam<double> param;
-    param.max_iterations = settings_.max_iterations;
-    param.epsilon = 1e-8;
-    param.max_linesearch = 30;
-    LBFGSpp::LBFGSBSolver<double> solver(param);
-    double minimum = -value;
-    Eigen::VectorXd candidate = x;
-    try {
-      solver.minimize(objective, candidate, minimum, lower, upper);
-    } catch (const std::exception&) {
-      // A failed line search leaves the last iterate; it is checked below like any other.
-    }
-    Eigen::VectorXd gradient(m);
-    const double final_value = -objective(candidate, gradient);
-    if (candidate.allFinite() && final_value > value) {
-      for (Eigen::Index k = 0; k < m; ++k) z[continuous[static_cast<std::size_t>(k)]] = candidate[k];
-      value = final_value;
+    hpo::detail::BoxSearchSettings search;
+    search.solver.max_iterations = settings_.max_iterations;
+    search.solver.epsilon = 1e-8;
+    search.solver.max_linesearch = 30;
+    hpo::detail::BoxSearchBest best;
+    hpo::detail::minimize_in_box(negative_acquisition, x, lower, upper, search, best);
+    if (best.point.size() == m && -best.value > value) {
+      for (Eigen::Index k = 0; k < m; ++k) z[continuous[static_cast<std::size_t>(k)]] = best.point[k];
+      value = -best.value;
     }
   }
 
