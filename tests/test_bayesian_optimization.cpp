@@ -235,3 +235,13 @@ TEST_CASE("a new study at the address of an old one starts afresh", "[bo]") {
   fill(same);
   REQUIRE(slot->ask(reused)->config == same.ask(fresh)->config);
 }
+
+TEST_CASE("configurations that print alike to 10 digits do not stop the search", "[bo]") {
+  hpo::SearchSpace narrow;
+  narrow.add_real("x", 1.0, 1.0 + 1e-8);
+  const auto study = hpo::optimize(narrow, [](const hpo::Config& c) { return std::sin(1e9 * c.get<double>("x")); },
+                                   hpo::BayesianOptimization({.seed = 1}), quiet(30));
+  REQUIRE(study.trials().size() == 30);
+  for (std::size_t i = 0; i < study.trials().size(); ++i)
+    for (std::size_t j = 0; j < i; ++j) REQUIRE_FALSE(study.trials()[i].config == study.trials()[j].config);
+}

@@ -112,3 +112,12 @@ TEST_CASE("a study moved between asks keeps the grid's place", "[grid]") {
   REQUIRE(order == std::vector<int>{0, 1, 2, 3, 4, 5});
   REQUIRE_FALSE(study->ask(grid));
 }
+
+TEST_CASE("grid points that print alike to 10 digits are still distinct points", "[grid]") {
+  hpo::SearchSpace narrow;
+  narrow.add_real("x", 1.0, 1.0 + 1e-8);
+  REQUIRE(run(hpo::GridSearch({.points_per_dimension = 100}), narrow).trials().size() == 100);
+  hpo::SearchSpace large;
+  large.add_real("x", 2.4e9, 2.4e9 + 10.0);
+  REQUIRE(run(hpo::GridSearch({.points_per_dimension = 100}), large).trials().size() == 100);
+}

@@ -3,7 +3,9 @@
 
 #include <concepts>
 #include <cstdio>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -117,6 +119,8 @@ class Config {
     return text;
   }
 
+  /// Exact equality: the same names in the same order, with equal values (reals compared as
+  /// doubles, not as printed).
   friend bool operator==(const Config&, const Config&) = default;
 
  private:
@@ -127,6 +131,23 @@ class Config {
   }
 
   std::vector<std::pair<std::string, Value>> entries_;
+};
+
+/// A hash consistent with Config's exact equality, for sets of configurations.
+/// Usage: `std::unordered_set<hpo::Config, hpo::ConfigHash> seen;`
+struct ConfigHash {
+  std::size_t operator()(const Config& config) const noexcept {
+    std::size_t h = 0x9E3779B97F4A7C15ULL;
+    const auto mix = [&h](std::size_t v) { h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2); };
+    for (const auto& [name, value] : config.entries()) {
+      mix(std::hash<std::string>{}(name));
+      mix(value.index());
+      if (const auto* real = std::get_if<double>(&value)) mix(std::hash<double>{}(*real == 0.0 ? 0.0 : *real));  // -0.0 == 0.0
+      else if (const auto* integer = std::get_if<std::int64_t>(&value)) mix(std::hash<std::int64_t>{}(*integer));
+      else mix(std::hash<std::string>{}(std::get<std::string>(value)));
+    }
+    return h;
+  }
 };
 
 }  // namespace hpo
