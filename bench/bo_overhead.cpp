@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
       for (int i = 0; i < 200; ++i) {
         auto trial = source.ask(random);
         std::vector<double> x(6);
-        for (std::size_t j = 0; j < 6; ++j) x[j] = std::clamp(trial->config.get<double>("x" + std::to_string(j)) - shift, 0.0, 1.0);
+        for (std::size_t j = 0; j < 6; ++j)
+          x[j] = std::clamp(trial->config.get<double>("x" + std::to_string(j)) - shift, 0.0, 1.0);
         source.tell(trial->number, hpo::bench::hartmann6(x));
       }
       sources.push_back(std::move(source));
@@ -85,7 +86,8 @@ int main(int argc, char** argv) {
     for (double t : times) total += t;
     const double first = times.front();
     std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
-    std::printf("%zu,%zu,%.2f,%.2f,%.2f\n", n, rounds, total / static_cast<double>(rounds), first, times[times.size() / 2]);
+    std::printf("%zu,%zu,%.2f,%.2f,%.2f\n", n, rounds, total / static_cast<double>(rounds), first,
+                times[times.size() / 2]);
     std::fflush(stdout);
   }
 }

@@ -71,10 +71,8 @@ namespace detail {
 inline constexpr double hartmann_alpha[4] = {1.0, 1.2, 3.0, 3.2};
 inline constexpr double hartmann3_A[4][3] = {
     {3.0, 10.0, 30.0}, {0.1, 10.0, 35.0}, {3.0, 10.0, 30.0}, {0.1, 10.0, 35.0}};
-inline constexpr double hartmann3_P[4][3] = {{0.3689, 0.1170, 0.2673},
-                                             {0.4699, 0.4387, 0.7470},
-                                             {0.1091, 0.8732, 0.5547},
-                                             {0.0381, 0.5743, 0.8828}};
+inline constexpr double hartmann3_P[4][3] = {
+    {0.3689, 0.1170, 0.2673}, {0.4699, 0.4387, 0.7470}, {0.1091, 0.8732, 0.5547}, {0.0381, 0.5743, 0.8828}};
 inline constexpr double hartmann6_A[4][6] = {{10.0, 3.0, 17.0, 3.5, 1.7, 8.0},
                                              {0.05, 10.0, 17.0, 0.1, 8.0, 14.0},
                                              {3.0, 3.5, 1.7, 10.0, 17.0, 8.0},
@@ -182,19 +180,17 @@ inline constexpr double styblinski_tang_fstar_per_dim = -39.166165703771412;
 
 /// One benchmark problem: a function with its benchmark dimension, nominal domain and optimum.
 struct TestFunction {
-  std::string_view name;                         ///< CSV name, e.g. "hartmann6"
-  std::size_t dim;                               ///< benchmark dimension
-  std::vector<Interval> bounds;                  ///< nominal domain, one interval per dimension
-  double optimum;                                ///< exact global minimum f*
-  std::vector<std::vector<double>> minimizers;   ///< known global minimizers (Branin has 3)
-  double (*fn)(std::span<const double>);         ///< the function
+  std::string_view name;                        ///< CSV name, e.g. "hartmann6"
+  std::size_t dim;                              ///< benchmark dimension
+  std::vector<Interval> bounds;                 ///< nominal domain, one interval per dimension
+  double optimum;                               ///< exact global minimum f*
+  std::vector<std::vector<double>> minimizers;  ///< known global minimizers (Branin has 3)
+  double (*fn)(std::span<const double>);        ///< the function
 
   [[nodiscard]] double operator()(std::span<const double> x) const { return fn(x); }
 
   /// The box of instance `seed` (see the shift rule at the top of this file).
-  [[nodiscard]] std::vector<Interval> shifted_bounds(int seed) const {
-    return bench::shifted_bounds(bounds, seed);
-  }
+  [[nodiscard]] std::vector<Interval> shifted_bounds(int seed) const { return bench::shifted_bounds(bounds, seed); }
 };
 
 /// All seven benchmark problems, in the canonical order
@@ -203,16 +199,28 @@ struct TestFunction {
   using std::numbers::pi;
   const auto cube = [](std::size_t d, double lo, double hi) { return std::vector<Interval>(d, Interval{lo, hi}); };
   static const std::vector<TestFunction> all = {
-      {"branin", 2, {{-5.0, 10.0}, {0.0, 15.0}}, 0.397887357729739,
-       {{-pi, 12.275}, {pi, 2.275}, {9.42478, 2.475}}, &branin},
+      {"branin",
+       2,
+       {{-5.0, 10.0}, {0.0, 15.0}},
+       0.397887357729739,
+       {{-pi, 12.275}, {pi, 2.275}, {9.42478, 2.475}},
+       &branin},
       {"hartmann3", 3, cube(3, 0.0, 1.0), -3.8627797873, {{0.114614, 0.555649, 0.852547}}, &hartmann3},
-      {"hartmann6", 6, cube(6, 0.0, 1.0), -3.32236801141551,
-       {{0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}}, &hartmann6},
+      {"hartmann6",
+       6,
+       cube(6, 0.0, 1.0),
+       -3.32236801141551,
+       {{0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}},
+       &hartmann6},
       {"rosenbrock", 4, cube(4, -5.0, 10.0), 0.0, {std::vector<double>(4, 1.0)}, &rosenbrock},
       {"ackley", 5, cube(5, -32.768, 32.768), 0.0, {std::vector<double>(5, 0.0)}, &ackley},
       {"levy", 10, cube(10, -10.0, 10.0), 0.0, {std::vector<double>(10, 1.0)}, &levy},
-      {"styblinski_tang", 8, cube(8, -5.0, 5.0), 8 * styblinski_tang_fstar_per_dim,
-       {std::vector<double>(8, styblinski_tang_xstar)}, &styblinski_tang},
+      {"styblinski_tang",
+       8,
+       cube(8, -5.0, 5.0),
+       8 * styblinski_tang_fstar_per_dim,
+       {std::vector<double>(8, styblinski_tang_xstar)},
+       &styblinski_tang},
   };
   return all;
 }

@@ -62,8 +62,8 @@ std::map<std::string, Runner> runners() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::map<std::string, std::string> args{{"--peers", "hpo-random"}, {"--functions", ""}, {"--seeds", "0-19"},
-                                          {"--budget", "100"}, {"--out", ""}};
+  std::map<std::string, std::string> args{
+      {"--peers", "hpo-random"}, {"--functions", ""}, {"--seeds", "0-19"}, {"--budget", "100"}, {"--out", ""}};
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!args.contains(argv[i])) {
       std::cerr << "unknown option " << argv[i] << "\n";
@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
       for (int seed : parse_seeds(args["--seeds"])) {
         const auto bounds = function->shifted_bounds(seed);
         hpo::SearchSpace space;
-        for (std::size_t j = 0; j < bounds.size(); ++j) space.add_real("x" + std::to_string(j), bounds[j].lo, bounds[j].hi);
+        for (std::size_t j = 0; j < bounds.size(); ++j)
+          space.add_real("x" + std::to_string(j), bounds[j].lo, bounds[j].hi);
         auto objective = [&](const hpo::Config& c) {
           std::vector<double> x(bounds.size());
           for (std::size_t j = 0; j < x.size(); ++j) x[j] = c.get<double>("x" + std::to_string(j));

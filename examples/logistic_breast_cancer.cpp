@@ -26,7 +26,8 @@ const char* const group_names[] = {"decay_mean", "decay_se", "decay_worst"};
 
 hpo::SearchSpace decay_space(std::size_t groups) {
   hpo::SearchSpace space;
-  for (std::size_t g = 0; g < groups; ++g) space.add_real(groups == 1 ? "decay" : group_names[g], 1e-5, 10.0, hpo::Scale::Log);
+  for (std::size_t g = 0; g < groups; ++g)
+    space.add_real(groups == 1 ? "decay" : group_names[g], 1e-5, 10.0, hpo::Scale::Log);
   return space;
 }
 
@@ -63,14 +64,16 @@ std::string count(std::size_t n, std::size_t budget) { return n ? std::to_string
 int measure() {
   const auto data = examples::load_breast_cancer();
   const std::size_t budget = 100;
-  std::printf("logistic regression, breast cancer, 50/50 splits; evaluations until the best validation log-loss is\n"
-              "within 1e-3 / 1e-5 (relative) of the reference optimum (the best of a 600-evaluation gradient descent\n"
-              "and all runs); 'stop' = when gradient descent stopped itself; budget %zu\n",
-              budget);
+  std::printf(
+      "logistic regression, breast cancer, 50/50 splits; evaluations until the best validation log-loss is\n"
+      "within 1e-3 / 1e-5 (relative) of the reference optimum (the best of a 600-evaluation gradient descent\n"
+      "and all runs); 'stop' = when gradient descent stopped itself; budget %zu\n",
+      budget);
   for (std::size_t groups : {1, 3}) {
     const auto space = decay_space(groups);
-    std::printf("\n%zu weight decay%s\n%5s %9s | %-17s | %-17s | %-9s\n", groups, groups == 1 ? "" : "s (mean, se, worst)",
-                "split", "optimum", "GD cold 1e-3/1e-5/stop", "GD warm 1e-3/1e-5/stop", "BO 1e-3/1e-5");
+    std::printf("\n%zu weight decay%s\n%5s %9s | %-17s | %-17s | %-9s\n", groups,
+                groups == 1 ? "" : "s (mean, se, worst)", "split", "optimum", "GD cold 1e-3/1e-5/stop",
+                "GD warm 1e-3/1e-5/stop", "BO 1e-3/1e-5");
     for (std::uint64_t s = 1; s <= 10; ++s) {
       const examples::LogisticRegression source(examples::split(data, 0.5, 1000 + s), feature_groups(groups));
       const examples::LogisticRegression target(examples::split(data, 0.5, s), feature_groups(groups));
@@ -78,13 +81,16 @@ int measure() {
       const auto source_study = tune(source, space, source_gd, budget);
       hpo::GradientDescent cold_gd({.seed = s, .learning_rate = 0.1});
       const auto cold = tune(target, space, cold_gd, budget);
-      hpo::GradientDescent warm_gd({.seed = s, .learning_rate = 0.1, .warm_start = hpo::WarmStart::from({source_study}, space)});
+      hpo::GradientDescent warm_gd(
+          {.seed = s, .learning_rate = 0.1, .warm_start = hpo::WarmStart::from({source_study}, space)});
       const auto warm = tune(target, space, warm_gd, budget);
       hpo::BayesianOptimization bo({.seed = s});
-      const auto bayes = hpo::optimize(space, objective(target, space), bo, {.max_evaluations = budget, .progress = false});
+      const auto bayes =
+          hpo::optimize(space, objective(target, space), bo, {.max_evaluations = budget, .progress = false});
       hpo::GradientDescent long_gd({.seed = s, .learning_rate = 0.05, .gradient_tolerance = 1e-9, .patience = 50});
       const auto reference_run = tune(target, space, long_gd, 600);
-      const double optimum = std::min({reference_run.best().value, cold.best().value, warm.best().value, bayes.best().value});
+      const double optimum =
+          std::min({reference_run.best().value, cold.best().value, warm.best().value, bayes.best().value});
       std::printf("%5d %9.6f | %5s %5s %5zu | %5s %5s %5zu | %4s %4s\n", static_cast<int>(s), optimum,
                   count(evaluations_to_reach(cold, optimum, 1e-3), budget).c_str(),
                   count(evaluations_to_reach(cold, optimum, 1e-5), budget).c_str(), cold.trials().size(),
@@ -97,7 +103,8 @@ int measure() {
   return 0;
 }
 
-void print(const char* what, const hpo::Study& study, const hpo::GradientDescent& gd, const examples::LogisticRegression& model) {
+void print(const char* what, const hpo::Study& study, const hpo::GradientDescent& gd,
+           const examples::LogisticRegression& model) {
   const auto& best = study.best();
   Eigen::VectorXd lambda(static_cast<Eigen::Index>(study.space().size()));
   std::printf("%s: %zu evaluations (stopped: %s)\n   ", what, study.trials().size(), gd.stop_message().c_str());

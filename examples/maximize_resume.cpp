@@ -22,7 +22,8 @@ int main() try {
   const Eigen::RowVectorXd mean = data.features.topRows(n_train).colwise().mean();
   const Eigen::RowVectorXd spread =
       ((data.features.topRows(n_train).rowwise() - mean).array().square().colwise().mean().sqrt() + 1e-12).matrix();
-  const examples::Matrix x = ((data.features.rowwise() - mean).array().rowwise() / spread.array()).matrix().cast<float>();
+  const examples::Matrix x =
+      ((data.features.rowwise() - mean).array().rowwise() / spread.array()).matrix().cast<float>();
   const examples::Labels y = data.targets.cast<int>();
 
   hpo::SearchSpace space;
@@ -34,8 +35,11 @@ int main() try {
   auto validation_accuracy = [&](const hpo::Config& c) {
     examples::Mlp net(30, {c.get<int>("hidden_units")}, 2, examples::Activation::Relu, 1);
     net.train(x.topRows(n_train), y.head(n_train),
-              {.learning_rate = c.get<double>("learning_rate"), .weight_decay = c.get<double>("weight_decay"),
-               .batch_size = 32, .epochs = c.get<int>("epochs"), .seed = 2});
+              {.learning_rate = c.get<double>("learning_rate"),
+               .weight_decay = c.get<double>("weight_decay"),
+               .batch_size = 32,
+               .epochs = c.get<int>("epochs"),
+               .seed = 2});
     return net.accuracy(x.bottomRows(n - n_train), y.tail(n - n_train));
   };
 
@@ -45,24 +49,28 @@ int main() try {
 
   // First run: interrupted after 8 trials.
   hpo::BayesianOptimization first_bo({.seed = 11});
-  const hpo::Study interrupted = hpo::optimize(
-      space, validation_accuracy, first_bo,
-      {.max_evaluations = budget,
-       .direction = hpo::Direction::Maximize,
-       .journal = journal,
-       .callbacks = {[](const hpo::Study& s, const hpo::Trial&) { return s.finished_count() == 8 ? hpo::Action::Stop : hpo::Action::Continue; }}});
+  const hpo::Study interrupted =
+      hpo::optimize(space, validation_accuracy, first_bo,
+                    {.max_evaluations = budget,
+                     .direction = hpo::Direction::Maximize,
+                     .journal = journal,
+                     .callbacks = {[](const hpo::Study& s, const hpo::Trial&) {
+                       return s.finished_count() == 8 ? hpo::Action::Stop : hpo::Action::Continue;
+                     }}});
   std::printf("-- interrupted after %zu trials; best validation accuracy so far %.4f\n\n", interrupted.finished_count(),
               interrupted.best().value);
 
   // Second run, e.g. a new process: the same journal, the same budget. The trials already in the
   // journal count toward the budget and are not evaluated again.
   hpo::BayesianOptimization second_bo({.seed = 11});
-  const hpo::Study resumed = hpo::optimize(space, validation_accuracy, second_bo,
-                                           {.max_evaluations = budget, .direction = hpo::Direction::Maximize, .journal = journal});
+  const hpo::Study resumed =
+      hpo::optimize(space, validation_accuracy, second_bo,
+                    {.max_evaluations = budget, .direction = hpo::Direction::Maximize, .journal = journal});
 
   std::size_t kept = 0;
   for (std::size_t i = 0; i < interrupted.trials().size(); ++i)
-    kept += resumed.trial(i).config == interrupted.trial(i).config && resumed.trial(i).value == interrupted.trial(i).value;
+    kept +=
+        resumed.trial(i).config == interrupted.trial(i).config && resumed.trial(i).value == interrupted.trial(i).value;
   std::printf("\n-- resumed: %zu trials in all, the first %zu kept from the interrupted run (%zu of %zu identical)\n",
               resumed.finished_count(), interrupted.finished_count(), kept, interrupted.trials().size());
   std::printf("best validation accuracy %.4f (trial %zu) with %s\n", resumed.best().value, resumed.best().number,

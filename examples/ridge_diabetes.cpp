@@ -59,18 +59,21 @@ int measure() {
   const auto data = examples::load_diabetes();
   const auto space = lambda_space();
   const std::size_t budget = 60;
-  std::printf("ridge regression, diabetes, 50/50 splits; evaluations until the best validation MSE is within\n"
-              "1e-3 / 1e-5 (relative) of a 20001-point grid's optimum; 'stop' = when gradient descent stopped itself\n\n");
-  std::printf("%5s %10s | %-17s | %-17s | %-9s\n", "split", "grid MSE", "GD cold 1e-3/1e-5/stop", "GD warm 1e-3/1e-5/stop",
-              "BO 1e-3/1e-5");
+  std::printf(
+      "ridge regression, diabetes, 50/50 splits; evaluations until the best validation MSE is within\n"
+      "1e-3 / 1e-5 (relative) of a 20001-point grid's optimum; 'stop' = when gradient descent stopped itself\n\n");
+  std::printf("%5s %10s | %-17s | %-17s | %-9s\n", "split", "grid MSE", "GD cold 1e-3/1e-5/stop",
+              "GD warm 1e-3/1e-5/stop", "BO 1e-3/1e-5");
   for (std::uint64_t s = 1; s <= 10; ++s) {
     const examples::RidgeRegression source(examples::split(data, 0.5, 1000 + s)), target(examples::split(data, 0.5, s));
     const double optimum = grid_optimum(target).first;
     hpo::GradientDescent source_gd({.seed = s, .learning_rate = 0.1});
-    const auto source_study = hpo::optimize(space, objective(source), source_gd, {.max_evaluations = budget, .progress = false});
+    const auto source_study =
+        hpo::optimize(space, objective(source), source_gd, {.max_evaluations = budget, .progress = false});
     hpo::GradientDescent cold_gd({.seed = s, .learning_rate = 0.1});
     const auto cold = hpo::optimize(space, objective(target), cold_gd, {.max_evaluations = budget, .progress = false});
-    hpo::GradientDescent warm_gd({.seed = s, .learning_rate = 0.1, .warm_start = hpo::WarmStart::from({source_study}, space)});
+    hpo::GradientDescent warm_gd(
+        {.seed = s, .learning_rate = 0.1, .warm_start = hpo::WarmStart::from({source_study}, space)});
     const auto warm = hpo::optimize(space, objective(target), warm_gd, {.max_evaluations = budget, .progress = false});
     hpo::BayesianOptimization bo({.seed = s});
     const auto bayes = hpo::optimize(space, objective(target), bo, {.max_evaluations = budget, .progress = false});
@@ -92,7 +95,8 @@ int main(int argc, char** argv) {
 
   const examples::RidgeRegression model(examples::split(examples::load_diabetes(), 0.5, 2));
   hpo::GradientDescent gd({.seed = 1, .learning_rate = 0.1});
-  const hpo::Study study = hpo::optimize(lambda_space(), objective(model), gd, {.max_evaluations = 60, .progress = false});
+  const hpo::Study study =
+      hpo::optimize(lambda_space(), objective(model), gd, {.max_evaluations = 60, .progress = false});
 
   const auto& best = study.best();
   const auto [grid_loss, grid_lambda] = grid_optimum(model);

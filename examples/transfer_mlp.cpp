@@ -138,8 +138,8 @@ examples::Dataset load_checked_digits(const std::string& directory) {
   examples::Dataset data = examples::load_digits(directory);
   const std::string file = directory + "/digits.csv";
   if (data.features.cols() != 64)
-    throw std::runtime_error(file + ": expected 64 pixel columns and a label, found " + std::to_string(data.features.cols() + 1) +
-                             " columns");
+    throw std::runtime_error(file + ": expected 64 pixel columns and a label, found " +
+                             std::to_string(data.features.cols() + 1) + " columns");
   for (Eigen::Index r = 0; r < data.targets.size(); ++r) {
     const double label = data.targets[r];
     if (label != std::floor(label) || label < 0 || label > 9) {
@@ -193,9 +193,9 @@ examples::TrainOptions train_options(const hpo::Config& c, std::uint64_t seed) {
 
 std::string describe(const hpo::Config& c) {
   char text[160];
-  std::snprintf(text, sizeof text, "lr %.2e  wd %.1e  units %3d  batch %3d  %-7s  epochs %2d", c.get<double>("learning_rate"),
-                c.get<double>("weight_decay"), c.get<int>("hidden_units"), c.get<int>("batch_size"),
-                c.get<std::string>("activation").c_str(), c.get<int>("epochs"));
+  std::snprintf(text, sizeof text, "lr %.2e  wd %.1e  units %3d  batch %3d  %-7s  epochs %2d",
+                c.get<double>("learning_rate"), c.get<double>("weight_decay"), c.get<int>("hidden_units"),
+                c.get<int>("batch_size"), c.get<std::string>("activation").c_str(), c.get<int>("epochs"));
   return text;
 }
 
@@ -261,11 +261,12 @@ int main(int argc, char** argv) try {
     throw std::runtime_error(settings.data + "/digits.csv: too few images of digits 0-4 or 5-9 for the fixed splits");
   const Task source{slice(low, 0, 600), slice(low, 600, low.x.rows() - 600), {}};
   const Task target{slice(high, 0, 300), slice(high, 300, 300), slice(high, 600, high.x.rows() - 600)};
-  std::printf("transfer_mlp: source task digits 0-4 (%d train / %d validation images), target task digits 5-9 "
-              "(%d train / %d validation / %d test images)\n",
-              static_cast<int>(source.train.x.rows()), static_cast<int>(source.valid.x.rows()),
-              static_cast<int>(target.train.x.rows()), static_cast<int>(target.valid.x.rows()),
-              static_cast<int>(target.test.x.rows()));
+  std::printf(
+      "transfer_mlp: source task digits 0-4 (%d train / %d validation images), target task digits 5-9 "
+      "(%d train / %d validation / %d test images)\n",
+      static_cast<int>(source.train.x.rows()), static_cast<int>(source.valid.x.rows()),
+      static_cast<int>(target.train.x.rows()), static_cast<int>(target.valid.x.rows()),
+      static_cast<int>(target.test.x.rows()));
   std::printf("seed %llu, budgets: source %zu evaluations, each target search %zu%s; journals in %s/\n\n",
               static_cast<unsigned long long>(settings.seed), settings.source_budget, settings.target_budget,
               settings.quick ? " (--quick)" : "", settings.out.c_str());
@@ -278,14 +279,15 @@ int main(int argc, char** argv) try {
 
   // 1. The source: tune on digits 0-4 and keep the journal. It is a study run earlier, with its
   // own seed, so that it shares no initial design with the target searches.
-  std::printf("1. tuning on the source task (digits 0-4), seed %llu\n", static_cast<unsigned long long>(settings.seed + 1000));
+  std::printf("1. tuning on the source task (digits 0-4), seed %llu\n",
+              static_cast<unsigned long long>(settings.seed + 1000));
   auto source_start = Clock::now();
   const std::string source_journal = fresh_journal(settings.out, "source");
   {
     hpo::BayesianOptimization bo({.seed = settings.seed + 1000});
     auto objective = [&](const hpo::Config& c) {
-      examples::Mlp net(64, {c.get<int>("hidden_units")}, 5, examples::parse_activation(c.get<std::string>("activation")),
-                        init_seed(settings.seed + 1000));
+      examples::Mlp net(64, {c.get<int>("hidden_units")}, 5,
+                        examples::parse_activation(c.get<std::string>("activation")), init_seed(settings.seed + 1000));
       net.train(source.train.x, source.train.y, train_options(c, batch_seed(settings.seed + 1000)));
       return net.accuracy(source.valid.x, source.valid.y);
     };
@@ -318,11 +320,13 @@ int main(int argc, char** argv) try {
   const char* labels[4] = {"cold+scratch", "cold+fine-tune", "warm+scratch", "warm+fine-tune"};
   const char* names[4] = {"cold_scratch", "cold_fine_tune", "warm_scratch", "warm_fine_tune"};
   const std::size_t budget = settings.target_budget;
-  const std::size_t checkpoints[3] = {std::max<std::size_t>(1, budget / 4), std::max<std::size_t>(1, budget / 2), budget};
+  const std::size_t checkpoints[3] = {std::max<std::size_t>(1, budget / 4), std::max<std::size_t>(1, budget / 2),
+                                      budget};
   std::vector<std::vector<Outcome>> runs;  // [seed][combination]
-  std::printf("2. tuning on the target task (digits 5-9) four ways, for %d seed%s: search cold or warm (from the source\n"
-              "   journal), each trial training from scratch or fine-tuning a source network\n",
-              settings.repeats, settings.repeats > 1 ? "s" : "");
+  std::printf(
+      "2. tuning on the target task (digits 5-9) four ways, for %d seed%s: search cold or warm (from the source\n"
+      "   journal), each trial training from scratch or fine-tuning a source network\n",
+      settings.repeats, settings.repeats > 1 ? "s" : "");
   for (int r = 0; r < settings.repeats; ++r) {
     const std::uint64_t seed = settings.seed + static_cast<std::uint64_t>(r);
     std::vector<Outcome> outcomes;
@@ -343,18 +347,20 @@ int main(int argc, char** argv) try {
       hpo::BayesianOptimization bo({.seed = seed, .warm_start = warm_search ? warm : hpo::WarmStart{}});
       std::vector<hpo::Callback> callbacks;
       if (settings.verbose) callbacks.push_back(progress(outcome.label, budget));
-      outcome.study = hpo::optimize(space, objective, bo,
-                                    {.max_evaluations = budget,
-                                     .direction = hpo::Direction::Maximize,
-                                     .journal = fresh_journal(settings.out, std::string(names[combination]) + ".seed" + std::to_string(seed)),
-                                     .callbacks = callbacks,
-                                     .progress = false});
+      outcome.study = hpo::optimize(
+          space, objective, bo,
+          {.max_evaluations = budget,
+           .direction = hpo::Direction::Maximize,
+           .journal = fresh_journal(settings.out, std::string(names[combination]) + ".seed" + std::to_string(seed)),
+           .callbacks = callbacks,
+           .progress = false});
       outcome.seconds = seconds_since(phase_start);
-      std::printf("   seed %2llu  %-15s best validation accuracy after %zu/%zu/%zu: %.4f %.4f %.4f  test %.4f  (%.1f s)\n",
-                  static_cast<unsigned long long>(seed), outcome.label.c_str(), checkpoints[0], checkpoints[1], checkpoints[2],
-                  best_after(outcome.study, checkpoints[0]), best_after(outcome.study, checkpoints[1]),
-                  best_after(outcome.study, checkpoints[2]), outcome.test_accuracy.at(outcome.study.best().config.to_string()),
-                  outcome.seconds);
+      std::printf(
+          "   seed %2llu  %-15s best validation accuracy after %zu/%zu/%zu: %.4f %.4f %.4f  test %.4f  (%.1f s)\n",
+          static_cast<unsigned long long>(seed), outcome.label.c_str(), checkpoints[0], checkpoints[1], checkpoints[2],
+          best_after(outcome.study, checkpoints[0]), best_after(outcome.study, checkpoints[1]),
+          best_after(outcome.study, checkpoints[2]), outcome.test_accuracy.at(outcome.study.best().config.to_string()),
+          outcome.seconds);
       std::fflush(stdout);
       outcomes.push_back(std::move(outcome));
     }
@@ -364,16 +370,18 @@ int main(int argc, char** argv) try {
   // 3. The table: means over the seeds.
   const auto n_runs = static_cast<double>(runs.size());
   const std::uint64_t last_seed = settings.seed + static_cast<std::uint64_t>(settings.repeats - 1);
-  std::printf("\nTarget task digits 5-9 (%d training images): best validation accuracy after n evaluations, and the\n"
-              "test accuracy of the configuration each search chose; ",
-              static_cast<int>(target.train.x.rows()));
+  std::printf(
+      "\nTarget task digits 5-9 (%d training images): best validation accuracy after n evaluations, and the\n"
+      "test accuracy of the configuration each search chose; ",
+      static_cast<int>(target.train.x.rows()));
   if (runs.size() == 1)
     std::printf("seed %llu.\n\n", static_cast<unsigned long long>(settings.seed));
   else
     std::printf("mean over seeds %llu-%llu.\n\n", static_cast<unsigned long long>(settings.seed),
                 static_cast<unsigned long long>(last_seed));
-  std::printf("  %-6s  %-10s  %7s  %7s  %7s    %s\n", "search", "training", ("n=" + std::to_string(checkpoints[0])).c_str(),
-              ("n=" + std::to_string(checkpoints[1])).c_str(), ("n=" + std::to_string(checkpoints[2])).c_str(), "test");
+  std::printf("  %-6s  %-10s  %7s  %7s  %7s    %s\n", "search", "training",
+              ("n=" + std::to_string(checkpoints[0])).c_str(), ("n=" + std::to_string(checkpoints[1])).c_str(),
+              ("n=" + std::to_string(checkpoints[2])).c_str(), "test");
   for (int combination = 0; combination < 4; ++combination) {
     double at[3] = {0, 0, 0}, test = 0;
     for (const auto& outcomes : runs) {
@@ -386,8 +394,9 @@ int main(int argc, char** argv) try {
   }
 
   // How many evaluations a search needed to reach another's final best, seed by seed.
-  std::printf("\nEvaluations needed to reach the final best (after %zu) of another search, per seed (- = not within %zu):\n",
-              budget, budget);
+  std::printf(
+      "\nEvaluations needed to reach the final best (after %zu) of another search, per seed (- = not within %zu):\n",
+      budget, budget);
   const auto reach = [&](int who, int reference) {
     std::string per_seed;
     std::vector<std::size_t> reached;
@@ -410,9 +419,10 @@ int main(int argc, char** argv) try {
   reach(3, 1);  // hyperparameter transfer, both sides fine-tuning
   reach(1, 0);  // weight transfer alone
   reach(3, 0);  // both
-  std::printf("\njournals in %s/ (source.jsonl, <search>.seed<N>.jsonl); %zu source networks trained for fine-tuning; "
-              "total %.1f s\n",
-              settings.out.c_str(), source_networks.size(), seconds_since(start));
+  std::printf(
+      "\njournals in %s/ (source.jsonl, <search>.seed<N>.jsonl); %zu source networks trained for fine-tuning; "
+      "total %.1f s\n",
+      settings.out.c_str(), source_networks.size(), seconds_since(start));
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "transfer_mlp: %s\n", e.what());

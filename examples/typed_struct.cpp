@@ -36,7 +36,8 @@ int main() {
   hpo::Study study = hpo::optimize(space, validation_loss, bo, {.max_evaluations = 30, .progress = false});
 
   const TrainingSettings best = space.bind(study.best().config);  // the struct back
-  std::printf("best validation loss %.4f (optimum 0.2000) after %zu trials:\n", study.best().value, study.trials().size());
+  std::printf("best validation loss %.4f (optimum 0.2000) after %zu trials:\n", study.best().value,
+              study.trials().size());
   std::printf("  learning_rate %.3g, layers %d, schedule %s, warmup %.3f, mixed_precision %s (not searched)\n",
               best.learning_rate, best.layers, best.schedule.c_str(), best.warmup, best.mixed_precision ? "on" : "off");
 }

@@ -112,9 +112,9 @@ TEST_CASE("log Φ matches high-precision values and its derivative", "[acquisiti
 TEST_CASE("erfcx matches high-precision values", "[acquisition][erfcx]") {
   // mpmath: exp(x*x)*erfc(x) at 80 digits.
   const std::vector<std::pair<double, double>> references = {
-      {-3.0, 16205.988853999586625},  {-0.5, 1.9523604891825570933},  {0.0, 1.0},
-      {0.5, 0.61569034419292587487},  {1.0, 0.42758357615580700441},  {2.0, 0.25539567631050574387},
-      {2.2, 0.23559296367861404401},  {3.0, 0.17900115118138995042},  {5.0, 0.11070463773306862637},
+      {-3.0, 16205.988853999586625},   {-0.5, 1.9523604891825570933},   {0.0, 1.0},
+      {0.5, 0.61569034419292587487},   {1.0, 0.42758357615580700441},   {2.0, 0.25539567631050574387},
+      {2.2, 0.23559296367861404401},   {3.0, 0.17900115118138995042},   {5.0, 0.11070463773306862637},
       {10.0, 0.056140992743822585858}, {30.0, 0.018795888861416751497}, {1e3, 0.0005641893014533876542},
       {1e6, 5.6418958354747419216e-7}};
   for (const auto& [x, reference] : references) {
@@ -203,7 +203,8 @@ TEST_CASE("acquisition gradients through a GP match finite differences", "[acqui
     SECTION("log EI") { check_gradient(hpo::acquisition::LogExpectedImprovement{.best = best}, gp, x); }
     SECTION("log EI far from improvement") {
       // Incumbent far below every prediction: z around −50, where naive EI is 0.
-      const auto far = hpo::acquisition::LogExpectedImprovement{.best = best - 50.0 * std::sqrt(gp.predict(x).variance)};
+      const auto far =
+          hpo::acquisition::LogExpectedImprovement{.best = best - 50.0 * std::sqrt(gp.predict(x).variance)};
       REQUIRE(std::isfinite(far.value(gp, x)));
       check_gradient(far, gp, x);
     }

@@ -18,7 +18,8 @@
 namespace {
 double branin(double x1, double x2) {
   const double pi = std::numbers::pi;
-  return std::pow(x2 - 5.1 / (4 * pi * pi) * x1 * x1 + 5 / pi * x1 - 6, 2) + 10 * (1 - 1 / (8 * pi)) * std::cos(x1) + 10;
+  return std::pow(x2 - 5.1 / (4 * pi * pi) * x1 * x1 + 5 / pi * x1 - 6, 2) + 10 * (1 - 1 / (8 * pi)) * std::cos(x1) +
+         10;
 }
 constexpr double branin_minimum = 0.397887357729739;
 
@@ -38,7 +39,8 @@ static_assert(hpo::Optimizer<hpo::BayesianOptimization>);
 TEST_CASE("BO finds Branin's minimum within 1e-3 in 40 evaluations for at least 9 of 10 seeds", "[bo]") {
   int solved = 0;
   for (std::uint64_t seed = 0; seed < 10; ++seed) {
-    const auto study = hpo::optimize(branin_space(), branin_objective, hpo::BayesianOptimization({.seed = seed}), quiet(40));
+    const auto study =
+        hpo::optimize(branin_space(), branin_objective, hpo::BayesianOptimization({.seed = seed}), quiet(40));
     solved += study.best().value - branin_minimum < 1e-3;
   }
   REQUIRE(solved >= 9);
@@ -66,8 +68,9 @@ TEST_CASE("every acquisition and kernel works and beats the initial design", "[b
   for (auto acquisition : {hpo::Acquisition::LogExpectedImprovement, hpo::Acquisition::UpperConfidenceBound,
                            hpo::Acquisition::ProbabilityOfImprovement}) {
     for (auto kernel : {hpo::KernelType::Matern52, hpo::KernelType::Matern32, hpo::KernelType::SquaredExponential}) {
-      const auto study = hpo::optimize(branin_space(), branin_objective,
-                                       hpo::BayesianOptimization({.seed = 1, .acquisition = acquisition, .kernel = kernel}), quiet(30));
+      const auto study = hpo::optimize(
+          branin_space(), branin_objective,
+          hpo::BayesianOptimization({.seed = 1, .acquisition = acquisition, .kernel = kernel}), quiet(30));
       REQUIRE(study.best().value - branin_minimum < 0.05);
     }
   }
@@ -135,15 +138,18 @@ TEST_CASE("robust to constant, huge, tiny and duplicated values and to 1-D and 3
   hpo::SearchSpace one;
   one.add_real("x", 0.0, 1.0);
   for (double scale : {1e12, 1e-12}) {
-    const auto study = hpo::optimize(one, [&](const hpo::Config& c) { return scale * std::pow(c.get<double>("x") - 0.3, 2); },
-                                     hpo::BayesianOptimization({.seed = 1}), quiet(25));
+    const auto study = hpo::optimize(
+        one, [&](const hpo::Config& c) { return scale * std::pow(c.get<double>("x") - 0.3, 2); },
+        hpo::BayesianOptimization({.seed = 1}), quiet(25));
     REQUIRE(std::abs(study.best().config.get<double>("x") - 0.3) < 0.01);
   }
-  const auto constant = hpo::optimize(one, [](const hpo::Config&) { return 1.0; }, hpo::BayesianOptimization(), quiet(20));
+  const auto constant = hpo::optimize(
+      one, [](const hpo::Config&) { return 1.0; }, hpo::BayesianOptimization(), quiet(20));
   REQUIRE(constant.completed_count() == 20);
   // Few distinct values (many duplicated observations).
-  const auto steps = hpo::optimize(one, [](const hpo::Config& c) { return std::floor(3 * c.get<double>("x")); },
-                                   hpo::BayesianOptimization(), quiet(25));
+  const auto steps = hpo::optimize(
+      one, [](const hpo::Config& c) { return std::floor(3 * c.get<double>("x")); }, hpo::BayesianOptimization(),
+      quiet(25));
   REQUIRE(steps.best().value == 0.0);
   hpo::SearchSpace wide;
   for (int j = 0; j < 30; ++j) wide.add_real("x" + std::to_string(j), -1.0, 1.0);
@@ -164,7 +170,8 @@ TEST_CASE("an ask with 2000 observations gives a valid new point", "[bo][robustn
   hpo::RandomSearch random({.seed = 2});
   for (int i = 0; i < 2000; ++i) {
     const auto trial = study.ask(random);
-    study.tell(trial->number, branin(trial->config.get<double>("x"), trial->config.get<double>("y")) + trial->config.get<int>("n"));
+    study.tell(trial->number,
+               branin(trial->config.get<double>("x"), trial->config.get<double>("y")) + trial->config.get<int>("n"));
   }
   hpo::BayesianOptimization bo({.seed = 1});
   const auto proposal = study.ask(bo);
@@ -178,9 +185,12 @@ TEST_CASE("options out of range are errors naming the field and the value", "[bo
   const double nan = std::numeric_limits<double>::quiet_NaN();
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = -1.0}), Contains("ucb_beta") && Contains("-1"));
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = nan}), Contains("ucb_beta") && Contains("nan"));
-  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = std::numeric_limits<double>::infinity()}), Contains("ucb_beta"));
-  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.candidates = 2'000'000}), Contains("candidates") && Contains("2000000"));
-  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.acquisition = static_cast<hpo::Acquisition>(7)}), Contains("acquisition = 7"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = std::numeric_limits<double>::infinity()}),
+                      Contains("ucb_beta"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.candidates = 2'000'000}),
+                      Contains("candidates") && Contains("2000000"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.acquisition = static_cast<hpo::Acquisition>(7)}),
+                      Contains("acquisition = 7"));
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.kernel = static_cast<hpo::KernelType>(9)}), Contains("kernel = 9"));
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.output_transform = static_cast<hpo::OutputTransform>(5)}),
                       Contains("output_transform = 5"));
@@ -207,7 +217,8 @@ std::vector<hpo::Config> proposals(std::size_t asks, Relocate relocate) {
 
 TEST_CASE("a study moved or copied between asks is the same study to the optimizer", "[bo]") {
   const auto kept = proposals(14, [](std::unique_ptr<hpo::Study> s) { return s; });
-  const auto moved = proposals(14, [](std::unique_ptr<hpo::Study> s) { return std::make_unique<hpo::Study>(std::move(*s)); });
+  const auto moved =
+      proposals(14, [](std::unique_ptr<hpo::Study> s) { return std::make_unique<hpo::Study>(std::move(*s)); });
   const auto copied = proposals(14, [](std::unique_ptr<hpo::Study> s) { return std::make_unique<hpo::Study>(*s); });
   REQUIRE(moved == kept);
   REQUIRE(copied == kept);
@@ -239,8 +250,9 @@ TEST_CASE("a new study at the address of an old one starts afresh", "[bo]") {
 TEST_CASE("configurations that print alike to 10 digits do not stop the search", "[bo]") {
   hpo::SearchSpace narrow;
   narrow.add_real("x", 1.0, 1.0 + 1e-8);
-  const auto study = hpo::optimize(narrow, [](const hpo::Config& c) { return std::sin(1e9 * c.get<double>("x")); },
-                                   hpo::BayesianOptimization({.seed = 1}), quiet(30));
+  const auto study = hpo::optimize(
+      narrow, [](const hpo::Config& c) { return std::sin(1e9 * c.get<double>("x")); },
+      hpo::BayesianOptimization({.seed = 1}), quiet(30));
   REQUIRE(study.trials().size() == 30);
   for (std::size_t i = 0; i < study.trials().size(); ++i)
     for (std::size_t j = 0; j < i; ++j) REQUIRE_FALSE(study.trials()[i].config == study.trials()[j].config);

@@ -131,15 +131,17 @@ TEST_CASE("posterior matches a hand-computed 3-point 1-D case", "[gp][posterior]
   // Inverse of the symmetric 3 × 3 matrix by its adjugate.
   const double a = k[0][0], b = k[0][1], c = k[0][2], e = k[1][1], f = k[1][2], g = k[2][2];
   const double determinant = a * (e * g - f * f) - b * (b * g - c * f) + c * (b * f - c * e);
-  const double inverse[3][3] = {{(e * g - f * f) / determinant, (c * f - b * g) / determinant, (b * f - c * e) / determinant},
-                                {(c * f - b * g) / determinant, (a * g - c * c) / determinant, (b * c - a * f) / determinant},
-                                {(b * f - c * e) / determinant, (b * c - a * f) / determinant, (a * e - b * b) / determinant}};
+  const double inverse[3][3] = {
+      {(e * g - f * f) / determinant, (c * f - b * g) / determinant, (b * f - c * e) / determinant},
+      {(c * f - b * g) / determinant, (a * g - c * c) / determinant, (b * c - a * f) / determinant},
+      {(b * f - c * e) / determinant, (b * c - a * f) / determinant, (a * e - b * b) / determinant}};
 
   Eigen::MatrixXd points(3, 1);
   points << x[0], x[1], x[2];
   hpo::gp::GaussianProcess<> gp;
   gp.set_warning_sink(failing_sink());
-  gp.set_hyperparameters({.length_scales = Eigen::VectorXd::Constant(1, ell), .signal_variance = signal, .noise_variance = noise});
+  gp.set_hyperparameters(
+      {.length_scales = Eigen::VectorXd::Constant(1, ell), .signal_variance = signal, .noise_variance = noise});
   gp.fit_with_fixed_hyperparameters(points, Eigen::Vector3d(2.0, 6.0, 4.0));
   CHECK(gp.output_standardization().mean == Approx(mean_y));
   CHECK(gp.output_standardization().scale == Approx(scale));
@@ -267,7 +269,8 @@ TEST_CASE("predict_mean gives predict's means, also before any observation", "[g
   REQUIRE(gp.predict_mean(queries) == gp.predict(queries).mean);
   gp.fit(points, evaluate(points));
   REQUIRE(gp.predict_mean(queries) == gp.predict(queries).mean);
-  REQUIRE_THROWS_WITH(gp.predict_mean(uniform_points(2, 2, 1)), Catch::Contains("points have dimension 2, the model 3"));
+  REQUIRE_THROWS_WITH(gp.predict_mean(uniform_points(2, 2, 1)),
+                      Catch::Contains("points have dimension 2, the model 3"));
   Eigen::MatrixXd bad = queries;
   bad(4, 1) = std::numeric_limits<double>::quiet_NaN();
   REQUIRE_THROWS_WITH(gp.predict_mean(bad), Catch::Contains("predict_mean: non-finite point"));
@@ -383,7 +386,8 @@ TEST_CASE("jitter is reported once per model", "[gp][jitter]") {
     ++reports;
     message = text;
   });
-  gp.set_hyperparameters({.length_scales = Eigen::VectorXd::Constant(1, 0.3), .signal_variance = 1.0, .noise_variance = 1e-300});
+  gp.set_hyperparameters(
+      {.length_scales = Eigen::VectorXd::Constant(1, 0.3), .signal_variance = 1.0, .noise_variance = 1e-300});
   gp.fit_with_fixed_hyperparameters(points, Eigen::VectorXd::LinSpaced(6, 0.0, 1.0));
   gp.fit_with_fixed_hyperparameters(points, Eigen::VectorXd::LinSpaced(6, 1.0, 0.0));
   CHECK(reports == 1);
@@ -395,7 +399,8 @@ TEST_CASE("jitter is reported once per model", "[gp][jitter]") {
   // add_observation falls back to a refactorization, which needs jitter.
   hpo::gp::GaussianProcess<> noiseless;
   noiseless.set_warning_sink([](const std::string&) {});
-  noiseless.set_hyperparameters({.length_scales = Eigen::VectorXd::Constant(1, 0.3), .signal_variance = 1.0, .noise_variance = 1e-300});
+  noiseless.set_hyperparameters(
+      {.length_scales = Eigen::VectorXd::Constant(1, 0.3), .signal_variance = 1.0, .noise_variance = 1e-300});
   noiseless.fit_with_fixed_hyperparameters(Eigen::Vector3d(0.1, 0.5, 0.9), Eigen::Vector3d(1.0, 2.0, 0.5));
   REQUIRE(noiseless.jitter() == 0.0);
   noiseless.add_observation(Eigen::VectorXd::Constant(1, 0.5), 2.0);
@@ -428,23 +433,25 @@ TEST_CASE("a factorization that fails throws and leaves a consistent model", "[g
   hpo::gp::GaussianProcess<NotPositiveDefinite> gp;
   gp.set_warning_sink([](const std::string&) {});
   // With long length scales the matrix is a near-constant one plus noise: factorizable.
-  gp.set_hyperparameters({.length_scales = Eigen::VectorXd::Constant(2, 1e3), .signal_variance = 1.0, .noise_variance = 1e-2});
+  gp.set_hyperparameters(
+      {.length_scales = Eigen::VectorXd::Constant(2, 1e3), .signal_variance = 1.0, .noise_variance = 1e-2});
   gp.fit_with_fixed_hyperparameters(points, values);
   const auto before = gp.predict(queries);
   REQUIRE(all_finite(before));
 
   // Short ones: the factorization fails even with jitter; hyperparameters roll back.
-  CHECK_THROWS_AS(gp.set_hyperparameters({.length_scales = Eigen::VectorXd::Constant(2, 0.1),
-                                          .signal_variance = 1.0,
-                                          .noise_variance = 1e-2}),
-                  std::runtime_error);
+  CHECK_THROWS_AS(
+      gp.set_hyperparameters(
+          {.length_scales = Eigen::VectorXd::Constant(2, 0.1), .signal_variance = 1.0, .noise_variance = 1e-2}),
+      std::runtime_error);
   CHECK(gp.hyperparameters().length_scales.isConstant(1e3));
   CHECK(gp.predict(queries).mean == before.mean);
 
   // A refit that fails leaves an empty model, which still predicts (its prior).
   hpo::gp::GaussianProcess<NotPositiveDefinite> refit;
   refit.set_warning_sink([](const std::string&) {});
-  refit.set_hyperparameters({.length_scales = Eigen::VectorXd::Constant(2, 0.1), .signal_variance = 1.0, .noise_variance = 1e-2});
+  refit.set_hyperparameters(
+      {.length_scales = Eigen::VectorXd::Constant(2, 0.1), .signal_variance = 1.0, .noise_variance = 1e-2});
   CHECK_THROWS_AS(refit.fit_with_fixed_hyperparameters(points, values), std::runtime_error);
   CHECK(refit.observation_count() == 0);
   CHECK(std::isfinite(refit.predict(queries.row(0).transpose()).mean));

@@ -56,8 +56,8 @@ TEST_CASE("converges on a quadratic with its analytic gradient", "[gradient]") {
 
 TEST_CASE("plain gradient descent with a step schedule converges too", "[gradient]") {
   // In the unit cube the bowl is 100 (u - 0.6)^2 + 1000 (v - 0.3)^2: rates below 1/1000 are stable.
-  hpo::GradientDescent gd({.seed = 1, .learning_rate = 8e-4, .method = hpo::GradientMethod::Plain, .step_decay = 0.9,
-                           .decay_every = 20});
+  hpo::GradientDescent gd(
+      {.seed = 1, .learning_rate = 8e-4, .method = hpo::GradientMethod::Plain, .step_decay = 0.9, .decay_every = 20});
   const auto study = hpo::optimize(plane(), bowl_with_gradient, gd, quiet(400));
   REQUIRE(distance_to_bowl_minimum(study.best().config) < 1e-3);
   // A rate above 2/1000 diverges along y without backtracking (it ends against the bound) ...
@@ -117,8 +117,8 @@ TEST_CASE("SPSA estimates the gradient from 2 evaluations whatever the dimension
     return sum;
   };
   const double start_value = f(space.from_unit(Eigen::VectorXd::Constant(8, 0.5)));
-  hpo::GradientDescent gd({.seed = 3, .learning_rate = 0.02, .gradient_estimate = hpo::GradientEstimate::SPSA,
-                           .patience = 0});
+  hpo::GradientDescent gd(
+      {.seed = 3, .learning_rate = 0.02, .gradient_estimate = hpo::GradientEstimate::SPSA, .patience = 0});
   const auto study = hpo::optimize(space, f, gd, quiet(401));
   // The start, then 2 evaluations per step (the 200th pair's step would be taken at the next ask).
   REQUIRE(gd.steps() == 199);
@@ -157,8 +157,9 @@ TEST_CASE("log parameters move in their logarithm, with the gradient converted b
   auto value = [](const hpo::Config& c) { return std::pow(std::log10(c.get<double>("lambda")) + 4.0, 2); };
   auto with_gradient = [&](const hpo::Config& c) {
     const double lambda = c.get<double>("lambda");
-    return hpo::Evaluation{.value = value(c),
-                           .gradient = Eigen::VectorXd::Constant(1, 2 * (std::log10(lambda) + 4.0) / (lambda * std::log(10.0)))};
+    return hpo::Evaluation{
+        .value = value(c),
+        .gradient = Eigen::VectorXd::Constant(1, 2 * (std::log10(lambda) + 4.0) / (lambda * std::log(10.0)))};
   };
   hpo::GradientDescent gd({.learning_rate = 0.05});
   const auto study = hpo::optimize(space, with_gradient, gd, quiet(300));
@@ -216,7 +217,8 @@ TEST_CASE("the start option; integer and categorical parameters are held at thei
     const double shift = c.get<std::string>("act") == "tanh" ? 1.0 : 0.0;
     return (x - 2 - shift) * (x - 2 - shift) + 0.01 * c.get<int>("units");
   };
-  hpo::GradientDescent gd({.learning_rate = 0.05, .start = hpo::Config().set("act", "tanh").set("x", -4.0).set("units", 7)});
+  hpo::GradientDescent gd(
+      {.learning_rate = 0.05, .start = hpo::Config().set("act", "tanh").set("x", -4.0).set("units", 7)});
   const auto study = hpo::optimize(space, f, gd, quiet(400));
   REQUIRE(study.trials()[0].config.get<double>("x") == -4.0);
   for (const auto& t : study.trials()) {
@@ -226,12 +228,14 @@ TEST_CASE("the start option; integer and categorical parameters are held at thei
   REQUIRE(study.best().config.get<double>("x") == Approx(3.0).margin(0.02));
   // An invalid start is reported.
   hpo::GradientDescent bad({.start = hpo::Config().set("x", 9.0).set("units", 7).set("act", "relu")});
-  REQUIRE_THROWS_WITH(hpo::optimize(space, f, bad, quiet(5)), Contains("start configuration is invalid") && Contains("outside"));
+  REQUIRE_THROWS_WITH(hpo::optimize(space, f, bad, quiet(5)),
+                      Contains("start configuration is invalid") && Contains("outside"));
   // A space without real parameters has nothing to descend on.
   hpo::SearchSpace discrete;
   discrete.add_int("n", 1, 5);
   hpo::GradientDescent none;
-  REQUIRE_THROWS_WITH(hpo::optimize(discrete, [](const hpo::Config&) { return 1.0; }, none, quiet(5)),
+  REQUIRE_THROWS_WITH(hpo::optimize(
+                          discrete, [](const hpo::Config&) { return 1.0; }, none, quiet(5)),
                       Contains("no real parameter"));
 }
 
@@ -261,7 +265,8 @@ TEST_CASE("stop reasons: budget, gradient norm, no improvement", "[gradient]") {
     hpo::SearchSpace space;
     space.add_real("x", 0.0, 1.0);
     auto f = [](const hpo::Config& c) {
-      return hpo::Evaluation{.value = 1.0, .gradient = Eigen::VectorXd::Constant(1, c.get<double>("x") < 0.3 ? -1.0 : 1.0)};
+      return hpo::Evaluation{.value = 1.0,
+                             .gradient = Eigen::VectorXd::Constant(1, c.get<double>("x") < 0.3 ? -1.0 : 1.0)};
     };
     hpo::GradientDescent gd({.learning_rate = 0.05, .patience = 7});
     const auto study = hpo::optimize(space, f, gd, quiet(100));
@@ -327,7 +332,8 @@ TEST_CASE("too many consecutive failures end the run with a clear error that kee
 
   // Failing from the very start ends the run the same way.
   hpo::GradientDescent always({.max_consecutive_failures = 3});
-  REQUIRE_THROWS_AS(hpo::optimize(space, [](const hpo::Config&) -> double { throw std::runtime_error("no"); }, always, quiet(50)),
+  REQUIRE_THROWS_AS(hpo::optimize(
+                        space, [](const hpo::Config&) -> double { throw std::runtime_error("no"); }, always, quiet(50)),
                     hpo::TooManyFailures);
 }
 
@@ -365,7 +371,8 @@ TEST_CASE("the path is rebuilt from the study: a resumed journal continues it ex
     hpo::optimize(plane(), bowl, first, {.max_evaluations = 18, .journal = journal, .progress = false});
   }
   hpo::GradientDescent second({.seed = 2});  // a new optimizer: it knows only what the study holds
-  const auto resumed = hpo::optimize(plane(), bowl, second, {.max_evaluations = 45, .journal = journal, .progress = false});
+  const auto resumed =
+      hpo::optimize(plane(), bowl, second, {.max_evaluations = 45, .journal = journal, .progress = false});
   REQUIRE(resumed.trials().size() == 45);
   for (std::size_t i = 0; i < 45; ++i) REQUIRE(resumed.trials()[i].config == reference.trials()[i].config);
   std::filesystem::remove(journal);
@@ -399,7 +406,8 @@ TEST_CASE("the points of one estimate can be outstanding together", "[gradient]"
 TEST_CASE("a maximized objective is climbed", "[gradient]") {
   hpo::GradientDescent gd({.learning_rate = 0.05});
   auto f = [](const hpo::Config& c) { return -bowl(c); };
-  const auto study = hpo::optimize(plane(), f, gd, {.max_evaluations = 600, .direction = hpo::Direction::Maximize, .progress = false});
+  const auto study =
+      hpo::optimize(plane(), f, gd, {.max_evaluations = 600, .direction = hpo::Direction::Maximize, .progress = false});
   REQUIRE(distance_to_bowl_minimum(study.best().config) < 0.02);
 }
 
@@ -432,7 +440,8 @@ TEST_CASE("ridge regression: the implicit hypergradient matches central differen
   }
 }
 
-TEST_CASE("ridge regression: gradient descent on the hypergradient finds the grid's best log lambda", "[gradient][hypergradient]") {
+TEST_CASE("ridge regression: gradient descent on the hypergradient finds the grid's best log lambda",
+          "[gradient][hypergradient]") {
   const auto data = examples::load_diabetes();
   const double low = 1e-6, high = 1e2;
   for (std::uint64_t seed : {1, 2, 3, 4, 5}) {
@@ -487,7 +496,8 @@ TEST_CASE("logistic regression: the implicit hypergradient matches finite differ
   }
 }
 
-TEST_CASE("logistic regression: gradient descent lowers the validation loss, warm faster than cold", "[gradient][hypergradient]") {
+TEST_CASE("logistic regression: gradient descent lowers the validation loss, warm faster than cold",
+          "[gradient][hypergradient]") {
   const auto data = examples::load_breast_cancer();
   hpo::SearchSpace space;
   space.add_real("weight_decay", 1e-5, 10.0, hpo::Scale::Log);
@@ -502,8 +512,8 @@ TEST_CASE("logistic regression: gradient descent lowers the validation loss, war
   const examples::LogisticRegression source(examples::split(data, 0.5, 11)), target(examples::split(data, 0.5, 12));
   const auto source_study = tune(source, hpo::GradientDescent({.learning_rate = 0.1}));
   const auto cold = tune(target, hpo::GradientDescent({.learning_rate = 0.1}));
-  const auto warm =
-      tune(target, hpo::GradientDescent({.learning_rate = 0.1, .warm_start = hpo::WarmStart::from({source_study}, space)}));
+  const auto warm = tune(
+      target, hpo::GradientDescent({.learning_rate = 0.1, .warm_start = hpo::WarmStart::from({source_study}, space)}));
   REQUIRE(warm.trials()[0].config == source_study.best().config);
   // Both reach the same optimum, which beats the start and the ends of the range.
   REQUIRE(warm.best().value == Approx(cold.best().value).epsilon(1e-6));

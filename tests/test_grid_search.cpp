@@ -14,7 +14,8 @@ using Catch::Contains;
 
 namespace {
 hpo::Study run(hpo::GridSearch grid, const hpo::SearchSpace& space, std::size_t budget = 0) {
-  return hpo::optimize(space, [](const hpo::Config&) { return 1.0; }, grid, {.max_evaluations = budget, .progress = false});
+  return hpo::optimize(space, [](const hpo::Config&) { return 1.0; }, grid,
+                       {.max_evaluations = budget, .progress = false});
 }
 }  // namespace
 
@@ -72,8 +73,10 @@ TEST_CASE("bad grid options name the parameter", "[grid]") {
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 1.0);
   // Out-of-range options are refused when the optimizer is built, naming the field and the value.
-  REQUIRE_THROWS_WITH(hpo::GridSearch({.points_per_dimension = 0}), Contains("points_per_dimension") && Contains("got 0"));
-  REQUIRE_THROWS_WITH(hpo::GridSearch({.points_per_parameter = {{"x", 0}}}), Contains("points_per_parameter[\"x\"]") && Contains("got 0"));
+  REQUIRE_THROWS_WITH(hpo::GridSearch({.points_per_dimension = 0}),
+                      Contains("points_per_dimension") && Contains("got 0"));
+  REQUIRE_THROWS_WITH(hpo::GridSearch({.points_per_parameter = {{"x", 0}}}),
+                      Contains("points_per_parameter[\"x\"]") && Contains("got 0"));
   REQUIRE_THROWS_WITH(run(hpo::GridSearch({.points_per_parameter = {{"y", 3}}}), space), Contains("\"y\""));
 }
 

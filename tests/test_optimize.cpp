@@ -5,12 +5,12 @@
 #include <hpo/optimizers/grid_search.hpp>
 #include <hpo/optimizers/random_search.hpp>
 
-#include <cmath>
+#include <unistd.h>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 #include <stdexcept>
 
 using Catch::Contains;
@@ -128,7 +128,8 @@ TEST_CASE("max_seconds bounds the run", "[optimize]") {
     }
     return c.get<double>("x");
   };
-  auto study = hpo::optimize(space, slow, hpo::RandomSearch(), {.max_evaluations = 0, .max_seconds = 0.1, .progress = false});
+  auto study =
+      hpo::optimize(space, slow, hpo::RandomSearch(), {.max_evaluations = 0, .max_seconds = 0.1, .progress = false});
   REQUIRE(study.trials().size() >= 2);
   REQUIRE(study.trials().size() <= 8);
   REQUIRE_THROWS_WITH(hpo::optimize(space, slow, hpo::RandomSearch(), {.max_seconds = 0.0}), Contains("max_seconds"));
@@ -138,11 +139,14 @@ TEST_CASE("the journal resumes a run, counts its trials and continues the same s
   const auto path = temp_path("resume.jsonl");
   const auto space = contract_space();
   auto f = [](const hpo::Config& c) { return contract_objective(c); };
-  const auto uninterrupted = hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}), {.max_evaluations = 20, .progress = false});
+  const auto uninterrupted =
+      hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}), {.max_evaluations = 20, .progress = false});
 
   // Run 12 trials, "crash", then resume to 20.
-  (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}), {.max_evaluations = 12, .journal = path, .progress = false});
-  auto resumed = hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}), {.max_evaluations = 20, .journal = path, .progress = false});
+  (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}),
+                      {.max_evaluations = 12, .journal = path, .progress = false});
+  auto resumed = hpo::optimize(space, f, hpo::RandomSearch({.seed = 9}),
+                               {.max_evaluations = 20, .journal = path, .progress = false});
   REQUIRE(resumed.trials().size() == 20);
   for (std::size_t i = 0; i < 20; ++i) REQUIRE(resumed.trials()[i].config == uninterrupted.trials()[i].config);
   REQUIRE(hpo::Study::load(path).trials().size() == 20);
@@ -167,7 +171,9 @@ TEST_CASE("an objective may take the user's own struct through a TypedSpace", "[
   space.add_real("lr", &Hyper::lr, 1e-5, 1e-1, hpo::Scale::Log)
       .add_int("units", &Hyper::units, 16, 256)
       .add_categorical("act", &Hyper::act, {"relu", "tanh", "gelu"});
-  auto f = [](const Hyper& h) { return std::abs(std::log10(h.lr) + 3.0) + h.units / 256.0 + (h.act == "tanh" ? 0.0 : 1.0); };
+  auto f = [](const Hyper& h) {
+    return std::abs(std::log10(h.lr) + 3.0) + h.units / 256.0 + (h.act == "tanh" ? 0.0 : 1.0);
+  };
   auto study = hpo::optimize(space, f, hpo::RandomSearch({.seed = 4}), {.max_evaluations = 40, .progress = false});
   const Hyper best = space.bind(study.best().config);
   REQUIRE(f(best) == study.best().value);
@@ -206,10 +212,12 @@ TEST_CASE("progress prints one line per trial unless turned off", "[optimize]") 
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 1.0);
   auto f = [](const hpo::Config& c) { return c.get<double>("x") > 0.5 ? std::nan("") : c.get<double>("x"); };
-  const auto shown = capture_stderr([&] { (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 6}); });
+  const auto shown =
+      capture_stderr([&] { (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 6}); });
   REQUIRE(std::count(shown.begin(), shown.end(), '\n') == 6);
   REQUIRE_THAT(shown, Contains("trial 1/6  ") && Contains("trial 6/6  ") && Contains("  best "));
-  const auto silent = capture_stderr(
-      [&] { (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 6, .progress = false}); });
+  const auto silent = capture_stderr([&] {
+    (void)hpo::optimize(space, f, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 6, .progress = false});
+  });
   REQUIRE(silent.empty());
 }

@@ -10,12 +10,15 @@
 
 namespace {
 hpo::Study run(hpo::RandomSearch optimizer, const hpo::SearchSpace& space, std::size_t n) {
-  return hpo::optimize(space, [](const hpo::Config&) { return 0.0; }, optimizer, {.max_evaluations = n, .progress = false});
+  return hpo::optimize(space, [](const hpo::Config&) { return 0.0; }, optimizer,
+                       {.max_evaluations = n, .progress = false});
 }
 
 hpo::SearchSpace mixed() {
   hpo::SearchSpace space;
-  space.add_real("x", -5.0, 10.0).add_real("lr", 1e-5, 1e-1, hpo::Scale::Log).add_int("units", 16, 256)
+  space.add_real("x", -5.0, 10.0)
+      .add_real("lr", 1e-5, 1e-1, hpo::Scale::Log)
+      .add_int("units", 16, 256)
       .add_categorical("act", {"relu", "tanh", "gelu"});
   return space;
 }
@@ -41,7 +44,8 @@ TEST_CASE("the first uniform draws are pinned, so every platform gives them", "[
   const auto study = run(hpo::RandomSearch({.seed = 7}), space, 3);
   // hpo::Rng(7, k).uniform() for k = 0, 1, 2; any change to the generator changes these.
   const double expected[] = {hpo::Rng(7, 0).uniform(), hpo::Rng(7, 1).uniform(), hpo::Rng(7, 2).uniform()};
-  for (int k = 0; k < 3; ++k) REQUIRE(study.trials()[static_cast<std::size_t>(k)].config.get<double>("u") == expected[k]);
+  for (int k = 0; k < 3; ++k)
+    REQUIRE(study.trials()[static_cast<std::size_t>(k)].config.get<double>("u") == expected[k]);
 }
 
 TEST_CASE("log parameters are uniform in their logarithm; every category and integer is drawn", "[random]") {
@@ -65,7 +69,8 @@ TEST_CASE("Sobol and Latin hypercube samplers stratify each parameter", "[random
   hpo::SearchSpace space;
   space.add_real("a", 0.0, 1.0).add_real("b", 0.0, 1.0);
   const auto sobol = run(hpo::RandomSearch({.seed = 3, .sampler = hpo::Sampler::Sobol}), space, 64);
-  const auto latin = run(hpo::RandomSearch({.seed = 3, .sampler = hpo::Sampler::LatinHypercube, .latin_hypercube_block = 64}), space, 64);
+  const auto latin = run(
+      hpo::RandomSearch({.seed = 3, .sampler = hpo::Sampler::LatinHypercube, .latin_hypercube_block = 64}), space, 64);
   for (const auto* study : {&sobol, &latin}) {
     for (const char* name : {"a", "b"}) {
       std::vector<int> bins(64, 0);
@@ -77,6 +82,7 @@ TEST_CASE("Sobol and Latin hypercube samplers stratify each parameter", "[random
 
 TEST_CASE("options out of range are errors naming the field and the value", "[random][errors]") {
   using Catch::Contains;
-  REQUIRE_THROWS_WITH(hpo::RandomSearch({.latin_hypercube_block = 0}), Contains("latin_hypercube_block") && Contains("got 0"));
+  REQUIRE_THROWS_WITH(hpo::RandomSearch({.latin_hypercube_block = 0}),
+                      Contains("latin_hypercube_block") && Contains("got 0"));
   REQUIRE_THROWS_WITH(hpo::RandomSearch({.sampler = static_cast<hpo::Sampler>(4)}), Contains("sampler = 4"));
 }

@@ -175,9 +175,9 @@ TEST_CASE("Sobol direction table matches new-joe-kuo-6.21201", "[sobol]") {
 
 TEST_CASE("Sobol unscrambled equals scipy.stats.qmc.Sobol(scramble=False)", "[sobol]") {
   // scipy 1.10.1: qmc.Sobol(3, scramble=False).random(8)
-  const double expected[8][3] = {{0.0, 0.0, 0.0},         {0.5, 0.5, 0.5},         {0.75, 0.25, 0.25},
-                                 {0.25, 0.75, 0.75},      {0.375, 0.375, 0.625},   {0.875, 0.875, 0.125},
-                                 {0.625, 0.125, 0.875},   {0.125, 0.625, 0.375}};
+  const double expected[8][3] = {{0.0, 0.0, 0.0},       {0.5, 0.5, 0.5},       {0.75, 0.25, 0.25},
+                                 {0.25, 0.75, 0.75},    {0.375, 0.375, 0.625}, {0.875, 0.875, 0.125},
+                                 {0.625, 0.125, 0.875}, {0.125, 0.625, 0.375}};
   const hpo::Sobol sobol(3, 0, false);
   const Eigen::MatrixXd block = sobol.points(0, 8);
   for (int i = 0; i < 8; ++i)
@@ -204,10 +204,10 @@ TEST_CASE("Sobol unscrambled equals scipy.stats.qmc.Sobol(scramble=False)", "[so
 TEST_CASE("Sobol unscrambled point 1000 equals scipy in 50 and 1111 dimensions", "[sobol]") {
   // scipy 1.10.1: qmc.Sobol(50, scramble=False).random(1001)[1000] * 2**30
   const std::int64_t expected50[50] = {
-      235929600, 103809024, 556793856, 726663168, 300941312, 974127104,  49283072,  965738496,  537919488, 74448896,
-      91226112,  273678336, 173015040, 412090368, 154140672, 397410304,  772800512, 370147328,  1064304640, 779091968,
-      560988160, 590348288, 1020264448, 579862528, 625999872, 974127104, 42991616,  1051721728, 63963136,  365953024,
-      158334976, 156237824, 317718528, 636485632, 860880896, 827326464,  911212544, 892338176,  330301440, 514850816,
+      235929600, 103809024, 556793856,  726663168, 300941312, 974127104, 49283072,  965738496,  537919488,  74448896,
+      91226112,  273678336, 173015040,  412090368, 154140672, 397410304, 772800512, 370147328,  1064304640, 779091968,
+      560988160, 590348288, 1020264448, 579862528, 625999872, 974127104, 42991616,  1051721728, 63963136,   365953024,
+      158334976, 156237824, 317718528,  636485632, 860880896, 827326464, 911212544, 892338176,  330301440,  514850816,
       980418560, 273678336, 1030750208, 753926144, 902823936, 99614720,  936378368, 986710016,  1072693248, 514850816};
   const hpo::Sobol sobol50(50, 0, false);
   const Eigen::VectorXd p50 = sobol50.point(1000);
@@ -280,7 +280,8 @@ TEST_CASE("Sobol scrambled is deterministic in the seed and differs between seed
   const Eigen::MatrixXd pp = plain.points(0, 32);
   bool matrix_scrambled = false;
   for (Eigen::Index i = 1; i < pa.rows(); ++i)
-    for (Eigen::Index j = 0; j < pa.cols(); ++j) matrix_scrambled |= (bits(pa(i, j)) ^ bits(pa(0, j))) != bits(pp(i, j));
+    for (Eigen::Index j = 0; j < pa.cols(); ++j)
+      matrix_scrambled |= (bits(pa(i, j)) ^ bits(pa(0, j))) != bits(pp(i, j));
   CHECK(matrix_scrambled);
   // The scramble of a coordinate depends only on the seed and the coordinate.
   const hpo::Sobol wider(8, 17);
@@ -290,8 +291,8 @@ TEST_CASE("Sobol scrambled is deterministic in the seed and differs between seed
 TEST_CASE("Sobol points() equals point() row by row", "[sobol]") {
   for (bool scramble : {false, true}) {
     const hpo::Sobol sobol(7, 5, scramble);
-    for (std::uint64_t first : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{37}, std::uint64_t{1} << 33,
-                                ~std::uint64_t{0} - 20}) {
+    for (std::uint64_t first :
+         {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{37}, std::uint64_t{1} << 33, ~std::uint64_t{0} - 20}) {
       const Eigen::MatrixXd block = sobol.points(first, 21);
       REQUIRE(block.rows() == 21);
       REQUIRE(block.cols() == 7);

@@ -37,7 +37,8 @@ TEST_CASE("bad parameter definitions throw, naming the parameter and the value",
   REQUIRE_THROWS_WITH(space.add_real("y", 0.0, 1.0, hpo::Scale::Log), Contains("\"y\"") && Contains("low = 0"));
   REQUIRE_THROWS_WITH(space.add_int("n", 0, 8, hpo::Scale::Log), Contains("\"n\"") && Contains("low = 0"));
   REQUIRE_THROWS_WITH(space.add_categorical("c", std::vector<std::string>{}), Contains("\"c\"") && Contains("empty"));
-  REQUIRE_THROWS_WITH(space.add_categorical("c", {"a", "b", "a"}), Contains("\"c\"") && Contains("\"a\"") && Contains("twice"));
+  REQUIRE_THROWS_WITH(space.add_categorical("c", {"a", "b", "a"}),
+                      Contains("\"c\"") && Contains("\"a\"") && Contains("twice"));
   REQUIRE_THROWS_WITH(space.add_categorical("c", {"a", ""}), Contains("\"c\"") && Contains("empty"));
   REQUIRE(space.size() == 1);  // nothing half-added
 }

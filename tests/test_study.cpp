@@ -60,7 +60,8 @@ TEST_CASE("ask/tell by hand with several trials outstanding, told out of order",
 TEST_CASE("non-finite values and malformed gradients fail the trial with a reason", "[study]") {
   hpo::Study study(small_space());
   hpo::RandomSearch random;
-  const double values[] = {std::nan(""), std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  const double values[] = {std::nan(""), std::numeric_limits<double>::infinity(),
+                           -std::numeric_limits<double>::infinity()};
   const char* reasons[] = {"nan", "inf", "-inf"};
   for (int i = 0; i < 3; ++i) {
     auto t = study.ask(random);
@@ -73,7 +74,8 @@ TEST_CASE("non-finite values and malformed gradients fail the trial with a reaso
   REQUIRE(told.failed());
   REQUIRE_THAT(told.error, Contains("3 entries") && Contains("expected 1"));
   auto g = study.ask(random);
-  REQUIRE(study.tell(g->number, hpo::Evaluation{.value = 2.0, .gradient = Eigen::VectorXd::Constant(1, 0.5)}).completed());
+  REQUIRE(
+      study.tell(g->number, hpo::Evaluation{.value = 2.0, .gradient = Eigen::VectorXd::Constant(1, 0.5)}).completed());
   REQUIRE(study.best().gradient[0] == 0.5);
 }
 
@@ -133,10 +135,14 @@ TEST_CASE("a journal keeps pruned trials, intermediate values and workers", "[st
   const auto path = temp_path("pruned.jsonl");
   {
     std::ofstream out(path, std::ios::binary);
-    out << R"({"type":"study","format":"hpo-journal","version":1,"direction":"minimize","space":[{"name":"x","kind":"real","low":0.0,"high":1.0,"scale":"linear"}]})" "\n"
-        << R"({"type":"trial","number":0,"state":"completed","value":0.5,"config":{"x":0.5},"intermediate":[[1,0.9],[3,0.5]],"worker":"node1:42"})" "\n"
-        << R"({"type":"trial","number":1,"state":"pruned","value":0.8,"config":{"x":0.25},"intermediate":[[1,0.8]]})" "\n"
-        << R"({"type":"trial","number":2,"state":"pruned","config":{"x":0.75}})" "\n";
+    out << R"({"type":"study","format":"hpo-journal","version":1,"direction":"minimize","space":[{"name":"x","kind":"real","low":0.0,"high":1.0,"scale":"linear"}]})"
+           "\n"
+        << R"({"type":"trial","number":0,"state":"completed","value":0.5,"config":{"x":0.5},"intermediate":[[1,0.9],[3,0.5]],"worker":"node1:42"})"
+           "\n"
+        << R"({"type":"trial","number":1,"state":"pruned","value":0.8,"config":{"x":0.25},"intermediate":[[1,0.8]]})"
+           "\n"
+        << R"({"type":"trial","number":2,"state":"pruned","config":{"x":0.75}})"
+           "\n";
   }
   const auto study = hpo::Study::load(path);
   REQUIRE(study.trials().size() == 3);
@@ -218,8 +224,10 @@ TEST_CASE("malformed journals are errors naming the file and line", "[study][jou
   REQUIRE_THROWS_WITH(hpo::Study::load(path), Contains("line 1") && Contains("header"));
   std::ofstream(path, std::ios::binary | std::ios::trunc)
       << hpo::detail::header_to_json(small_space(), hpo::Direction::Minimize).dump() << "\n"
-      << R"({"type":"trial","number":0,"state":"completed","value":1.0,"config":{"x":99.0,"n":1,"act":"relu"}})" << "\n"
-      << R"({"type":"trial","number":1,"state":"completed","value":1.0,"config":{"x":1.0,"n":1,"act":"relu"}})" << "\n";
+      << R"({"type":"trial","number":0,"state":"completed","value":1.0,"config":{"x":99.0,"n":1,"act":"relu"}})"
+      << "\n"
+      << R"({"type":"trial","number":1,"state":"completed","value":1.0,"config":{"x":1.0,"n":1,"act":"relu"}})"
+      << "\n";
   REQUIRE_THROWS_WITH(hpo::Study::load(path), Contains("line 2") && Contains("\"x\"") && Contains("99"));
   std::filesystem::remove(path);
 }

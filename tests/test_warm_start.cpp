@@ -47,7 +47,7 @@ TEST_CASE("matching clips, drops unknown categories, fills missing parameters, r
   REQUIRE(matched.configs[0].get<double>("x") == 8.0);  // 9.5 clipped to the target's high bound
   REQUIRE(matched.configs[0].get<std::string>("act") == "relu");
   REQUIRE(matched.configs[0].get<int>("units") == 20);  // filled: the middle of [10, 30]
-  REQUIRE(matched.configs[1].get<double>("x") == 1.0);   // ranked by value: 0.1, 0.2, 0.3
+  REQUIRE(matched.configs[1].get<double>("x") == 1.0);  // ranked by value: 0.1, 0.2, 0.3
   REQUIRE(matched.configs[2].get<double>("x") == 4.0);
   REQUIRE(matched.values == std::vector<double>{0.1, 0.2, 0.3});
 }
@@ -142,14 +142,16 @@ TEST_CASE("warm random search: initial points first, then mostly inside the regi
   INFO("inside: " << inside);
   REQUIRE(inside > 270);
   REQUIRE(inside < 345);
-  const auto again = hpo::optimize(target_space(), [](const hpo::Config&) { return 1.0; }, hpo::RandomSearch({.seed = 1, .warm_start = warm}),
-                                   {.max_evaluations = 50, .progress = false});
+  const auto again =
+      hpo::optimize(target_space(), [](const hpo::Config&) { return 1.0; },
+                    hpo::RandomSearch({.seed = 1, .warm_start = warm}), {.max_evaluations = 50, .progress = false});
   for (std::size_t i = 0; i < 50; ++i) REQUIRE(again.trials()[i].config == study.trials()[i].config);  // deterministic
   hpo::SearchSpace other;
   other.add_real("x", 0.0, 8.0);
-  REQUIRE_THROWS_WITH(hpo::optimize(other, [](const hpo::Config&) { return 1.0; }, hpo::RandomSearch({.seed = 1, .warm_start = warm}),
-                                    {.max_evaluations = 5, .progress = false}),
-                      Contains("another search space"));
+  REQUIRE_THROWS_WITH(
+      hpo::optimize(other, [](const hpo::Config&) { return 1.0; }, hpo::RandomSearch({.seed = 1, .warm_start = warm}),
+                    {.max_evaluations = 5, .progress = false}),
+      Contains("another search space"));
 }
 
 TEST_CASE("warm grid search: initial points, the grid inside the region, then the rest", "[transfer]") {
@@ -157,9 +159,11 @@ TEST_CASE("warm grid search: initial points, the grid inside the region, then th
   space.add_int("n", 0, 9);
   hpo::Study source(space);
   for (int n : {6, 7}) source.tell(source.ask(hpo::Config().set("n", n)).number, -n);
-  const auto warm = hpo::WarmStart::from({source}, space, {.initial_points = 1, .region_margin = 0.0, .outside_fraction = 0.25});
+  const auto warm =
+      hpo::WarmStart::from({source}, space, {.initial_points = 1, .region_margin = 0.0, .outside_fraction = 0.25});
   hpo::GridSearch grid({.points_per_dimension = 10, .warm_start = warm});
-  const auto study = hpo::optimize(space, [](const hpo::Config&) { return 1.0; }, grid, {.max_evaluations = 0, .progress = false});
+  const auto study =
+      hpo::optimize(space, [](const hpo::Config&) { return 1.0; }, grid, {.max_evaluations = 0, .progress = false});
   std::vector<int> order;
   for (const auto& t : study.trials()) order.push_back(t.config.get<int>("n"));
   // 7 (best source point); then the grid: inside {6, 7} -> 6; outside kept at a quarter: 0, then
@@ -217,7 +221,8 @@ TEST_CASE("ranking weights: a source that orders the observations right wins, it
   REQUIRE(hpo::transfer::ranking_weights({identical, negated}, target, y, {.seed = 1}) == w);
   const hpo::transfer::PointPredictions two{Eigen::VectorXd::Zero(2), Eigen::VectorXd::Ones(2)};
   REQUIRE(hpo::transfer::ranking_weights({two}, two, Eigen::VectorXd::Zero(2)).isApproxToConstant(0.5));
-  REQUIRE_THROWS_WITH(hpo::transfer::ranking_weights({two}, target, y), Contains("source 0 predicts 2 points, expected 20"));
+  REQUIRE_THROWS_WITH(hpo::transfer::ranking_weights({two}, target, y),
+                      Contains("source 0 predicts 2 points, expected 20"));
 }
 
 TEST_CASE("the ranking loss counted by merge sort equals the pairwise count, ties included", "[transfer]") {
@@ -295,7 +300,8 @@ TEST_CASE("warm Bayesian optimization: a source like the target gets weight, its
   // The transferred initial points are evaluated first, the best source configuration first.
   const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0)}, square());
   REQUIRE(warm.initial_points().size() == 5);
-  for (std::size_t i = 0; i < warm.initial_points().size(); ++i) REQUIRE(same_study.trials()[i].config == warm.initial_points()[i]);
+  for (std::size_t i = 0; i < warm.initial_points().size(); ++i)
+    REQUIRE(same_study.trials()[i].config == warm.initial_points()[i]);
   // The warm start helps here: the best after 20 is close to the optimum 0.
   REQUIRE(same_study.best().value < 1e-3);
 }
@@ -340,10 +346,13 @@ TEST_CASE("the warm-start record is in the journal and survives a resume; no tar
 
 TEST_CASE("random, grid and gradient descent record their warm start too", "[transfer]") {
   const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, square(), {.initial_points = 2});
-  const auto random = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1, .warm_start = warm}), {.max_evaluations = 4, .progress = false});
-  const auto grid = hpo::optimize(square(), bowl, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}), {.max_evaluations = 4, .progress = false});
-  const auto gd = hpo::optimize(square(), bowl, hpo::GradientDescent({.seed = 1, .learning_rate = 0.05, .warm_start = warm}),
-                                {.max_evaluations = 6, .progress = false});
+  const auto random = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1, .warm_start = warm}),
+                                    {.max_evaluations = 4, .progress = false});
+  const auto grid = hpo::optimize(square(), bowl, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}),
+                                  {.max_evaluations = 4, .progress = false});
+  const auto gd =
+      hpo::optimize(square(), bowl, hpo::GradientDescent({.seed = 1, .learning_rate = 0.05, .warm_start = warm}),
+                    {.max_evaluations = 6, .progress = false});
   REQUIRE(random.warm_start_record()->at("optimizer") == "random_search");
   REQUIRE(grid.warm_start_record()->at("optimizer") == "grid_search");
   REQUIRE(gd.warm_start_record()->at("optimizer") == "gradient_descent");
@@ -353,7 +362,8 @@ TEST_CASE("random, grid and gradient descent record their warm start too", "[tra
   REQUIRE(random.warm_start_record()->at("parts").dump() == R"(["initial_points","region"])");
   REQUIRE(grid.warm_start_record()->at("parts").dump() == R"(["initial_points","region"])");
   REQUIRE(gd.warm_start_record()->at("parts").dump() == R"(["initial_points"])");
-  const auto cold = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 4, .progress = false});
+  const auto cold =
+      hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 4, .progress = false});
   REQUIRE_FALSE(cold.warm_start_record());
 }
 
@@ -387,7 +397,8 @@ TEST_CASE("source basis: a target that is a linear combination of the sources' m
     up[i] += step;
     down[i] -= step;
     REQUIRE(basis.mean_gradient(2)[i] == Approx((basis.mean(up) - basis.mean(down)) / (2 * step)).epsilon(1e-6));
-    REQUIRE(basis.variance_gradient(fresh)[i] == Approx((basis.variance(up) - basis.variance(down)) / (2 * step)).margin(1e-8));
+    REQUIRE(basis.variance_gradient(fresh)[i] ==
+            Approx((basis.variance(up) - basis.variance(down)) / (2 * step)).margin(1e-8));
   }
   // With the second source left out, the first alone cannot explain x^2: the fit is looser.
   const auto partial = hpo::transfer::SourceBasis::fit(h, y, {true, false});
@@ -417,7 +428,8 @@ TEST_CASE("source basis: the evidence lets in a source that explains the target 
   // Values that neither source explains: neither enters.
   Eigen::VectorXd smooth(25);
   for (int r = 0; r < 25; ++r) smooth[r] = X(r, 0) - 0.5;
-  REQUIRE(hpo::transfer::select_sources_by_evidence(covariance, smooth, features, 1.0) == std::vector<bool>{false, false});
+  REQUIRE(hpo::transfer::select_sources_by_evidence(covariance, smooth, features, 1.0) ==
+          std::vector<bool>{false, false});
 }
 
 TEST_CASE("warm Bayesian optimization regresses on a related source and leaves an unrelated one out", "[transfer]") {
@@ -440,7 +452,8 @@ TEST_CASE("warm Bayesian optimization regresses on a related source and leaves a
   REQUIRE(study.best().value < 1e-4);
 }
 
-TEST_CASE("warm Bayesian optimization evaluates every transferred point, even more than its initial design", "[transfer]") {
+TEST_CASE("warm Bayesian optimization evaluates every transferred point, even more than its initial design",
+          "[transfer]") {
   // The cold design in 2-D has 5 points; 8 transferred points all come first, in order.
   const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, square(), {.initial_points = 8});
   REQUIRE(warm.initial_points().size() == 8);
@@ -462,7 +475,8 @@ TEST_CASE("warm Bayesian optimization evaluates every transferred point, even mo
   }
 }
 
-TEST_CASE("warm starts from sources over other mixed spaces run every optimizer and survive failing trials", "[transfer]") {
+TEST_CASE("warm starts from sources over other mixed spaces run every optimizer and survive failing trials",
+          "[transfer]") {
   // Random mixed target spaces; each source keeps a random subset of the target's parameters (the
   // first always), over other ranges, with a category fewer or one the target lacks, sometimes a
   // parameter of its own, and either direction. The target's objective fails one trial in ten.
@@ -474,11 +488,20 @@ TEST_CASE("warm starts from sources over other mixed spaces run every optimizer 
     for (int j = 0; j < d; ++j) {
       const std::string name = "p" + std::to_string(j);
       switch (rng.below(5)) {
-        case 0: target.add_real(name, -2.0, 3.0); break;
-        case 1: target.add_real(name, 1e-4, 1.0, hpo::Scale::Log); break;
-        case 2: target.add_int(name, 1, 2 + static_cast<std::int64_t>(rng.below(20))); break;
-        case 3: target.add_int(name, 1, 1000, hpo::Scale::Log); break;
-        default: target.add_categorical(name, {"a", "b", "c"});
+        case 0:
+          target.add_real(name, -2.0, 3.0);
+          break;
+        case 1:
+          target.add_real(name, 1e-4, 1.0, hpo::Scale::Log);
+          break;
+        case 2:
+          target.add_int(name, 1, 2 + static_cast<std::int64_t>(rng.below(20)));
+          break;
+        case 3:
+          target.add_int(name, 1, 1000, hpo::Scale::Log);
+          break;
+        default:
+          target.add_categorical(name, {"a", "b", "c"});
       }
     }
     std::vector<hpo::Study> sources;
@@ -487,9 +510,14 @@ TEST_CASE("warm starts from sources over other mixed spaces run every optimizer 
       for (int j = 0; j < d; ++j) {
         const auto& p = target[static_cast<std::size_t>(j)];
         if (j > 0 && rng.below(3) == 0) continue;
-        if (p.kind == hpo::ParameterKind::Real) own.add_real(p.name, p.scale == hpo::Scale::Log ? 1e-5 : -5.0, p.scale == hpo::Scale::Log ? 0.5 : 1.0, p.scale);
-        else if (p.kind == hpo::ParameterKind::Integer) own.add_int(p.name, 0, 40);
-        else own.add_categorical(p.name, rng.below(2) ? std::vector<std::string>{"a", "b"} : std::vector<std::string>{"a", "b", "c", "z"});
+        if (p.kind == hpo::ParameterKind::Real)
+          own.add_real(p.name, p.scale == hpo::Scale::Log ? 1e-5 : -5.0, p.scale == hpo::Scale::Log ? 0.5 : 1.0,
+                       p.scale);
+        else if (p.kind == hpo::ParameterKind::Integer)
+          own.add_int(p.name, 0, 40);
+        else
+          own.add_categorical(
+              p.name, rng.below(2) ? std::vector<std::string>{"a", "b"} : std::vector<std::string>{"a", "b", "c", "z"});
       }
       if (rng.below(2)) own.add_real("extra", 0.0, 1.0);
       const bool maximize = rng.below(2) == 0;
@@ -522,8 +550,10 @@ TEST_CASE("warm starts from sources over other mixed spaces run every optimizer 
     REQUIRE(study.trials().front().config == warm.initial_points().front());
     REQUIRE(study.warm_start_record());
     REQUIRE(bo.transfer_weights().size() == static_cast<Eigen::Index>(sources.size()) + 1);  // the model took over
-    const auto random = hpo::optimize(target, objective, hpo::RandomSearch({.seed = seed, .warm_start = warm}), {.max_evaluations = 6, .progress = false});
-    const auto grid = hpo::optimize(target, objective, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}), {.max_evaluations = 6, .progress = false});
+    const auto random = hpo::optimize(target, objective, hpo::RandomSearch({.seed = seed, .warm_start = warm}),
+                                      {.max_evaluations = 6, .progress = false});
+    const auto grid = hpo::optimize(target, objective, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}),
+                                    {.max_evaluations = 6, .progress = false});
     REQUIRE(random.trials().size() == 6);
     REQUIRE(grid.trials().size() == 6);
   }

@@ -114,15 +114,24 @@ Options parse_args(int argc, char** argv) {
       if (i + 1 >= argc) usage_error(std::string(a) + " needs a value");
       return argv[++i];
     };
-    if (a == "--functions") functions = value();
-    else if (a == "--seeds") seeds = value();
-    else if (a == "--budget") o.budget = to_int(value());
-    else if (a == "--peers") peers = value();
-    else if (a == "--out") o.out = value();
-    else if (a == "--adaptive-mc") o.adaptive_mc = true;
-    else if (a == "--quiet") o.quiet = true;
-    else if (a == "-h" || a == "--help") usage_error("help");
-    else usage_error("unknown option " + std::string(a));
+    if (a == "--functions")
+      functions = value();
+    else if (a == "--seeds")
+      seeds = value();
+    else if (a == "--budget")
+      o.budget = to_int(value());
+    else if (a == "--peers")
+      peers = value();
+    else if (a == "--out")
+      o.out = value();
+    else if (a == "--adaptive-mc")
+      o.adaptive_mc = true;
+    else if (a == "--quiet")
+      o.quiet = true;
+    else if (a == "-h" || a == "--help")
+      usage_error("help");
+    else
+      usage_error("unknown option " + std::string(a));
   }
   if (functions == "all") {
     for (const auto& f : hb::registry()) o.functions.push_back(&f);
@@ -202,8 +211,7 @@ void run_one(const hb::TestFunction& f, int seed, int budget, bool adaptive_mc, 
     if (adaptive_mc) {
       objective_funct_eval_time.add(eval_ns);
       const double obj_funct_time = objective_funct_eval_time.mean();  // / max(1, 0 threads)
-      const double solver_overhead_time =
-          std::chrono::duration<double, std::nano>(get_next_x_runtime).count();
+      const double solver_overhead_time = std::chrono::duration<double, std::nano>(get_next_x_runtime).count();
       max_solver_overhead_time = std::max(max_solver_overhead_time, solver_overhead_time);
       if (objective_funct_eval_time.current_n() > 5) {
         if (obj_funct_time < solver_overhead_time) {
@@ -219,8 +227,7 @@ void run_one(const hb::TestFunction& f, int seed, int budget, bool adaptive_mc, 
     }
 
     best = std::min(best, value);
-    std::fprintf(out, "%s,%s,%zu,%d,%d,%.17g,%.17g,%.6f\n", peer, f.name.data(), f.dim, seed, i, value, best,
-                 elapsed);
+    std::fprintf(out, "%s,%s,%zu,%d,%d,%.17g,%.17g,%.6f\n", peer, f.name.data(), f.dim, seed, i, value, best, elapsed);
   }
 }
 

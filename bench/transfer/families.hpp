@@ -131,7 +131,8 @@ inline double random_median(const Task& task, int n = 512) {
     values.push_back(task.objective(task.space.from_unit(u)));
   }
   std::sort(values.begin(), values.end());
-  return values.size() % 2 ? values[values.size() / 2] : 0.5 * (values[values.size() / 2 - 1] + values[values.size() / 2]);
+  return values.size() % 2 ? values[values.size() / 2]
+                           : 0.5 * (values[values.size() / 2 - 1] + values[values.size() / 2]);
 }
 
 inline std::vector<double> coordinates(const hpo::Config& c, int d) {
@@ -264,7 +265,8 @@ struct DigitPairData {
     auto out = std::make_shared<DigitPairData>();
     out->a = a;
     out->b = b;
-    const auto fill = [&](std::size_t first, std::size_t count, Eigen::MatrixXd& sq, Eigen::MatrixXd& l1, Eigen::VectorXd& y) {
+    const auto fill = [&](std::size_t first, std::size_t count, Eigen::MatrixXd& sq, Eigen::MatrixXd& l1,
+                          Eigen::VectorXd& y) {
       const auto n = static_cast<Eigen::Index>(count);
       sq.resize(n, static_cast<Eigen::Index>(n_train));
       l1.resize(n, static_cast<Eigen::Index>(n_train));
@@ -402,7 +404,8 @@ class DigitsKrrFamily final : public Family {
                                   config.get<std::string>("kernel") == "laplacian");
     };
     t.description = "digits " + std::to_string(a) + " vs " + std::to_string(b) + " (" +
-                    std::to_string(data->y_train.size()) + " train, " + std::to_string(data->y_valid.size()) + " validation)";
+                    std::to_string(data->y_train.size()) + " train, " + std::to_string(data->y_valid.size()) +
+                    " validation)";
     return t;
   }
 

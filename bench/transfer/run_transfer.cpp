@@ -99,7 +99,8 @@ json read_task_json(const std::string& work, const std::string& family, int seed
 
 std::vector<hpo::Study> load_sources(const std::string& work, const std::string& family, int seed) {
   std::vector<hpo::Study> sources;
-  for (int i = 1; i <= tr::kSources; ++i) sources.push_back(hpo::Study::load(source_path(work, family, seed, i).string()));
+  for (int i = 1; i <= tr::kSources; ++i)
+    sources.push_back(hpo::Study::load(source_path(work, family, seed, i).string()));
   return sources;
 }
 
@@ -147,7 +148,8 @@ int run_sources(std::map<std::string, std::string>& args, bool force) {
         if (!force && fs::exists(path)) continue;
         const tr::Task source = family->task(seed, i);
         hpo::BayesianOptimization bo({.seed = static_cast<std::uint64_t>(100000 + 100 * seed + i)});
-        const hpo::Study study = hpo::optimize(source.space, source.objective, bo, {.max_evaluations = budget, .progress = false});
+        const hpo::Study study =
+            hpo::optimize(source.space, source.objective, bo, {.max_evaluations = budget, .progress = false});
         study.save(path.string());
       }
       std::cerr << "sources " << family->name() << " seed " << seed << " in " << seconds_since(start) << " s\n";
@@ -167,18 +169,22 @@ struct Method {
 
 std::map<std::string, Method> methods() {
   std::map<std::string, Method> all;
-  all["hpo-random-cold"] = {false, [](const auto& space, const auto& f, const auto&, std::uint64_t seed, const auto& options) {
+  all["hpo-random-cold"] = {false,
+                            [](const auto& space, const auto& f, const auto&, std::uint64_t seed, const auto& options) {
                               hpo::optimize(space, f, hpo::RandomSearch({.seed = seed}), options);
                             }};
-  all["hpo-random-warm"] = {true, [](const auto& space, const auto& f, const auto& warm, std::uint64_t seed, const auto& options) {
-                              hpo::optimize(space, f, hpo::RandomSearch({.seed = seed, .warm_start = warm}), options);
-                            }};
-  all["hpo-bo-cold"] = {false, [](const auto& space, const auto& f, const auto&, std::uint64_t seed, const auto& options) {
+  all["hpo-random-warm"] = {
+      true, [](const auto& space, const auto& f, const auto& warm, std::uint64_t seed, const auto& options) {
+        hpo::optimize(space, f, hpo::RandomSearch({.seed = seed, .warm_start = warm}), options);
+      }};
+  all["hpo-bo-cold"] = {false,
+                        [](const auto& space, const auto& f, const auto&, std::uint64_t seed, const auto& options) {
                           hpo::optimize(space, f, hpo::BayesianOptimization({.seed = seed}), options);
                         }};
-  all["hpo-bo-warm"] = {true, [](const auto& space, const auto& f, const auto& warm, std::uint64_t seed, const auto& options) {
-                          hpo::optimize(space, f, hpo::BayesianOptimization({.seed = seed, .warm_start = warm}), options);
-                        }};
+  all["hpo-bo-warm"] = {
+      true, [](const auto& space, const auto& f, const auto& warm, std::uint64_t seed, const auto& options) {
+        hpo::optimize(space, f, hpo::BayesianOptimization({.seed = seed, .warm_start = warm}), options);
+      }};
   return all;
 }
 
@@ -192,7 +198,8 @@ int run_hpo(std::map<std::string, std::string>& args) {
   if (!args["--warm-parts"].empty()) {
     const auto parts = split(args["--warm-parts"]);
     for (const auto& part : parts)
-      if (part != "initial" && part != "region" && part != "surrogate" && part != "basis") throw std::invalid_argument("unknown warm part " + part);
+      if (part != "initial" && part != "region" && part != "surrogate" && part != "basis")
+        throw std::invalid_argument("unknown warm part " + part);
     const auto has = [&](const char* part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
     warm_options.use_initial_points = has("initial");
     warm_options.use_region = has("region");
@@ -214,14 +221,15 @@ int run_hpo(std::map<std::string, std::string>& args) {
         const Method& method = all.at(name);
         const auto start = std::chrono::steady_clock::now();
         hpo::WarmStart warm;
-        if (method.warm) warm = hpo::WarmStart::from(load_sources(work, family->name(), seed), target.space, warm_options);
+        if (method.warm)
+          warm = hpo::WarmStart::from(load_sources(work, family->name(), seed), target.space, warm_options);
         double best = std::numeric_limits<double>::infinity();
         std::size_t index = 0;
         hpo::RunOptions options{.max_evaluations = budget, .progress = false};
         options.callbacks.emplace_back([&](const hpo::Study&, const hpo::Trial& trial) {
           if (trial.completed()) best = std::min(best, trial.value);
-          out << family->name() << ',' << seed << ',' << name << ',' << ++index << ',' << trial.value << ',' << best << ','
-              << best - fstar << ',' << seconds_since(start) << '\n';
+          out << family->name() << ',' << seed << ',' << name << ',' << ++index << ',' << trial.value << ',' << best
+              << ',' << best - fstar << ',' << seconds_since(start) << '\n';
         });
         method.run(target.space, target.objective, warm, static_cast<std::uint64_t>(seed), options);
         out.flush();
@@ -245,12 +253,14 @@ int run_tasks(std::map<std::string, std::string>& args) {
     if (!fs::exists(dir)) continue;
     std::vector<int> seeds;
     for (const auto& entry : fs::directory_iterator(dir))
-      if (fs::exists(entry.path() / "task.json")) seeds.push_back(std::stoi(entry.path().filename().string().substr(4)));
+      if (fs::exists(entry.path() / "task.json"))
+        seeds.push_back(std::stoi(entry.path().filename().string().substr(4)));
     std::sort(seeds.begin(), seeds.end());
     for (int seed : seeds) {
       const json t = read_task_json(args["--work"], family->name(), seed);
-      out << family->name() << ',' << seed << ',' << t.at("fstar").get<double>() << ',' << t.at("fmedian").get<double>() << ",\""
-          << t.at("optimum_method").get<std::string>() << "\",\"" << t.at("description").get<std::string>() << "\"\n";
+      out << family->name() << ',' << seed << ',' << t.at("fstar").get<double>() << ',' << t.at("fmedian").get<double>()
+          << ",\"" << t.at("optimum_method").get<std::string>() << "\",\"" << t.at("description").get<std::string>()
+          << "\"\n";
     }
   }
   return 0;
@@ -286,8 +296,10 @@ int run_evaluate(std::map<std::string, std::string>& args) {
         answer["fstar"] = t.at("fstar");
         answer["fmedian"] = t.at("fmedian");
         answer["sources"] = json::array();
-        for (int i = 1; i <= tr::kSources; ++i) answer["sources"].push_back(source_path(work, task.family, task.seed, i).string());
-        const auto warm = hpo::WarmStart::from(load_sources(work, task.family, task.seed), task.space, hpo::WarmStartOptions{});
+        for (int i = 1; i <= tr::kSources; ++i)
+          answer["sources"].push_back(source_path(work, task.family, task.seed, i).string());
+        const auto warm =
+            hpo::WarmStart::from(load_sources(work, task.family, task.seed), task.space, hpo::WarmStartOptions{});
         answer["initial_points"] = json::array();
         for (const auto& c : warm.initial_points()) answer["initial_points"].push_back(hpo::detail::config_to_json(c));
       } else if (op == "eval") {
@@ -308,7 +320,8 @@ int run_evaluate(std::map<std::string, std::string>& args) {
 int main(int argc, char** argv) {
   const std::string usage =
       "usage: run_transfer sources|hpo|tasks|evaluate --work DIR [--families all|a,b] [--seeds 0-19] "
-      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate,basis] [--out CSV] [--data DIR] [--force]\n";
+      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate,basis] [--out CSV] "
+      "[--data DIR] [--force]\n";
   if (argc < 2) {
     std::cerr << usage;
     return 2;

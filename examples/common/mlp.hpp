@@ -46,10 +46,14 @@ inline Activation parse_activation(const std::string& name) {
 
 inline const char* to_string(Activation a) {
   switch (a) {
-    case Activation::Relu: return "relu";
-    case Activation::Tanh: return "tanh";
-    case Activation::Elu: return "elu";
-    default: return "sigmoid";
+    case Activation::Relu:
+      return "relu";
+    case Activation::Tanh:
+      return "tanh";
+    case Activation::Elu:
+      return "elu";
+    default:
+      return "sigmoid";
   }
 }
 
@@ -225,7 +229,8 @@ class Mlp {
     const bool he = activation == Activation::Relu || activation == Activation::Elu;
     const double scale = he ? std::sqrt(2.0 / fan_in) : std::sqrt(2.0 / (fan_in + fan_out));
     for (Eigen::Index c = 0; c < layer.weights.cols(); ++c)
-      for (Eigen::Index r = 0; r < layer.weights.rows(); ++r) layer.weights(r, c) = static_cast<float>(scale * rng.normal());
+      for (Eigen::Index r = 0; r < layer.weights.rows(); ++r)
+        layer.weights(r, c) = static_cast<float>(scale * rng.normal());
     layer.bias.setZero();
   }
 
@@ -248,27 +253,37 @@ class Mlp {
 
   Matrix activate(const Matrix& z) const {
     switch (activation_) {
-      case Activation::Relu: return z.cwiseMax(0.0f);
-      case Activation::Tanh: return z.array().tanh();
-      case Activation::Elu: return (z.array() > 0.0f).select(z, z.array().exp() - 1.0f);
-      default: return (1.0f + (-z.array()).exp()).inverse();
+      case Activation::Relu:
+        return z.cwiseMax(0.0f);
+      case Activation::Tanh:
+        return z.array().tanh();
+      case Activation::Elu:
+        return (z.array() > 0.0f).select(z, z.array().exp() - 1.0f);
+      default:
+        return (1.0f + (-z.array()).exp()).inverse();
     }
   }
 
   // d activation / d z, from the pre-activation z and the activation a.
   Matrix derivative(const Matrix& z, const Matrix& a) const {
     switch (activation_) {
-      case Activation::Relu: return (z.array() > 0.0f).cast<float>();
-      case Activation::Tanh: return 1.0f - a.array().square();
-      case Activation::Elu: return (z.array() > 0.0f).select(Matrix::Ones(z.rows(), z.cols()), a.array() + 1.0f);
-      default: return a.array() * (1.0f - a.array());
+      case Activation::Relu:
+        return (z.array() > 0.0f).cast<float>();
+      case Activation::Tanh:
+        return 1.0f - a.array().square();
+      case Activation::Elu:
+        return (z.array() > 0.0f).select(Matrix::Ones(z.rows(), z.cols()), a.array() + 1.0f);
+      default:
+        return a.array() * (1.0f - a.array());
     }
   }
 
   void check(const Matrix& x, const Labels& y) const {
     if (x.cols() != inputs())
-      throw std::invalid_argument("Mlp: " + std::to_string(x.cols()) + " features, the network takes " + std::to_string(inputs()));
-    if (x.rows() != y.size() || x.rows() == 0) throw std::invalid_argument("Mlp: features and labels differ in count, or are empty");
+      throw std::invalid_argument("Mlp: " + std::to_string(x.cols()) + " features, the network takes " +
+                                  std::to_string(inputs()));
+    if (x.rows() != y.size() || x.rows() == 0)
+      throw std::invalid_argument("Mlp: features and labels differ in count, or are empty");
     if (y.size() > 0 && (y.minCoeff() < 0 || y.maxCoeff() >= outputs()))
       throw std::invalid_argument("Mlp: a label is outside 0.." + std::to_string(outputs() - 1));
   }

@@ -34,7 +34,8 @@ struct Split {
 /// Shuffles the rows with hpo::Rng(seed) (the same split on every platform), puts the first
 /// `train_fraction` of them in the training set, and standardizes every feature with the training
 /// mean and standard deviation. `columns` picks features (all when empty).
-inline Split split(const Dataset& data, double train_fraction, std::uint64_t seed, const std::vector<Eigen::Index>& columns = {}) {
+inline Split split(const Dataset& data, double train_fraction, std::uint64_t seed,
+                   const std::vector<Eigen::Index>& columns = {}) {
   const Eigen::Index n = data.features.rows();
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), Eigen::Index{0});
@@ -58,14 +59,19 @@ inline Split split(const Dataset& data, double train_fraction, std::uint64_t see
     const Eigen::Index row = order[static_cast<std::size_t>(r)];
     for (Eigen::Index c = 0; c < p; ++c) {
       const double x = data.features(row, cols[static_cast<std::size_t>(c)]);
-      if (r < n_train) s.train_x(r, c) = x;
-      else s.validation_x(r - n_train, c) = x;
+      if (r < n_train)
+        s.train_x(r, c) = x;
+      else
+        s.validation_x(r - n_train, c) = x;
     }
-    if (r < n_train) s.train_y[r] = data.targets[row];
-    else s.validation_y[r - n_train] = data.targets[row];
+    if (r < n_train)
+      s.train_y[r] = data.targets[row];
+    else
+      s.validation_y[r - n_train] = data.targets[row];
   }
   const Eigen::RowVectorXd mean = s.train_x.colwise().mean();
-  Eigen::RowVectorXd sd = ((s.train_x.rowwise() - mean).array().square().colwise().sum() / static_cast<double>(n_train)).sqrt();
+  Eigen::RowVectorXd sd =
+      ((s.train_x.rowwise() - mean).array().square().colwise().sum() / static_cast<double>(n_train)).sqrt();
   sd = sd.unaryExpr([](double v) { return v > 0.0 ? v : 1.0; });
   s.train_x = (s.train_x.rowwise() - mean).array().rowwise() / sd.array();
   s.validation_x = (s.validation_x.rowwise() - mean).array().rowwise() / sd.array();
@@ -90,9 +96,7 @@ class RidgeRegression {
     moment_ = data_.train_x.transpose() * (data_.train_y.array() - intercept_).matrix() / n;
   }
 
-  Eigen::VectorXd weights(double lambda) const {
-    return system(lambda).ldlt().solve(moment_);
-  }
+  Eigen::VectorXd weights(double lambda) const { return system(lambda).ldlt().solve(moment_); }
 
   double validation_loss(double lambda) const { return evaluate(lambda).loss; }
 
@@ -129,7 +133,8 @@ class RidgeRegression {
 class LogisticRegression {
  public:
   /// `groups[j]` is the group of feature j (0, 1, ...); empty puts every feature in group 0.
-  LogisticRegression(Split data, std::vector<std::size_t> groups = {}) : data_(std::move(data)), groups_(std::move(groups)) {
+  LogisticRegression(Split data, std::vector<std::size_t> groups = {})
+      : data_(std::move(data)), groups_(std::move(groups)) {
     const auto p = static_cast<std::size_t>(data_.train_x.cols());
     if (groups_.empty()) groups_.assign(p, 0);
     if (groups_.size() != p)
@@ -175,7 +180,9 @@ class LogisticRegression {
   }
 
   /// The validation log-loss.
-  double validation_loss(const Eigen::VectorXd& lambda) const { return log_loss(validation_, data_.validation_y, train(lambda)); }
+  double validation_loss(const Eigen::VectorXd& lambda) const {
+    return log_loss(validation_, data_.validation_y, train(lambda));
+  }
 
   /// The validation log-loss and d loss / d log lambda_g for each group g, by the implicit
   /// function theorem: H v = grad_w L_val, then d L_val / d log lambda_g = -lambda_g * v_g^T w_g.
@@ -208,14 +215,16 @@ class LogisticRegression {
   }
 
   static Eigen::VectorXd sigmoid(const Eigen::VectorXd& z) {
-    return z.unaryExpr([](double t) { return t >= 0 ? 1.0 / (1.0 + std::exp(-t)) : std::exp(t) / (1.0 + std::exp(t)); });
+    return z.unaryExpr(
+        [](double t) { return t >= 0 ? 1.0 / (1.0 + std::exp(-t)) : std::exp(t) / (1.0 + std::exp(t)); });
   }
 
   // Mean of log(1 + e^z) - y z, computed without overflow.
   static double log_loss(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eigen::VectorXd& w) {
     const Eigen::VectorXd z = x * w;
     double sum = 0.0;
-    for (Eigen::Index i = 0; i < z.size(); ++i) sum += std::max(z[i], 0.0) + std::log1p(std::exp(-std::abs(z[i]))) - y[i] * z[i];
+    for (Eigen::Index i = 0; i < z.size(); ++i)
+      sum += std::max(z[i], 0.0) + std::log1p(std::exp(-std::abs(z[i]))) - y[i] * z[i];
     return sum / static_cast<double>(z.size());
   }
 
@@ -227,7 +236,8 @@ class LogisticRegression {
 
   Eigen::VectorXd penalty_diagonal(const Eigen::VectorXd& lambda) const {
     Eigen::VectorXd d = Eigen::VectorXd::Zero(train_.cols());  // the intercept (last) is not penalized
-    for (std::size_t j = 0; j < groups_.size(); ++j) d[static_cast<Eigen::Index>(j)] = lambda[static_cast<Eigen::Index>(groups_[j])];
+    for (std::size_t j = 0; j < groups_.size(); ++j)
+      d[static_cast<Eigen::Index>(j)] = lambda[static_cast<Eigen::Index>(groups_[j])];
     return d;
   }
 

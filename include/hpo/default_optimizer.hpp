@@ -13,8 +13,8 @@ namespace hpo {
 /// Runs a search with the default optimizer, Bayesian optimization (seed 0).
 /// Usage: `hpo::Study study = hpo::optimize(space, f, {.max_evaluations = 50});`
 template <class Space, class F>
-  requires std::derived_from<Space, SearchSpace>
-Study optimize(const Space& space, F&& objective, const RunOptions& options = {}) {
+requires std::derived_from<Space, SearchSpace> Study optimize(const Space& space, F&& objective,
+                                                              const RunOptions& options = {}) {
   return optimize(space, std::forward<F>(objective), BayesianOptimization(), options);
 }
 

@@ -22,8 +22,10 @@ concept Objective = std::invocable<F&, const Config&> && ObjectiveResult<std::in
 namespace detail {
 template <class R>
 Evaluation to_evaluation(R&& result) {
-  if constexpr (std::same_as<std::remove_cvref_t<R>, Evaluation>) return std::forward<R>(result);
-  else return Evaluation{.value = static_cast<double>(result), .gradient = {}};
+  if constexpr (std::same_as<std::remove_cvref_t<R>, Evaluation>)
+    return std::forward<R>(result);
+  else
+    return Evaluation{.value = static_cast<double>(result), .gradient = {}};
 }
 }  // namespace detail
 

@@ -25,12 +25,13 @@ enum class Action { Continue, Stop };
 
 /// Called after each finished trial with the study and that trial. A callable returning void
 /// always continues; one returning hpo::Action can stop the run.
-/// Usage: `.callbacks = {[](const hpo::Study& s, const hpo::Trial&) { return s.best().value < 0.1 ? hpo::Action::Stop : hpo::Action::Continue; }}`
+/// Usage: `.callbacks = {[](const hpo::Study& s, const hpo::Trial&) { return s.best().value < 0.1 ? hpo::Action::Stop :
+/// hpo::Action::Continue; }}`
 class Callback {
  public:
   template <class F>
-    requires std::invocable<F&, const Study&, const Trial&> && (!std::same_as<std::remove_cvref_t<F>, Callback>)
-  Callback(F function) {  // NOLINT: implicit on purpose, so that lambdas go straight into RunOptions
+  requires std::invocable<F&, const Study&, const Trial&> &&(!std::same_as<std::remove_cvref_t<F>, Callback>)
+      Callback(F function) {  // NOLINT: implicit on purpose, so that lambdas go straight into RunOptions
     using Result = std::invoke_result_t<F&, const Study&, const Trial&>;
     static_assert(std::is_void_v<Result> || std::same_as<Result, Action>,
                   "hpo::Callback: a callback must return void or hpo::Action");
@@ -119,13 +120,14 @@ inline void print_progress(const Study& study, const Trial& trial, std::size_t m
 /// goes on; if no trial completed, hpo::NoTrialCompleted quotes the first failure.
 /// Usage: `hpo::Study study = hpo::optimize(space, f, random, {.max_evaluations = 50});`
 template <class Space, class F, class O>
-  requires std::derived_from<Space, SearchSpace> && (!std::same_as<std::remove_cvref_t<O>, RunOptions>)
-Study optimize(const Space& space, F&& objective, O&& optimizer, const RunOptions& options = {}) {
+requires std::derived_from<Space, SearchSpace> &&(!std::same_as<std::remove_cvref_t<O>, RunOptions>)Study
+    optimize(const Space& space, F&& objective, O&& optimizer, const RunOptions& options = {}) {
   static_assert(Optimizer<std::remove_cvref_t<O>>,
                 "hpo::optimize: the optimizer must provide `std::optional<hpo::Config> ask(const hpo::Study&)` "
                 "(see the hpo::Optimizer concept)");
   if (!(options.max_seconds > 0.0))
-    throw std::invalid_argument("hpo::optimize: max_seconds must be positive, got " + std::to_string(options.max_seconds));
+    throw std::invalid_argument("hpo::optimize: max_seconds must be positive, got " +
+                                std::to_string(options.max_seconds));
   Study study = options.journal.empty() ? Study(space, options.direction)
                                         : Study::open(options.journal, space, options.direction);
   if (options.progress && study.finished_count() > 0)

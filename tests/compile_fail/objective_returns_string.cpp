@@ -9,5 +9,6 @@ int main() {
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 1.0);
   hpo::RandomSearch random;
-  hpo::optimize(space, [](const hpo::Config&) { return std::string("0.5"); }, random);
+  hpo::optimize(
+      space, [](const hpo::Config&) { return std::string("0.5"); }, random);
 }

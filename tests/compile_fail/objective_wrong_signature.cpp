@@ -7,5 +7,6 @@ int main() {
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 1.0);
   hpo::RandomSearch random;
-  hpo::optimize(space, [](int x) { return 1.0 * x; }, random);
+  hpo::optimize(
+      space, [](int x) { return 1.0 * x; }, random);
 }

@@ -10,5 +10,6 @@ int main() {
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 1.0);
   NotAnOptimizer optimizer;
-  hpo::optimize(space, [](const hpo::Config& c) { return c.get<double>("x"); }, optimizer);
+  hpo::optimize(
+      space, [](const hpo::Config& c) { return c.get<double>("x"); }, optimizer);
 }

@@ -14,5 +14,6 @@ int main() {
   hpo::TypedSpace<Hyper> space;
   space.add_real("lr", &Hyper::lr, 1e-4, 1.0);
   hpo::RandomSearch random;
-  hpo::optimize(space, [](const Other& o) { return o.lr; }, random);
+  hpo::optimize(
+      space, [](const Other& o) { return o.lr; }, random);
 }

@@ -72,7 +72,8 @@ inline double mills_ratio_tail(double u) noexcept {
 
 /// Mills ratio R(u) = (1 − Φ(u))/φ(u) = √(π/2)·erfcx(u/√2), u ≥ 0.
 inline double mills_ratio(double u) noexcept {
-  if (u < kContinuedFractionThreshold) return kSqrtHalfPi * exp_of_product(u, 0.5 * u) * std::erfc(u / std::numbers::sqrt2);
+  if (u < kContinuedFractionThreshold)
+    return kSqrtHalfPi * exp_of_product(u, 0.5 * u) * std::erfc(u / std::numbers::sqrt2);
   return 1.0 / (u + mills_ratio_tail(u));
 }
 
@@ -164,7 +165,8 @@ struct LogExpectedImprovement {
   /// ∇ = ∇σ/σ + log h'(z)·∇z, ∇σ = ∇v/(2σ), ∇z = −(∇μ + z·∇σ)/σ.
   template <PosteriorWithGradient P>
   AcquisitionValue operator()(const P& posterior) const {
-    const double sigma = std::sqrt(std::max(static_cast<double>(posterior.variance), std::numeric_limits<double>::min()));
+    const double sigma =
+        std::sqrt(std::max(static_cast<double>(posterior.variance), std::numeric_limits<double>::min()));
     const double z = (best - posterior.mean) / sigma;
     const Eigen::VectorXd sigma_gradient = posterior.variance_gradient / (2.0 * sigma);
     const Eigen::VectorXd z_gradient = -(posterior.mean_gradient + z * sigma_gradient) / sigma;

@@ -63,7 +63,8 @@ struct LogProbabilityOfImprovement {
   /// Gradient: (φ/Φ)(z)·∇z, ∇z = −(∇μ + z·∇σ)/σ, ∇σ = ∇v/(2σ).
   template <PosteriorWithGradient P>
   AcquisitionValue operator()(const P& posterior) const {
-    const double sigma = std::sqrt(std::max(static_cast<double>(posterior.variance), std::numeric_limits<double>::min()));
+    const double sigma =
+        std::sqrt(std::max(static_cast<double>(posterior.variance), std::numeric_limits<double>::min()));
     const double z = (best - margin - posterior.mean) / sigma;
     const Eigen::VectorXd sigma_gradient = posterior.variance_gradient / (2.0 * sigma);
     return {log_normal_cdf(z), -log_normal_cdf_derivative(z) * (posterior.mean_gradient + z * sigma_gradient) / sigma};

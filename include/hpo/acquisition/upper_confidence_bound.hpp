@@ -32,7 +32,8 @@ struct UpperConfidenceBound {
   /// Gradient: √β·∇v/(2σ) − ∇μ.
   template <PosteriorWithGradient P>
   AcquisitionValue operator()(const P& posterior) const {
-    const double sigma = std::sqrt(std::max(static_cast<double>(posterior.variance), std::numeric_limits<double>::min()));
+    const double sigma =
+        std::sqrt(std::max(static_cast<double>(posterior.variance), std::numeric_limits<double>::min()));
     const double root_beta = std::sqrt(beta);
     return {root_beta * sigma - posterior.mean,
             (root_beta / (2.0 * sigma)) * posterior.variance_gradient - posterior.mean_gradient};

@@ -8,8 +8,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include <Eigen/Core>
 #include <LBFGSB.h>
+#include <Eigen/Core>
 
 namespace hpo::detail {
 
@@ -40,8 +40,8 @@ struct BoxSearchBest {
 /// StopBoxSearch; LBFGS++ also throws on line-search failures, which leave its own iterate
 /// undefined: that is why the best point is kept here, whatever ends the run.
 /// Usage: `detail::BoxSearchBest best; detail::minimize_in_box(f, x0, lo, hi, settings, best);`
-inline void minimize_in_box(const BoxObjective& objective, Eigen::VectorXd start, const Eigen::VectorXd& lower, const Eigen::VectorXd& upper,
-                     const BoxSearchSettings& settings, BoxSearchBest& best) {
+inline void minimize_in_box(const BoxObjective& objective, Eigen::VectorXd start, const Eigen::VectorXd& lower,
+                            const Eigen::VectorXd& upper, const BoxSearchSettings& settings, BoxSearchBest& best) {
   start = start.cwiseMax(lower).cwiseMin(upper);
   int evaluations = 0;
   auto tracked = [&](const Eigen::VectorXd& x, Eigen::VectorXd& gradient) -> double {

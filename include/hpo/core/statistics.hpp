@@ -20,7 +20,8 @@ inline double population_deviation(const Eigen::VectorXd& x, double center) {
 enum class QuantileRule { Linear, Lower };
 
 /// The q-quantile (q in [0, 1]) of values already sorted ascending; `sorted` must not be empty.
-inline double quantile_of_sorted(const std::vector<double>& sorted, double q, QuantileRule rule = QuantileRule::Linear) {
+inline double quantile_of_sorted(const std::vector<double>& sorted, double q,
+                                 QuantileRule rule = QuantileRule::Linear) {
   const double position = std::clamp(q, 0.0, 1.0) * static_cast<double>(sorted.size() - 1);
   const auto below = static_cast<std::size_t>(position);
   if (rule == QuantileRule::Lower) return sorted[below];

@@ -179,7 +179,8 @@ class GaussianProcess {
                                       OutputStandardization standardization) {
     if (!std::isfinite(standardization.mean) || !(standardization.scale > 0.0) ||
         !std::isfinite(standardization.scale)) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess: the standardization needs a finite mean and a positive scale");
+      throw std::invalid_argument(
+          "hpo::gp::GaussianProcess: the standardization needs a finite mean and a positive scale");
     }
     set_data(points, values, standardization);
     empty_on_failure([&] { refactorize(); });
@@ -259,9 +260,8 @@ class GaussianProcess {
     const Eigen::VectorXd projected = lower.solve(cross_covariance);
     const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
     const double scale = standardization_.scale;
-    PredictionWithGradient result{to_output_units(cross_covariance.dot(weights_)),
-                                  to_output_variance(latent_variance), scale * (jacobian.transpose() * weights_),
-                                  Eigen::VectorXd::Zero(point.size())};
+    PredictionWithGradient result{to_output_units(cross_covariance.dot(weights_)), to_output_variance(latent_variance),
+                                  scale * (jacobian.transpose() * weights_), Eigen::VectorXd::Zero(point.size())};
     if (latent_variance > kMinimumLatentVariance) {
       const Eigen::VectorXd solved =  // K⁻¹k(X, x)
           lower_factor_.transpose().template triangularView<Eigen::Upper>().solve(projected);
@@ -287,7 +287,8 @@ class GaussianProcess {
     result.mean = (cross_covariance.transpose() * weights_).unaryExpr([this](double z) { return to_output_units(z); });
     lower_factor_.template triangularView<Eigen::Lower>().solveInPlace(cross_covariance);
     const Eigen::VectorXd explained = cross_covariance.colwise().squaredNorm().transpose();
-    result.variance = explained.unaryExpr([this](double e) { return to_output_variance(kernel_.signal_variance() - e); });
+    result.variance =
+        explained.unaryExpr([this](double e) { return to_output_variance(kernel_.signal_variance() - e); });
     return result;
   }
 
@@ -308,15 +309,11 @@ class GaussianProcess {
   /// point; anything else (a block of rows, a single row `X.row(i)`) is a batch with one
   /// point per row. Without these, an expression would match both overloads above.
   template <class Derived>
-    requires(Derived::ColsAtCompileTime == 1)
-  Prediction predict(const Eigen::MatrixBase<Derived>& point) const {
-    return predict(Eigen::VectorXd(point));
-  }
+  requires(Derived::ColsAtCompileTime == 1) Prediction predict(const Eigen::MatrixBase<Derived>& point)
+  const { return predict(Eigen::VectorXd(point)); }
   template <class Derived>
-    requires(Derived::ColsAtCompileTime != 1)
-  BatchPrediction predict(const Eigen::MatrixBase<Derived>& points) const {
-    return predict(Eigen::MatrixXd(points));
-  }
+  requires(Derived::ColsAtCompileTime != 1) BatchPrediction predict(const Eigen::MatrixBase<Derived>& points)
+  const { return predict(Eigen::MatrixXd(points)); }
 
   /// Closed-form leave-one-out predictions: μ_i = y_i − [K⁻¹y]_i/[K⁻¹]_ii,
   /// σ²_i = 1/[K⁻¹]_ii (standardized), with K including the noise; O(n³).
@@ -477,15 +474,20 @@ class GaussianProcess {
                                              .max_iterations = options_.max_iterations,
                                              .max_fit_points = options_.max_fit_points,
                                              .noise_floor = options_.noise_floor};
-    const Eigen::VectorXd best = fit_hyperparameters(kernel_, points_, standardized_values_, log_hyperparameters(), settings, rng);
+    const Eigen::VectorXd best =
+        fit_hyperparameters(kernel_, points_, standardized_values_, log_hyperparameters(), settings, rng);
     kernel_.set_log_parameters(best.head(dimension() + 1));
     log_noise_variance_ = best(dimension() + 1);
   }
 
   /// A kernel of this one's kind on d inputs, with default hyperparameters.
   K kernel_of_dimension(Eigen::Index d) const {
-    if constexpr (requires { { kernel_.with_dimension(d) } -> std::same_as<K>; }) return kernel_.with_dimension(d);
-    else return K(d);
+    if constexpr (requires {
+                    { kernel_.with_dimension(d) } -> std::same_as<K>;
+                  })
+      return kernel_.with_dimension(d);
+    else
+      return K(d);
   }
 
   /// Runs `step`, which changed the data; if it throws, the model is emptied so that
@@ -545,8 +547,8 @@ class GaussianProcess {
     const double data_fit = weights_.squaredNorm();
     lower_factor_.transpose().template triangularView<Eigen::Upper>().solveInPlace(weights_);
     const double n = static_cast<double>(observation_count());
-    log_marginal_likelihood_ = -0.5 * data_fit - lower_factor_.diagonal().array().log().sum() -
-                               0.5 * n * std::log(2.0 * std::numbers::pi);
+    log_marginal_likelihood_ =
+        -0.5 * data_fit - lower_factor_.diagonal().array().log().sum() - 0.5 * n * std::log(2.0 * std::numbers::pi);
   }
 
   void check_query(const Eigen::VectorXd& point) const {

@@ -128,7 +128,8 @@ inline void select_fit_subset(const Eigen::MatrixXd& points, const Eigen::Vector
 /// Usage: `Eigen::VectorXd theta = hpo::gp::fit_hyperparameters(kernel, X, y, theta0, settings, rng);`
 template <Kernel K>
 Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
-                                    const Eigen::VectorXd& warm_start, const HyperparameterFitSettings& settings, Rng& rng) {
+                                    const Eigen::VectorXd& warm_start, const HyperparameterFitSettings& settings,
+                                    Rng& rng) {
   const Eigen::Index d = points.cols();
   Eigen::MatrixXd fit_points;
   Eigen::VectorXd fit_values;
@@ -137,8 +138,10 @@ Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& poin
   const HyperparameterPriors priors = HyperparameterPriors::for_dimension(d);
   const auto bounds = HyperparameterBounds::for_dimension(d, settings.noise_floor);
   detail::LogPosteriorWorkspace workspace;
-  const hpo::detail::BoxObjective negative_log_posterior = [&](const Eigen::VectorXd& log_values, Eigen::VectorXd& gradient) {
-    const double value = -detail::log_posterior(kernel, fit_points, fit_values, priors, log_values, gradient, workspace);
+  const hpo::detail::BoxObjective negative_log_posterior = [&](const Eigen::VectorXd& log_values,
+                                                               Eigen::VectorXd& gradient) {
+    const double value =
+        -detail::log_posterior(kernel, fit_points, fit_values, priors, log_values, gradient, workspace);
     gradient = -gradient;
     return value;
   };

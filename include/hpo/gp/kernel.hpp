@@ -40,24 +40,24 @@ namespace hpo::gp {
 /// Usage: `template <hpo::gp::Kernel K> void f(const K& kernel);`
 template <class K>
 concept Kernel = std::copy_constructible<K> && std::constructible_from<K, Eigen::Index> &&
-    requires(const K& kernel, K& mutable_kernel, const Eigen::MatrixXd& points,
-             const Eigen::VectorXd& point, const Eigen::VectorXd& log_parameters,
-             const Eigen::MatrixXd& weights, Eigen::MatrixXd& mutable_result, Eigen::Index index) {
-      { kernel.dimension() } -> std::convertible_to<Eigen::Index>;
-      { kernel.log_parameter_count() } -> std::convertible_to<Eigen::Index>;
-      { kernel.log_parameters() } -> std::convertible_to<Eigen::VectorXd>;
-      mutable_kernel.set_log_parameters(log_parameters);
-      { kernel.length_scales() } -> std::convertible_to<Eigen::VectorXd>;
-      { kernel.signal_variance() } -> std::convertible_to<double>;
-      { kernel(point, point) } -> std::convertible_to<double>;
-      { kernel.matrix(points) } -> std::convertible_to<Eigen::MatrixXd>;
-      kernel.matrix(points, mutable_result);
-      { kernel.cross(points, point) } -> std::convertible_to<Eigen::VectorXd>;
-      { kernel.cross_matrix(points, points) } -> std::convertible_to<Eigen::MatrixXd>;
-      { kernel.cross_gradient(points, point) } -> std::convertible_to<Eigen::MatrixXd>;
-      { kernel.log_parameter_derivative(points, index) } -> std::convertible_to<Eigen::MatrixXd>;
-      { kernel.derivative_traces(points, weights) } -> std::convertible_to<Eigen::VectorXd>;
-    };
+    requires(const K& kernel, K& mutable_kernel, const Eigen::MatrixXd& points, const Eigen::VectorXd& point,
+             const Eigen::VectorXd& log_parameters, const Eigen::MatrixXd& weights, Eigen::MatrixXd& mutable_result,
+             Eigen::Index index) {
+  { kernel.dimension() } -> std::convertible_to<Eigen::Index>;
+  { kernel.log_parameter_count() } -> std::convertible_to<Eigen::Index>;
+  { kernel.log_parameters() } -> std::convertible_to<Eigen::VectorXd>;
+  mutable_kernel.set_log_parameters(log_parameters);
+  { kernel.length_scales() } -> std::convertible_to<Eigen::VectorXd>;
+  { kernel.signal_variance() } -> std::convertible_to<double>;
+  { kernel(point, point) } -> std::convertible_to<double>;
+  { kernel.matrix(points) } -> std::convertible_to<Eigen::MatrixXd>;
+  kernel.matrix(points, mutable_result);
+  { kernel.cross(points, point) } -> std::convertible_to<Eigen::VectorXd>;
+  { kernel.cross_matrix(points, points) } -> std::convertible_to<Eigen::MatrixXd>;
+  { kernel.cross_gradient(points, point) } -> std::convertible_to<Eigen::MatrixXd>;
+  { kernel.log_parameter_derivative(points, index) } -> std::convertible_to<Eigen::MatrixXd>;
+  { kernel.derivative_traces(points, weights) } -> std::convertible_to<Eigen::VectorXd>;
+};
 
 /// g(r) and g'(r)/r of a radial profile. The ratio rather than g'(r) because every
 /// derivative of r = ‖(x − x')/ℓ‖ carries a 1/r, and g'(r)/r stays finite at r = 0
@@ -76,9 +76,12 @@ struct RadialProfileValue {
 /// Usage: `class MyKernel : public StationaryArdKernel<MyProfile> { using StationaryArdKernel::StationaryArdKernel; };`
 template <class Profile>
 class StationaryArdKernel {
-  static_assert(requires(const Profile& profile, double r) {
-    { profile.evaluate(r) } noexcept -> std::same_as<RadialProfileValue>;
-  }, "hpo::gp::StationaryArdKernel<Profile>: Profile needs RadialProfileValue evaluate(double r) const noexcept");
+  static_assert(
+      requires(const Profile& profile, double r) {
+        { profile.evaluate(r) }
+        noexcept->std::same_as<RadialProfileValue>;
+      },
+      "hpo::gp::StationaryArdKernel<Profile>: Profile needs RadialProfileValue evaluate(double r) const noexcept");
 
  public:
   /// A kernel on zero inputs; only useful as a placeholder before the dimension is known.

@@ -47,9 +47,7 @@ struct LogNormalPrior {
   }
 
   /// d/du of log_density.
-  double log_density_derivative(double log_value) const noexcept {
-    return -1.0 - (log_value - mu) / (sigma * sigma);
-  }
+  double log_density_derivative(double log_value) const noexcept { return -1.0 - (log_value - mu) / (sigma * sigma); }
 
   /// ln of the LogNormal's mode, where log_density peaks.
   double log_mode() const noexcept { return mu - sigma * sigma; }

@@ -21,16 +21,20 @@ struct SelectedProfile {
 
   RadialProfileValue evaluate(double r) const noexcept {
     switch (type) {
-      case KernelType::Matern32: return Matern32Profile::evaluate(r);
-      case KernelType::SquaredExponential: return SquaredExponentialProfile::evaluate(r);
-      default: return Matern52Profile::evaluate(r);
+      case KernelType::Matern32:
+        return Matern32Profile::evaluate(r);
+      case KernelType::SquaredExponential:
+        return SquaredExponentialProfile::evaluate(r);
+      default:
+        return Matern52Profile::evaluate(r);
     }
   }
 };
 
 /// Matern52, Matern32 or SquaredExponential, chosen when constructed; it computes exactly what the
 /// named kernel computes.
-/// Usage: `hpo::gp::GaussianProcess<hpo::gp::SelectedKernel> gp({}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern32));`
+/// Usage: `hpo::gp::GaussianProcess<hpo::gp::SelectedKernel> gp({}, hpo::gp::SelectedKernel(0,
+/// hpo::KernelType::Matern32));`
 class SelectedKernel : public StationaryArdKernel<SelectedProfile> {
  public:
   using StationaryArdKernel::StationaryArdKernel;

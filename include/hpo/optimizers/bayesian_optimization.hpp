@@ -43,7 +43,8 @@ namespace hpo {
 /// is a rescaled source or a mix of sources is learned from a few observations.
 /// The study records the warm start and the current weights (Study::warm_start_record()).
 /// Not thread-safe: one object serves one thread (hpo::optimize asks from the calling thread only).
-/// Usage: `hpo::BayesianOptimization bo({.seed = 7}); auto study = hpo::optimize(space, f, bo, {.max_evaluations = 50});`
+/// Usage: `hpo::BayesianOptimization bo({.seed = 7}); auto study = hpo::optimize(space, f, bo, {.max_evaluations =
+/// 50});`
 class BayesianOptimization {
  public:
   explicit BayesianOptimization(BayesianOptions options = {})
@@ -51,7 +52,9 @@ class BayesianOptimization {
         design_(options_.seed, options_.initial_design),
         schedule_(options_.full_refit_until),
         target_(options_.seed, options_.kernel, options_.output_transform),
-        transfer_({.seed = options_.seed, .kernel = options_.kernel, .robust_outputs = options_.output_transform == OutputTransform::Robust}) {}
+        transfer_({.seed = options_.seed,
+                   .kernel = options_.kernel,
+                   .robust_outputs = options_.output_transform == OutputTransform::Robust}) {}
 
   const BayesianOptions& options() const noexcept { return options_; }
 
@@ -80,23 +83,26 @@ class BayesianOptimization {
     const bayesian::StepKind step = next_step();
     const auto fantasy = target_.with_running_trials(study, encoding_);
     const auto& model = fantasy ? *fantasy : target_.process();
-    const auto surrogate = transfer_.surrogate(model, step == bayesian::StepKind::Global && warm.uses(WarmStartPart::Surrogate));
-    const auto prior = step == bayesian::StepKind::Local ? transfer::RegionPrior{} : transfer_.region_prior(warm, target_.size());
+    const auto surrogate =
+        transfer_.surrogate(model, step == bayesian::StepKind::Global && warm.uses(WarmStartPart::Surrogate));
+    const auto prior =
+        step == bayesian::StepKind::Local ? transfer::RegionPrior{} : transfer_.region_prior(warm, target_.size());
     const acquisition::SelectedAcquisition score{options_.acquisition, target_.best(), options_.ucb_beta};
     const Eigen::VectorXd incumbent_u = study.space().to_unit(study.best().config);
     const Eigen::Index n = model.observation_count();
     const double width = bayesian::trust_width(model_asks_);
     const auto candidates = bayesian::candidate_points(study.space(), incumbent_u, step,
-                                                       bayesian::sweep_size(options_.candidates, encoding_.width(), n), width,
-                                                       options_.seed, study.trials().size());
+                                                       bayesian::sweep_size(options_.candidates, encoding_.width(), n),
+                                                       width, options_.seed, study.trials().size());
     // Each gradient step costs O(n^2); past 200 observations fewer, shorter refinements keep an ask
     // within its budget (the local candidates already sit near the incumbent).
     const bool large = n > 200;
-    const bayesian::AcquisitionSearch search(encoding_, surrogate, score, prior,
-                                             {.local_starts = large ? std::min<std::size_t>(options_.local_starts, 3) : options_.local_starts,
-                                              .max_iterations = large ? 10 : 30,
-                                              .half_width = step == bayesian::StepKind::Local ? width : 1.0,
-                                              .incumbent_u = incumbent_u});
+    const bayesian::AcquisitionSearch search(
+        encoding_, surrogate, score, prior,
+        {.local_starts = large ? std::min<std::size_t>(options_.local_starts, 3) : options_.local_starts,
+         .max_iterations = large ? 10 : 30,
+         .half_width = step == bayesian::StepKind::Local ? width : 1.0,
+         .incumbent_u = incumbent_u});
     for (const auto& z : search.rank(candidates))
       if (Config config = encoding_.decode(z); !seen_.contains(config)) return config;
     return design_.random_unseen(study, seen_);
@@ -144,10 +150,12 @@ class BayesianOptimization {
     } else {
       transfer_.clear_basis();
       const auto data = target_.refit(study, encoding_, refit.restarts);
-      if (warm.uses(WarmStartPart::SourceBasis)) transfer_.fit_basis(warm, encoding_, target_.process(), data.X, data.y);
+      if (warm.uses(WarmStartPart::SourceBasis))
+        transfer_.fit_basis(warm, encoding_, target_.process(), data.X, data.y);
       schedule_.fitted(n, refit.kind);
     }
-    if (warm.uses(WarmStartPart::Surrogate) && (refit.kind != bayesian::RefitSchedule::Kind::Update || n <= kWeightEveryAskUntil))
+    if (warm.uses(WarmStartPart::Surrogate) &&
+        (refit.kind != bayesian::RefitSchedule::Kind::Update || n <= kWeightEveryAskUntil))
       transfer_.update_weights(warm, study, encoding_, target_.order(), target_.transform(), target_.process());
   }
 

@@ -80,7 +80,8 @@ class GradientDescent {
   /// Why it stopped, with the numbers ("projected gradient norm 3.2e-09 <= 1e-06 after 14 steps").
   std::string stop_message() const {
     if (stop_ == GradientDescentStop::Budget)
-      return "did not stop by itself (the run's budget or a callback ended it) after " + std::to_string(steps_) + " steps";
+      return "did not stop by itself (the run's budget or a callback ended it) after " + std::to_string(steps_) +
+             " steps";
     return stop_message_;
   }
   /// Gradient steps taken so far.
@@ -155,7 +156,8 @@ class GradientDescent {
     const auto& trials = study.trials();
     for (const auto& point : batch_)
       if (point.trial && (*point.trial >= trials.size() || trials[*point.trial].config != point.config)) fresh = true;
-    if (last_consumed_ && (last_consumed_->first >= trials.size() || trials[last_consumed_->first].config != last_consumed_->second))
+    if (last_consumed_ &&
+        (last_consumed_->first >= trials.size() || trials[last_consumed_->first].config != last_consumed_->second))
       fresh = true;
     if (fresh) initialize(study.space());
   }
@@ -163,12 +165,14 @@ class GradientDescent {
   // The start: the warm start's best transferred configuration, else .start, else the centre.
   Config start_configuration(const SearchSpace& space) const {
     if (!options_.warm_start.empty()) check_warm_start_space(options_.warm_start, space, "hpo::GradientDescent");
-    if (!options_.warm_start.empty() && !options_.warm_start.initial_points().empty()) return options_.warm_start.initial_points().front();
+    if (!options_.warm_start.empty() && !options_.warm_start.initial_points().empty())
+      return options_.warm_start.initial_points().front();
     if (options_.start) {
       try {
         space.validate(*options_.start);
       } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument(std::string("hpo::GradientDescent: the start configuration is invalid: ") + e.what());
+        throw std::invalid_argument(std::string("hpo::GradientDescent: the start configuration is invalid: ") +
+                                    e.what());
       }
       return *options_.start;
     }
@@ -232,7 +236,8 @@ class GradientDescent {
       return;
     }
     Rng rng(options_.seed, options_.gradient_estimate == GradientEstimate::SPSA ? spsa_draws_++ : spsa_draws_);
-    for (auto& probe : gradient::probe_points(theta_, options_.gradient_estimate, options_.finite_difference_step, rng)) add(std::move(probe));
+    for (auto& probe : gradient::probe_points(theta_, options_.gradient_estimate, options_.finite_difference_step, rng))
+      add(std::move(probe));
   }
 
   double oriented(const Study& study, double value) const { return lower_is_better(value, study.direction()); }
@@ -263,11 +268,11 @@ class GradientDescent {
                         std::to_string(t) + ", with: " + trials[t].error + ")";
         scan_from_ = last;
         last_consumed_ = {t, trials[t].config};
-        throw TooManyFailures("hpo::GradientDescent: " + stop_message_ +
-                                  "; the run ends here (max_consecutive_failures = " +
-                                  std::to_string(options_.max_consecutive_failures) +
-                                  "). Every trial so far is in this exception's study()",
-                              study);
+        throw TooManyFailures(
+            "hpo::GradientDescent: " + stop_message_ +
+                "; the run ends here (max_consecutive_failures = " + std::to_string(options_.max_consecutive_failures) +
+                "). Every trial so far is in this exception's study()",
+            study);
       }
     }
     scan_from_ = last;
@@ -286,7 +291,8 @@ class GradientDescent {
         return std::nullopt;
       }
       if (analytic_ == Mode::Unknown) analytic_ = Mode::Analytic;
-      return std::pair{oriented(study, trial.value), gradient::unit_gradient(*space_, reals_, trial, study.direction())};
+      return std::pair{oriented(study, trial.value),
+                       gradient::unit_gradient(*space_, reals_, trial, study.direction())};
     }
     std::vector<Eigen::VectorXd> probes;
     std::vector<double> values;
@@ -296,7 +302,8 @@ class GradientDescent {
       values.push_back(oriented(study, trials[*point.trial].value));
       sum += values.back();
     }
-    return std::pair{sum / static_cast<double>(batch_.size()), gradient::estimate_gradient(options_.gradient_estimate, probes, values)};
+    return std::pair{sum / static_cast<double>(batch_.size()),
+                     gradient::estimate_gradient(options_.gradient_estimate, probes, values)};
   }
 
   // Moves on from a finished batch: back off after a failure, stop by a stop rule, take back a
@@ -305,7 +312,8 @@ class GradientDescent {
     if (count_failures(study)) {
       // Step back: halfway to the previous point (or, at the start, to the centre of the cube),
       // and halve the step size from now on.
-      const Eigen::VectorXd anchor = previous_ ? *previous_ : Eigen::VectorXd(Eigen::VectorXd::Constant(theta_.size(), 0.5));
+      const Eigen::VectorXd anchor =
+          previous_ ? *previous_ : Eigen::VectorXd(Eigen::VectorXd::Constant(theta_.size(), 0.5));
       theta_ = anchor + 0.5 * (theta_ - anchor);
       rule_.shrink(0.5);
       make_batch(analytic_ == Mode::Estimated ? BatchKind::Probes : BatchKind::Centre);
@@ -325,7 +333,8 @@ class GradientDescent {
     if (!rejected && !spsa)
       if (auto why = gradient::small_gradient_stop(theta_, gradient, value, options_.gradient_tolerance, steps_))
         return stop(GradientDescentStop::GradientNorm, std::move(*why));
-    if (auto why = gradient::no_improvement_stop(best_history_, best_, options_.patience, options_.min_relative_improvement, steps_))
+    if (auto why = gradient::no_improvement_stop(best_history_, best_, options_.patience,
+                                                 options_.min_relative_improvement, steps_))
       return stop(GradientDescentStop::NoImprovement, std::move(*why));
 
     if (rejected) {
@@ -371,9 +380,9 @@ class GradientDescent {
   gradient::StepRule rule_;
   detail::StudyTracker tracker_;
   std::optional<SearchSpace> space_;
-  std::vector<std::size_t> reals_;    // indices of the real parameters in the space
-  Config fixed_;                      // the start configuration: holds the non-real values
-  Eigen::VectorXd theta_;             // the current point: real coordinates in the unit cube
+  std::vector<std::size_t> reals_;  // indices of the real parameters in the space
+  Config fixed_;                    // the start configuration: holds the non-real values
+  Eigen::VectorXd theta_;           // the current point: real coordinates in the unit cube
   std::optional<Eigen::VectorXd> previous_;
   Eigen::VectorXd theta0_;
   std::optional<double> last_value_;  // the value at the last accepted iterate

@@ -42,13 +42,18 @@ struct GridSearchOptions {
 class GridSearch {
  public:
   explicit GridSearch(GridSearchOptions options = {}) : options_(std::move(options)) {
-    if (options_.points_per_dimension == 0) throw std::invalid_argument("hpo::GridSearch: points_per_dimension must be at least 1, got 0");
+    if (options_.points_per_dimension == 0)
+      throw std::invalid_argument("hpo::GridSearch: points_per_dimension must be at least 1, got 0");
     for (const auto& [name, points] : options_.points_per_parameter)
-      if (points == 0) throw std::invalid_argument("hpo::GridSearch: points_per_parameter[\"" + name + "\"] must be at least 1, got 0");
+      if (points == 0)
+        throw std::invalid_argument("hpo::GridSearch: points_per_parameter[\"" + name +
+                                    "\"] must be at least 1, got 0");
   }
 
   /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
-  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("grid_search", {WarmStartPart::InitialPoints, WarmStartPart::Region}); }
+  std::optional<nlohmann::json> transfer_report() const {
+    return options_.warm_start.report("grid_search", {WarmStartPart::InitialPoints, WarmStartPart::Region});
+  }
 
   std::optional<Config> ask(const Study& study) {
     prepare(study);
@@ -57,7 +62,8 @@ class GridSearch {
     check_warm_start_space(warm, study.space(), "hpo::GridSearch");
     if (auto initial = warm.next_initial_point(study)) return initial;
     // Keep the share of outside points at outside_fraction of the grid points asked so far.
-    const bool want_outside = static_cast<double>(outside_asked_) < warm.options().outside_fraction * static_cast<double>(grid_asked_ + 1);
+    const bool want_outside =
+        static_cast<double>(outside_asked_) < warm.options().outside_fraction * static_cast<double>(grid_asked_ + 1);
     auto inside = [&](const Config& c) { return warm.region_contains(c); };
     auto outside = [&](const Config& c) { return !warm.region_contains(c); };
     std::optional<Config> config = want_outside ? next_unseen(outside_cursor_, outside) : next_unseen(cursor_, inside);
@@ -119,8 +125,8 @@ class GridSearch {
   void build_axes(const SearchSpace& space) {
     for (const auto& [name, points] : options_.points_per_parameter) {
       if (!space.contains(name))
-        throw std::invalid_argument("hpo::GridSearch: points_per_parameter names \"" + name + "\" = " + std::to_string(points) +
-                                    ", which the search space does not define");
+        throw std::invalid_argument("hpo::GridSearch: points_per_parameter names \"" + name +
+                                    "\" = " + std::to_string(points) + ", which the search space does not define");
     }
     axes_.clear();
     names_.clear();
@@ -129,24 +135,26 @@ class GridSearch {
       auto override_points = options_.points_per_parameter.find(parameter.name);
       const std::size_t n = override_points != options_.points_per_parameter.end() ? override_points->second
                                                                                    : options_.points_per_dimension;
-      if (n == 0) throw std::invalid_argument("hpo::GridSearch: parameter \"" + parameter.name + "\" gets 0 grid points");
+      if (n == 0)
+        throw std::invalid_argument("hpo::GridSearch: parameter \"" + parameter.name + "\" gets 0 grid points");
       std::vector<Value> axis;
       if (parameter.kind == ParameterKind::Categorical) {
         for (const auto& category : parameter.categories) axis.emplace_back(category);
       } else {
         for (std::size_t i = 0; i < n; ++i) {
           const double t = n == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(n - 1);
-          const double x = parameter.scale == Scale::Log
-                               ? std::exp(std::log(parameter.low) + t * (std::log(parameter.high) - std::log(parameter.low)))
-                               : parameter.low + t * (parameter.high - parameter.low);
-          Value value = parameter.kind == ParameterKind::Integer
-                            ? Value(static_cast<std::int64_t>(std::round(x)))
-                            : Value(std::clamp(x, parameter.low, parameter.high));
+          const double x =
+              parameter.scale == Scale::Log
+                  ? std::exp(std::log(parameter.low) + t * (std::log(parameter.high) - std::log(parameter.low)))
+                  : parameter.low + t * (parameter.high - parameter.low);
+          Value value = parameter.kind == ParameterKind::Integer ? Value(static_cast<std::int64_t>(std::round(x)))
+                                                                 : Value(std::clamp(x, parameter.low, parameter.high));
           if (axis.empty() || axis.back() != value) axis.push_back(std::move(value));
         }
       }
       if (size_ > std::numeric_limits<std::uint64_t>::max() / axis.size())
-        throw std::invalid_argument("hpo::GridSearch: the grid has more than 2^64 points (at parameter \"" + parameter.name + "\")");
+        throw std::invalid_argument("hpo::GridSearch: the grid has more than 2^64 points (at parameter \"" +
+                                    parameter.name + "\")");
       size_ *= axis.size();
       axes_.push_back(std::move(axis));
       names_.push_back(parameter.name);

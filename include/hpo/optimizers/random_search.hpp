@@ -37,17 +37,19 @@ struct RandomSearchOptions {
 
 /// Random search (Bergstra & Bengio, JMLR 2012): uniform in the encoded space, so a log parameter
 /// is log-uniform. With a warm start, the sources' best configurations come first and most samples
-/// fall in the region they span (Perrone et al., NeurIPS 2019). Trial k's point depends only on the seed and k, so the same seed gives the same
-/// sequence on every platform, and a resumed study continues it exactly.
-/// Not thread-safe: one object serves one thread (hpo::optimize asks from the calling thread only).
-/// Usage: `hpo::RandomSearch random({.seed = 7, .sampler = hpo::Sampler::Sobol});`
+/// fall in the region they span (Perrone et al., NeurIPS 2019). Trial k's point depends only on the seed and k, so the
+/// same seed gives the same sequence on every platform, and a resumed study continues it exactly. Not thread-safe: one
+/// object serves one thread (hpo::optimize asks from the calling thread only). Usage: `hpo::RandomSearch random({.seed
+/// = 7, .sampler = hpo::Sampler::Sobol});`
 class RandomSearch {
  public:
   explicit RandomSearch(RandomSearchOptions options = {}) : options_(std::move(options)) {
-    if (options_.sampler != Sampler::Uniform && options_.sampler != Sampler::Sobol && options_.sampler != Sampler::LatinHypercube)
+    if (options_.sampler != Sampler::Uniform && options_.sampler != Sampler::Sobol &&
+        options_.sampler != Sampler::LatinHypercube)
       throw std::invalid_argument("hpo::RandomSearch: sampler = " + std::to_string(static_cast<int>(options_.sampler)) +
                                   " is not an hpo::Sampler");
-    if (options_.latin_hypercube_block == 0) throw std::invalid_argument("hpo::RandomSearch: latin_hypercube_block must be at least 1, got 0");
+    if (options_.latin_hypercube_block == 0)
+      throw std::invalid_argument("hpo::RandomSearch: latin_hypercube_block must be at least 1, got 0");
   }
 
   std::optional<Config> ask(const Study& study) {
@@ -59,12 +61,15 @@ class RandomSearch {
     check_warm_start_space(warm, space, "hpo::RandomSearch");
     if (auto initial = warm.next_initial_point(study)) return initial;
     // A separate stream decides inside or outside, so the design's own points stay untouched.
-    const bool outside = Rng(options_.seed ^ detail::salt::kRegionChoice, index).uniform() < warm.options().outside_fraction;
+    const bool outside =
+        Rng(options_.seed ^ detail::salt::kRegionChoice, index).uniform() < warm.options().outside_fraction;
     return outside ? space.from_unit(u) : warm.sample_in_region(u);
   }
 
   /// What the warm start holds, for the study's record (Study::ask stores it); nullopt when cold.
-  std::optional<nlohmann::json> transfer_report() const { return options_.warm_start.report("random_search", {WarmStartPart::InitialPoints, WarmStartPart::Region}); }
+  std::optional<nlohmann::json> transfer_report() const {
+    return options_.warm_start.report("random_search", {WarmStartPart::InitialPoints, WarmStartPart::Region});
+  }
 
   const RandomSearchOptions& options() const noexcept { return options_; }
 

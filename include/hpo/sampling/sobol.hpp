@@ -66,8 +66,8 @@ class Sobol {
   /// equal to point() row by row, but one XOR per coordinate per point.
   Eigen::MatrixXd points(std::uint64_t first, std::size_t count) const {
     if (count > 0 && count - 1 > std::numeric_limits<std::uint64_t>::max() - first)
-      throw std::invalid_argument("hpo::Sobol::points: first = " + std::to_string(first) + " plus count = " +
-                                  std::to_string(count) + " passes the last index 2^64 - 1");
+      throw std::invalid_argument("hpo::Sobol::points: first = " + std::to_string(first) +
+                                  " plus count = " + std::to_string(count) + " passes the last index 2^64 - 1");
     Eigen::MatrixXd u(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(dimensions()));
     if (count == 0) return u;
     const std::uint64_t first_gray = first ^ (first >> 1);

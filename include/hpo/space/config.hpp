@@ -2,9 +2,9 @@
 // A configuration: one value per parameter, looked up by name.
 
 #include <concepts>
-#include <cstdio>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -35,9 +35,12 @@ inline std::string format_value(const Value& value) {
 
 inline const char* value_kind_name(const Value& value) {
   switch (value.index()) {
-    case 0: return "real (read it with get<double>)";
-    case 1: return "integer (read it with get<int> or another integral type)";
-    default: return "categorical (read it with get<std::string>)";
+    case 0:
+      return "real (read it with get<double>)";
+    case 1:
+      return "integer (read it with get<int> or another integral type)";
+    default:
+      return "categorical (read it with get<std::string>)";
   }
 }
 }  // namespace detail
@@ -63,8 +66,7 @@ class Config {
   }
   Config& set(const std::string& name, const char* category) { return set(name, Value(std::string(category))); }
   template <std::integral I>
-    requires(!std::same_as<I, bool>)
-  Config& set(const std::string& name, I integer) {
+  requires(!std::same_as<I, bool>) Config& set(const std::string& name, I integer) {
     return set(name, Value(static_cast<std::int64_t>(integer)));
   }
   template <std::floating_point F>
@@ -105,8 +107,8 @@ class Config {
                     "hpo::Config::get<T>: T must be a floating-point type (real parameters), an integral "
                     "type (integer parameters) or std::string (categorical parameters)");
     }
-    throw std::invalid_argument("hpo::Config: parameter \"" + name + "\" = " + detail::format_value(v) +
-                                " is " + detail::value_kind_name(v) + ", not the requested type");
+    throw std::invalid_argument("hpo::Config: parameter \"" + name + "\" = " + detail::format_value(v) + " is " +
+                                detail::value_kind_name(v) + ", not the requested type");
   }
 
   /// `name=value` pairs separated by spaces, for logs and error messages.
@@ -142,9 +144,12 @@ struct ConfigHash {
     for (const auto& [name, value] : config.entries()) {
       mix(std::hash<std::string>{}(name));
       mix(value.index());
-      if (const auto* real = std::get_if<double>(&value)) mix(std::hash<double>{}(*real == 0.0 ? 0.0 : *real));  // -0.0 == 0.0
-      else if (const auto* integer = std::get_if<std::int64_t>(&value)) mix(std::hash<std::int64_t>{}(*integer));
-      else mix(std::hash<std::string>{}(std::get<std::string>(value)));
+      if (const auto* real = std::get_if<double>(&value))
+        mix(std::hash<double>{}(*real == 0.0 ? 0.0 : *real));  // -0.0 == 0.0
+      else if (const auto* integer = std::get_if<std::int64_t>(&value))
+        mix(std::hash<std::int64_t>{}(*integer));
+      else
+        mix(std::hash<std::string>{}(std::get<std::string>(value)));
     }
     return h;
   }

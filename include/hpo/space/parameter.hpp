@@ -28,9 +28,12 @@ enum class ParameterKind { Real, Integer, Categorical };
 
 inline const char* to_string(ParameterKind kind) noexcept {
   switch (kind) {
-    case ParameterKind::Real: return "real";
-    case ParameterKind::Integer: return "integer";
-    default: return "categorical";
+    case ParameterKind::Real:
+      return "real";
+    case ParameterKind::Integer:
+      return "integer";
+    default:
+      return "categorical";
   }
 }
 
@@ -79,7 +82,8 @@ struct Parameter {
         }
         return static_cast<std::int64_t>(std::clamp(x, low, high));
       }
-      default: return categories[detail::cell_index(u, categories.size())];
+      default:
+        return categories[detail::cell_index(u, categories.size())];
     }
   }
 
@@ -112,7 +116,8 @@ struct Parameter {
       case ParameterKind::Real: {
         const auto* x = std::get_if<double>(&value);
         if (!x) return prefix + "expected a real value";
-        if (!(*x >= low && *x <= high)) return prefix + "outside [" + detail::format_value(low) + ", " + detail::format_value(high) + "]";
+        if (!(*x >= low && *x <= high))
+          return prefix + "outside [" + detail::format_value(low) + ", " + detail::format_value(high) + "]";
         return {};
       }
       case ParameterKind::Integer: {

@@ -28,7 +28,8 @@ class SearchSpace {
   SearchSpace& add_real(const std::string& name, double low, double high, Scale scale = Scale::Linear) {
     check_new_name(name);
     if (!std::isfinite(low) || !std::isfinite(high) || !std::isfinite(high - low))
-      throw invalid(name, "bounds [" + detail::format_value(low) + ", " + detail::format_value(high) + "] must be finite");
+      throw invalid(name,
+                    "bounds [" + detail::format_value(low) + ", " + detail::format_value(high) + "] must be finite");
     check_order_and_log(name, low, high, scale);
     parameters_.push_back({name, ParameterKind::Real, low, high, scale, {}});
     return *this;
@@ -41,7 +42,8 @@ class SearchSpace {
     if (low < -exact || high > exact)
       throw invalid(name, "bounds [" + std::to_string(low) + ", " + std::to_string(high) + "] must lie within +-2^53");
     check_order_and_log(name, static_cast<double>(low), static_cast<double>(high), scale);
-    parameters_.push_back({name, ParameterKind::Integer, static_cast<double>(low), static_cast<double>(high), scale, {}});
+    parameters_.push_back(
+        {name, ParameterKind::Integer, static_cast<double>(low), static_cast<double>(high), scale, {}});
     return *this;
   }
 
@@ -77,10 +79,11 @@ class SearchSpace {
   /// The configuration at a point of the unit cube (one coordinate per parameter, in order).
   Config from_unit(const Eigen::Ref<const Eigen::VectorXd>& u) const {
     if (static_cast<std::size_t>(u.size()) != parameters_.size())
-      throw std::invalid_argument("hpo::SearchSpace::from_unit: got " + std::to_string(u.size()) +
-                                  " coordinates for " + std::to_string(parameters_.size()) + " parameters");
+      throw std::invalid_argument("hpo::SearchSpace::from_unit: got " + std::to_string(u.size()) + " coordinates for " +
+                                  std::to_string(parameters_.size()) + " parameters");
     Config config;
-    for (std::size_t i = 0; i < parameters_.size(); ++i) config.set(parameters_[i].name, parameters_[i].from_unit(u[static_cast<Eigen::Index>(i)]));
+    for (std::size_t i = 0; i < parameters_.size(); ++i)
+      config.set(parameters_[i].name, parameters_[i].from_unit(u[static_cast<Eigen::Index>(i)]));
     return config;
   }
 
@@ -98,14 +101,15 @@ class SearchSpace {
   void validate(const Config& config) const {
     for (const auto& parameter : parameters_) {
       if (!config.contains(parameter.name))
-        throw std::invalid_argument("hpo: configuration lacks parameter \"" + parameter.name + "\": " + config.to_string());
+        throw std::invalid_argument("hpo: configuration lacks parameter \"" + parameter.name +
+                                    "\": " + config.to_string());
       if (auto problem = parameter.check(config.value(parameter.name)); !problem.empty())
         throw std::invalid_argument("hpo: " + problem);
     }
     for (const auto& [name, value] : config.entries())
       if (!contains(name))
-        throw std::invalid_argument("hpo: configuration has parameter \"" + name + "\" = " + detail::format_value(value) +
-                                    ", which the search space does not define");
+        throw std::invalid_argument("hpo: configuration has parameter \"" + name +
+                                    "\" = " + detail::format_value(value) + ", which the search space does not define");
   }
 
   /// Empty when both spaces are the same, otherwise the first difference in words.
@@ -131,8 +135,8 @@ class SearchSpace {
       for (std::size_t i = 0; i < p.categories.size(); ++i) text += (i ? ", " : "") + p.categories[i];
       return text + "}";
     }
-    return std::string(to_string(p.kind)) + " [" + detail::format_value(p.low) + ", " + detail::format_value(p.high) + "]" +
-           (p.scale == Scale::Log ? " log" : "");
+    return std::string(to_string(p.kind)) + " [" + detail::format_value(p.low) + ", " + detail::format_value(p.high) +
+           "]" + (p.scale == Scale::Log ? " log" : "");
   }
 
   nlohmann::json to_json() const {
@@ -163,10 +167,14 @@ class SearchSpace {
       const auto name = entry.at("name").get<std::string>();
       const auto kind = entry.at("kind").get<std::string>();
       const Scale scale = entry.value("scale", std::string("linear")) == "log" ? Scale::Log : Scale::Linear;
-      if (kind == "real") space.add_real(name, entry.at("low").get<double>(), entry.at("high").get<double>(), scale);
-      else if (kind == "integer") space.add_int(name, entry.at("low").get<std::int64_t>(), entry.at("high").get<std::int64_t>(), scale);
-      else if (kind == "categorical") space.add_categorical(name, entry.at("categories").get<std::vector<std::string>>());
-      else throw std::invalid_argument("hpo: parameter \"" + name + "\" has unknown kind \"" + kind + "\"");
+      if (kind == "real")
+        space.add_real(name, entry.at("low").get<double>(), entry.at("high").get<double>(), scale);
+      else if (kind == "integer")
+        space.add_int(name, entry.at("low").get<std::int64_t>(), entry.at("high").get<std::int64_t>(), scale);
+      else if (kind == "categorical")
+        space.add_categorical(name, entry.at("categories").get<std::vector<std::string>>());
+      else
+        throw std::invalid_argument("hpo: parameter \"" + name + "\" has unknown kind \"" + kind + "\"");
     }
     return space;
   }
@@ -191,7 +199,8 @@ class SearchSpace {
 
   static void check_order_and_log(const std::string& name, double low, double high, Scale scale) {
     if (!(low < high))
-      throw invalid(name, "low must be below high, got [" + detail::format_value(low) + ", " + detail::format_value(high) + "]");
+      throw invalid(
+          name, "low must be below high, got [" + detail::format_value(low) + ", " + detail::format_value(high) + "]");
     if (scale == Scale::Log && !(low > 0.0))
       throw invalid(name, "a log scale needs low > 0, got low = " + detail::format_value(low));
   }

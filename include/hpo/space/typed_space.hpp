@@ -38,8 +38,8 @@ class TypedSpace : public SearchSpace {
   }
 
   template <std::integral M>
-    requires(!std::same_as<M, bool>)
-  TypedSpace& add_int(const std::string& name, M T::*member, std::int64_t low, std::int64_t high, Scale scale = Scale::Linear) {
+  requires(!std::same_as<M, bool>) TypedSpace& add_int(const std::string& name, M T::*member, std::int64_t low,
+                                                       std::int64_t high, Scale scale = Scale::Linear) {
     if (!std::in_range<M>(low) || !std::in_range<M>(high))
       throw std::invalid_argument("hpo::TypedSpace: parameter \"" + name + "\": bounds [" + std::to_string(low) + ", " +
                                   std::to_string(high) + "] do not fit the member's integer type");
@@ -50,10 +50,12 @@ class TypedSpace : public SearchSpace {
 
   TypedSpace& add_categorical(const std::string& name, std::string T::*member, std::vector<std::string> categories) {
     SearchSpace::add_categorical(name, std::move(categories));
-    binders_.push_back([name, member](T& target, const Config& config) { target.*member = config.get<std::string>(name); });
+    binders_.push_back(
+        [name, member](T& target, const Config& config) { target.*member = config.get<std::string>(name); });
     return *this;
   }
-  TypedSpace& add_categorical(const std::string& name, std::string T::*member, std::initializer_list<const char*> categories) {
+  TypedSpace& add_categorical(const std::string& name, std::string T::*member,
+                              std::initializer_list<const char*> categories) {
     return add_categorical(name, member, std::vector<std::string>(categories.begin(), categories.end()));
   }
 

@@ -41,9 +41,15 @@ inline Config config_from_json(const nlohmann::json& json, const SearchSpace& sp
   for (const auto& parameter : space.parameters()) {
     const auto& v = json.at(parameter.name);
     switch (parameter.kind) {
-      case ParameterKind::Real: config.set(parameter.name, Value(v.get<double>())); break;
-      case ParameterKind::Integer: config.set(parameter.name, Value(v.get<std::int64_t>())); break;
-      case ParameterKind::Categorical: config.set(parameter.name, Value(v.get<std::string>())); break;
+      case ParameterKind::Real:
+        config.set(parameter.name, Value(v.get<double>()));
+        break;
+      case ParameterKind::Integer:
+        config.set(parameter.name, Value(v.get<std::int64_t>()));
+        break;
+      case ParameterKind::Categorical:
+        config.set(parameter.name, Value(v.get<std::string>()));
+        break;
     }
   }
   space.validate(config);
@@ -51,8 +57,11 @@ inline Config config_from_json(const nlohmann::json& json, const SearchSpace& sp
 }
 
 inline nlohmann::json header_to_json(const SearchSpace& space, Direction direction) {
-  return {{"type", "study"}, {"format", "hpo-journal"}, {"version", 1},
-          {"direction", to_string(direction)}, {"space", space.to_json()}};
+  return {{"type", "study"},
+          {"format", "hpo-journal"},
+          {"version", 1},
+          {"direction", to_string(direction)},
+          {"space", space.to_json()}};
 }
 
 inline nlohmann::json trial_to_json(const Trial& trial) {
@@ -95,7 +104,8 @@ inline Trial trial_from_json(const nlohmann::json& json, const SearchSpace& spac
     trial.gradient = Eigen::Map<const Eigen::VectorXd>(g.data(), static_cast<Eigen::Index>(g.size()));
   }
   if (json.contains("intermediate"))
-    for (const auto& step : json.at("intermediate")) trial.intermediate[step.at(0).get<std::int64_t>()] = step.at(1).get<double>();
+    for (const auto& step : json.at("intermediate"))
+      trial.intermediate[step.at(0).get<std::int64_t>()] = step.at(1).get<double>();
   trial.worker = json.value("worker", std::string());
   trial.started_at = json.value("started_at", 0.0);
   trial.duration = json.value("duration", 0.0);
@@ -138,7 +148,8 @@ inline JournalContents read_journal(const std::string& path) {
       const auto type = json.at("type").get<std::string>();
       if (!has_header) {
         if (type != "study" || json.value("format", "") != "hpo-journal")
-          throw std::invalid_argument("the first line must be the study header {\"type\":\"study\",\"format\":\"hpo-journal\",...}");
+          throw std::invalid_argument(
+              "the first line must be the study header {\"type\":\"study\",\"format\":\"hpo-journal\",...}");
         contents.space = SearchSpace::from_json(json.at("space"));
         const auto direction = json.at("direction").get<std::string>();
         if (direction != "minimize" && direction != "maximize")

@@ -58,7 +58,8 @@ class Study {
     if (fs::exists(path) && fs::file_size(path) > 0) {
       auto contents = detail::read_journal(path);
       if (auto difference = study.space_.difference(contents.space); !difference.empty())
-        throw std::invalid_argument("hpo: journal \"" + path + "\" was written for another search space: " + difference);
+        throw std::invalid_argument("hpo: journal \"" + path +
+                                    "\" was written for another search space: " + difference);
       if (contents.direction != direction)
         throw std::invalid_argument("hpo: journal \"" + path + "\" was written to " + to_string(contents.direction) +
                                     ", this study is to " + to_string(direction));
@@ -118,7 +119,9 @@ class Study {
   std::size_t finished_count() const noexcept { return completed_ + failed_ + pruned_; }
 
   /// True when `a` is a better value than `b` in this study's direction.
-  bool better(double a, double b) const noexcept { return lower_is_better(a, direction_) < lower_is_better(b, direction_); }
+  bool better(double a, double b) const noexcept {
+    return lower_is_better(a, direction_) < lower_is_better(b, direction_);
+  }
 
   /// The best completed trial; throws std::runtime_error (quoting the first failure) when none completed.
   const Trial& best() const {
@@ -171,7 +174,9 @@ class Study {
   }
 
   /// Finishes a running trial with the objective's value: NaN or an infinity fails it.
-  const Trial& tell(std::size_t number, double value) { return tell(number, Evaluation{.value = value, .gradient = {}}); }
+  const Trial& tell(std::size_t number, double value) {
+    return tell(number, Evaluation{.value = value, .gradient = {}});
+  }
 
   /// Finishes a running trial with a value and gradient (one entry per real parameter, or empty).
   const Trial& tell(std::size_t number, const Evaluation& evaluation) {
@@ -179,11 +184,13 @@ class Study {
     const auto reals = real_parameter_count();
     if (!std::isfinite(evaluation.value)) {
       trial.state = TrialState::Failed;
-      trial.error = "objective returned " + std::string(std::isnan(evaluation.value) ? "nan" : evaluation.value > 0 ? "inf" : "-inf");
+      trial.error = "objective returned " + std::string(std::isnan(evaluation.value) ? "nan"
+                                                        : evaluation.value > 0       ? "inf"
+                                                                                     : "-inf");
     } else if (evaluation.gradient.size() != 0 && static_cast<std::size_t>(evaluation.gradient.size()) != reals) {
       trial.state = TrialState::Failed;
-      trial.error = "objective returned a gradient of " + std::to_string(evaluation.gradient.size()) + " entries; expected " +
-                    std::to_string(reals) + " (one per real parameter)";
+      trial.error = "objective returned a gradient of " + std::to_string(evaluation.gradient.size()) +
+                    " entries; expected " + std::to_string(reals) + " (one per real parameter)";
     } else if (!evaluation.gradient.allFinite()) {
       trial.state = TrialState::Failed;
       trial.error = "objective returned a gradient with a non-finite entry";
@@ -226,8 +233,8 @@ class Study {
     if (failed == 0) return {};
     for (const auto& trial : trials_)
       if (trial.failed())
-        return " (" + std::to_string(failed) + " of " + std::to_string(trials_.size()) + " trials failed; the first, trial " +
-               std::to_string(trial.number) + ", with: " + trial.error + ")";
+        return " (" + std::to_string(failed) + " of " + std::to_string(trials_.size()) +
+               " trials failed; the first, trial " + std::to_string(trial.number) + ", with: " + trial.error + ")";
     return {};
   }
 
@@ -274,7 +281,8 @@ class Study {
                                   std::to_string(trials_.size()) + ")");
     Trial& trial = trials_[number];
     if (!trial.running())
-      throw std::invalid_argument("hpo::Study::tell: trial " + std::to_string(number) + " is already " + to_string(trial.state));
+      throw std::invalid_argument("hpo::Study::tell: trial " + std::to_string(number) + " is already " +
+                                  to_string(trial.state));
     return trial;
   }
 

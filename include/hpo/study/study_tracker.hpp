@@ -25,7 +25,10 @@ class StudyTracker {
   }
 
   /// Forgets the study: the next call of follows() returns false.
-  void reset() noexcept { id_ = 0; trials_ = 0; }
+  void reset() noexcept {
+    id_ = 0;
+    trials_ = 0;
+  }
 
  private:
   std::uint64_t id_ = 0;  // Study ids start at 1

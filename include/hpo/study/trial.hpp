@@ -21,10 +21,14 @@ enum class TrialState { Running, Completed, Failed, Pruned };
 
 inline const char* to_string(TrialState state) noexcept {
   switch (state) {
-    case TrialState::Running: return "running";
-    case TrialState::Completed: return "completed";
-    case TrialState::Pruned: return "pruned";
-    default: return "failed";
+    case TrialState::Running:
+      return "running";
+    case TrialState::Completed:
+      return "completed";
+    case TrialState::Pruned:
+      return "pruned";
+    default:
+      return "failed";
   }
 }
 
@@ -37,11 +41,11 @@ struct Trial {
   TrialState state = TrialState::Running;
   double value = std::numeric_limits<double>::quiet_NaN();
   std::string error;
-  Eigen::VectorXd gradient{};  ///< the objective's gradient, when it returned one
-  double started_at = 0.0;     ///< seconds since the Unix epoch
-  double duration = 0.0;       ///< seconds the evaluation took
+  Eigen::VectorXd gradient{};                     ///< the objective's gradient, when it returned one
+  double started_at = 0.0;                        ///< seconds since the Unix epoch
+  double duration = 0.0;                          ///< seconds the evaluation took
   std::map<std::int64_t, double> intermediate{};  ///< values reported during the evaluation, by step
-  std::string worker{};        ///< who evaluated it ("host:pid", "#k" for a thread), empty when unknown
+  std::string worker{};  ///< who evaluated it ("host:pid", "#k" for a thread), empty when unknown
 
   bool completed() const noexcept { return state == TrialState::Completed; }
   bool failed() const noexcept { return state == TrialState::Failed; }

@@ -144,13 +144,14 @@ inline Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& sour
   const std::size_t models = sources.size() + 1;
   const auto check = [&](const PointPredictions& p, const std::string& which) {
     if (p.mean.size() != n || p.variance.size() != n)
-      throw std::invalid_argument("hpo::transfer::ranking_weights: " + which + " predicts " + std::to_string(p.mean.size()) +
-                                  " points, expected " + std::to_string(n));
+      throw std::invalid_argument("hpo::transfer::ranking_weights: " + which + " predicts " +
+                                  std::to_string(p.mean.size()) + " points, expected " + std::to_string(n));
   };
   for (std::size_t i = 0; i < sources.size(); ++i) check(sources[i], "source " + std::to_string(i));
   check(target, "the target");
   if (options.samples == 0) throw std::invalid_argument("hpo::transfer::ranking_weights: samples must be positive");
-  Eigen::VectorXd weights = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(models), 1.0 / static_cast<double>(models));
+  Eigen::VectorXd weights =
+      Eigen::VectorXd::Constant(static_cast<Eigen::Index>(models), 1.0 / static_cast<double>(models));
   if (n < 3) return weights;
 
   std::vector<std::vector<double>> losses(models, std::vector<double>(options.samples));

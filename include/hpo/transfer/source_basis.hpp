@@ -24,11 +24,11 @@ namespace hpo::transfer {
 /// hpo::BayesianOptimization); the target's GP then models only what the regression leaves.
 /// Usage: `auto basis = hpo::transfer::SourceBasis::fit(source_means, y); double m = basis.mean(h);`
 struct SourceBasis {
-  double offset = 0.0;             ///< the target values' mean
-  double spread = 1.0;             ///< the target values' standard deviation
-  Eigen::VectorXd coefficients;    ///< posterior mean of beta: intercept, then one per source
-  Eigen::MatrixXd covariance;      ///< posterior covariance of beta
-  double noise_variance = 1.0;     ///< chosen by evidence, in standardized units
+  double offset = 0.0;           ///< the target values' mean
+  double spread = 1.0;           ///< the target values' standard deviation
+  Eigen::VectorXd coefficients;  ///< posterior mean of beta: intercept, then one per source
+  Eigen::MatrixXd covariance;    ///< posterior covariance of beta
+  double noise_variance = 1.0;   ///< chosen by evidence, in standardized units
   double log_evidence = 0.0;
   std::vector<Eigen::Index> columns;  ///< which sources (feature columns) enter, in order
 
@@ -36,13 +36,15 @@ struct SourceBasis {
 
   /// features: n x k (source i's mean at observation r in column i); values: n; use: which of the
   /// k sources enter the regression (all when empty). Points are later given with all k means.
-  static SourceBasis fit(const Eigen::MatrixXd& all_features, const Eigen::VectorXd& values, const std::vector<bool>& use = {}) {
+  static SourceBasis fit(const Eigen::MatrixXd& all_features, const Eigen::VectorXd& values,
+                         const std::vector<bool>& use = {}) {
     SourceBasis basis;
     for (Eigen::Index i = 0; i < all_features.cols(); ++i)
       if (use.empty() || use[static_cast<std::size_t>(i)]) basis.columns.push_back(i);
     const Eigen::MatrixXd features = all_features(Eigen::all, basis.columns);
     const Eigen::Index n = features.rows(), p = features.cols() + 1;
-    if (values.size() != n || n == 0) throw std::invalid_argument("hpo::transfer::SourceBasis::fit: one value per feature row is needed");
+    if (values.size() != n || n == 0)
+      throw std::invalid_argument("hpo::transfer::SourceBasis::fit: one value per feature row is needed");
     basis.offset = values.mean();
     const double deviation = hpo::detail::population_deviation(values, basis.offset);
     basis.spread = deviation > 0.0 ? deviation : 1.0;
@@ -61,8 +63,8 @@ struct SourceBasis {
       const Eigen::LLT<Eigen::MatrixXd> llt(a);
       if (llt.info() != Eigen::Success) continue;
       const Eigen::VectorXd solved = llt.solve(projection);
-      const double log_det = static_cast<double>(n - p) * std::log(noise) +
-                             2.0 * llt.matrixLLT().diagonal().array().log().sum();
+      const double log_det =
+          static_cast<double>(n - p) * std::log(noise) + 2.0 * llt.matrixLLT().diagonal().array().log().sum();
       const double quadratic = (squared_norm - projection.dot(solved)) / noise;
       const double evidence = -0.5 * (quadratic + log_det);
       if (!(evidence > basis.log_evidence)) continue;
@@ -71,7 +73,8 @@ struct SourceBasis {
       basis.coefficients = solved;
       basis.covariance = noise * llt.solve(Eigen::MatrixXd::Identity(p, p));
     }
-    if (basis.empty()) throw std::runtime_error("hpo::transfer::SourceBasis::fit: the regression is singular at every noise level");
+    if (basis.empty())
+      throw std::runtime_error("hpo::transfer::SourceBasis::fit: the regression is singular at every noise level");
     return basis;
   }
 
@@ -103,13 +106,15 @@ struct SourceBasis {
   /// rule through the sources' gradients.
   Eigen::VectorXd mean_gradient(Eigen::Index k) const {
     Eigen::VectorXd gradient = Eigen::VectorXd::Zero(k);
-    for (std::size_t c = 0; c < columns.size(); ++c) gradient[columns[c]] = spread * coefficients[static_cast<Eigen::Index>(c) + 1];
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      gradient[columns[c]] = spread * coefficients[static_cast<Eigen::Index>(c) + 1];
     return gradient;
   }
   Eigen::VectorXd variance_gradient(const Eigen::VectorXd& h) const {
     const Eigen::VectorXd half = covariance * design_row(h);
     Eigen::VectorXd gradient = Eigen::VectorXd::Zero(h.size());
-    for (std::size_t c = 0; c < columns.size(); ++c) gradient[columns[c]] = 2.0 * spread * spread * half[static_cast<Eigen::Index>(c) + 1];
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      gradient[columns[c]] = 2.0 * spread * spread * half[static_cast<Eigen::Index>(c) + 1];
     return gradient;
   }
 
@@ -140,13 +145,15 @@ inline std::vector<bool> select_sources_by_evidence(const Eigen::MatrixXd& covar
     Eigen::MatrixXd c = covariance;
     c.array() += prior_scale * prior_scale;  // the intercept
     for (Eigen::Index i = 0; i < k; ++i)
-      if (use[static_cast<std::size_t>(i)]) c.noalias() += (prior_scale * prior_scale) * features.col(i) * features.col(i).transpose();
+      if (use[static_cast<std::size_t>(i)])
+        c.noalias() += (prior_scale * prior_scale) * features.col(i) * features.col(i).transpose();
     const Eigen::LLT<Eigen::MatrixXd> llt(c);
     if (llt.info() != Eigen::Success) return -std::numeric_limits<double>::infinity();
     const Eigen::VectorXd solved = llt.matrixL().solve(t);
     return -0.5 * solved.squaredNorm() - llt.matrixLLT().diagonal().array().log().sum();
   };
-  if (features.rows() != n) throw std::invalid_argument("hpo::transfer::select_sources_by_evidence: one feature row per value is needed");
+  if (features.rows() != n)
+    throw std::invalid_argument("hpo::transfer::select_sources_by_evidence: one feature row per value is needed");
   double current = log_evidence(selected);
   while (true) {
     double best = current;

@@ -200,8 +200,9 @@ class TransferSurrogate {
     const Eigen::VectorXd t = (y.array() - standardization.mean) / standardization.scale;
     const double spread = hpo::detail::population_deviation(y, y.mean());
     // The regression's coefficients are N(0, 1) in units of the values' spread (SourceBasis).
-    const auto related = select_sources_by_evidence(covariance, t, h, spread > 0.0 ? spread / standardization.scale : 1.0,
-                                                    warm.options().source_basis_min_log_bayes_factor);
+    const auto related =
+        select_sources_by_evidence(covariance, t, h, spread > 0.0 ? spread / standardization.scale : 1.0,
+                                   warm.options().source_basis_min_log_bayes_factor);
     if (std::find(related.begin(), related.end(), true) == related.end()) return;
     basis_ = SourceBasis::fit(h, y, related);
     const Eigen::VectorXd remainder = y - basis_.predict(h).mean;
@@ -242,11 +243,13 @@ class TransferSurrogate {
     auto loo = target.leave_one_out();
     // The target model's leave-one-out mean includes the regression it subtracted from the values.
     if (!basis_.empty()) loo.mean += basis_.predict(source_mean).mean;
-    const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(sources.size() + 1);
+    const double pairs =
+        0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(sources.size() + 1);
     const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
-    weights_ = ranking_weights(sources, {loo.mean, loo.variance}, y,
-                               {.samples = samples,
-                                .seed = settings_.seed ^ (hpo::detail::salt::kRankingWeights * static_cast<std::uint64_t>(n))});
+    weights_ = ranking_weights(
+        sources, {loo.mean, loo.variance}, y,
+        {.samples = samples,
+         .seed = settings_.seed ^ (hpo::detail::salt::kRankingWeights * static_cast<std::uint64_t>(n))});
   }
 
   /// The region prior after n target observations (see RegionPrior), its scale set by the weight
@@ -304,7 +307,8 @@ class TransferSurrogate {
   // Each source GP's posterior mean at the rows of Z (model coordinates), one column per source.
   Eigen::MatrixXd source_means(const Eigen::MatrixXd& Z) const {
     Eigen::MatrixXd means(Z.rows(), static_cast<Eigen::Index>(source_models_.size()));
-    for (std::size_t i = 0; i < source_models_.size(); ++i) means.col(static_cast<Eigen::Index>(i)) = source_models_[i].predict_mean(Z);
+    for (std::size_t i = 0; i < source_models_.size(); ++i)
+      means.col(static_cast<Eigen::Index>(i)) = source_models_[i].predict_mean(Z);
     return means;
   }
 

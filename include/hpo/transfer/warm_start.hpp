@@ -27,10 +27,14 @@ enum class WarmStartPart { InitialPoints, Region, Surrogate, SourceBasis };
 /// The part's name in a warm-start record: "initial_points", "region", "surrogate", "source_basis".
 inline const char* to_string(WarmStartPart part) noexcept {
   switch (part) {
-    case WarmStartPart::InitialPoints: return "initial_points";
-    case WarmStartPart::Region: return "region";
-    case WarmStartPart::Surrogate: return "surrogate";
-    default: return "source_basis";
+    case WarmStartPart::InitialPoints:
+      return "initial_points";
+    case WarmStartPart::Region:
+      return "region";
+    case WarmStartPart::Surrogate:
+      return "surrogate";
+    default:
+      return "source_basis";
   }
 }
 
@@ -135,7 +139,8 @@ class WarmStart {
     // Initial points are asked first, so each is usually found among the first trials: stop there.
     for (const auto& point : initial_points_) {
       const auto& trials = study.trials();
-      if (std::none_of(trials.begin(), trials.end(), [&](const Trial& trial) { return trial.config == point; })) return point;
+      if (std::none_of(trials.begin(), trials.end(), [&](const Trial& trial) { return trial.config == point; }))
+        return point;
     }
     return std::nullopt;
   }
@@ -189,7 +194,8 @@ class WarmStart {
   /// describe() stamped with the optimizer using it, with "parts" listing only those of `parts_used`
   /// (the parts the optimizer acts on) that the options switch on; nullopt for an empty (cold)
   /// warm start. What each optimizer's transfer_report() hands to the study's record.
-  std::optional<nlohmann::json> report(const std::string& optimizer, std::initializer_list<WarmStartPart> parts_used) const {
+  std::optional<nlohmann::json> report(const std::string& optimizer,
+                                       std::initializer_list<WarmStartPart> parts_used) const {
     if (empty()) return std::nullopt;
     nlohmann::json record = description_;
     record["optimizer"] = optimizer;
@@ -221,15 +227,19 @@ class WarmStart {
   }
 
  private:
-  static constexpr std::initializer_list<WarmStartPart> kAllParts = {WarmStartPart::InitialPoints, WarmStartPart::Region,
-                                                                     WarmStartPart::Surrogate, WarmStartPart::SourceBasis};
+  static constexpr std::initializer_list<WarmStartPart> kAllParts = {
+      WarmStartPart::InitialPoints, WarmStartPart::Region, WarmStartPart::Surrogate, WarmStartPart::SourceBasis};
 
   static bool switched_on(const WarmStartOptions& options, WarmStartPart part) noexcept {
     switch (part) {
-      case WarmStartPart::InitialPoints: return options.use_initial_points;
-      case WarmStartPart::Region: return options.use_region;
-      case WarmStartPart::Surrogate: return options.use_surrogate;
-      default: return options.use_source_basis;
+      case WarmStartPart::InitialPoints:
+        return options.use_initial_points;
+      case WarmStartPart::Region:
+        return options.use_region;
+      case WarmStartPart::Surrogate:
+        return options.use_surrogate;
+      default:
+        return options.use_source_basis;
     }
   }
 
@@ -250,7 +260,9 @@ class WarmStart {
         if (p.kind == ParameterKind::Categorical) {
           region[p.name] = categories_[i];
         } else {
-          const auto as_json = [](const Value& v) { return std::visit([](const auto& x) { return nlohmann::json(x); }, v); };
+          const auto as_json = [](const Value& v) {
+            return std::visit([](const auto& x) { return nlohmann::json(x); }, v);
+          };
           region[p.name] = {as_json(p.from_unit(lower_[k])), as_json(p.from_unit(upper_[k]))};
         }
       }
@@ -267,7 +279,8 @@ class WarmStart {
       fail("min_distance must be finite and >= 0, got " + number(o.min_distance));
     if (o.use_region && o.region_top == 0)
       fail("region_top must be at least 1, got 0 (an empty region; switch the region off with use_region = false)");
-    if (!(o.region_margin >= 0.0 && o.region_margin <= 1.0)) fail("region_margin must be in [0, 1], got " + number(o.region_margin));
+    if (!(o.region_margin >= 0.0 && o.region_margin <= 1.0))
+      fail("region_margin must be in [0, 1], got " + number(o.region_margin));
     if (!(o.outside_fraction >= 0.0 && o.outside_fraction <= 1.0))
       fail("outside_fraction must be in [0, 1], got " + number(o.outside_fraction));
     if (!(o.region_prior_strength >= 0.0) || !std::isfinite(o.region_prior_strength))
@@ -312,7 +325,8 @@ class WarmStart {
         if (p.kind == ParameterKind::Real) {
           config.set(p.name, Value(std::clamp(std::get<double>(v), p.low, p.high)));
         } else if (p.kind == ParameterKind::Integer) {
-          config.set(p.name, Value(static_cast<std::int64_t>(std::clamp(static_cast<double>(std::get<std::int64_t>(v)), p.low, p.high))));
+          config.set(p.name, Value(static_cast<std::int64_t>(
+                                 std::clamp(static_cast<double>(std::get<std::int64_t>(v)), p.low, p.high))));
         } else if (p.category_index(std::get<std::string>(v)) == p.categories.size()) {
           keep = false;
           break;
@@ -394,7 +408,8 @@ class WarmStart {
 /// Throws std::invalid_argument when a warm start was built for another target space.
 inline void check_warm_start_space(const WarmStart& warm, const SearchSpace& space, const char* who) {
   if (auto difference = warm.target().difference(space); !difference.empty())
-    throw std::invalid_argument(std::string(who) + ": the warm start was built for another search space: " + difference);
+    throw std::invalid_argument(std::string(who) +
+                                ": the warm start was built for another search space: " + difference);
 }
 
 }  // namespace hpo

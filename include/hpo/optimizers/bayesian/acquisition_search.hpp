@@ -46,11 +46,13 @@ class AcquisitionSearch {
   /// by score.
   std::vector<Eigen::VectorXd> rank(const std::vector<Eigen::VectorXd>& unit_points) const {
     Eigen::MatrixXd Z(static_cast<Eigen::Index>(unit_points.size()), encoding_.width());
-    for (std::size_t i = 0; i < unit_points.size(); ++i) Z.row(static_cast<Eigen::Index>(i)) = encoding_.from_unit(unit_points[i]).transpose();
+    for (std::size_t i = 0; i < unit_points.size(); ++i)
+      Z.row(static_cast<Eigen::Index>(i)) = encoding_.from_unit(unit_points[i]).transpose();
     const auto batch = surrogate_.predict(Z);
     std::vector<double> values(unit_points.size());
     for (std::size_t i = 0; i < values.size(); ++i)
-      values[i] = score_(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]) + prior_.log_value(unit_points[i]);
+      values[i] = score_(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]) +
+                  prior_.log_value(unit_points[i]);
     std::vector<std::size_t> order(values.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] > values[b]; });
@@ -67,7 +69,8 @@ class AcquisitionSearch {
       if (!encoding_.continuous().empty()) refine(z, value);
       proposals.push_back({std::move(z), value});
     }
-    for (std::size_t s = starts; s < order.size(); ++s) proposals.push_back({Z.row(static_cast<Eigen::Index>(order[s])).transpose(), values[order[s]]});
+    for (std::size_t s = starts; s < order.size(); ++s)
+      proposals.push_back({Z.row(static_cast<Eigen::Index>(order[s])).transpose(), values[order[s]]});
     std::stable_sort(proposals.begin(), proposals.begin() + static_cast<std::ptrdiff_t>(starts),
                      [](const Proposal& a, const Proposal& b) { return a.value > b.value; });
     std::vector<Eigen::VectorXd> ranked;
@@ -107,7 +110,8 @@ class AcquisitionSearch {
         // respect to u is its gradient with respect to those model coordinates.
         Eigen::VectorXd prior_gradient = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(encoding_.space().size()));
         a.value += prior_.scale * prior_.warm->region_log_prior(encoding_.to_unit(full), &prior_gradient);
-        for (Eigen::Index k = 0; k < m; ++k) gradient[k] -= prior_.scale * prior_gradient[encoding_.real_parameters()[static_cast<std::size_t>(k)]];
+        for (Eigen::Index k = 0; k < m; ++k)
+          gradient[k] -= prior_.scale * prior_gradient[encoding_.real_parameters()[static_cast<std::size_t>(k)]];
       }
       return -a.value;
     };

@@ -32,8 +32,9 @@ inline double trust_width(std::size_t model_asks) {
 /// min(2000, max(500, 100 * model width)); halved above 100 observations, where prediction costs
 /// more and the local candidates matter more.
 inline std::size_t sweep_size(std::size_t configured, Eigen::Index model_width, Eigen::Index observations) {
-  std::size_t sweep = configured ? configured
-                                 : std::min<std::size_t>(2000, std::max<std::size_t>(500, 100 * static_cast<std::size_t>(model_width)));
+  std::size_t sweep =
+      configured ? configured
+                 : std::min<std::size_t>(2000, std::max<std::size_t>(500, 100 * static_cast<std::size_t>(model_width)));
   if (observations > 100) sweep /= 2;
   return sweep;
 }
@@ -45,8 +46,9 @@ inline std::size_t sweep_size(std::size_t configured, Eigen::Index model_width, 
 /// probability 1/d (an integer by a Gaussian four times as wide), at least one coordinate always.
 /// Random streams depend on the seed and the number of trials only, so a resumed study proposes
 /// the same candidates.
-inline std::vector<Eigen::VectorXd> candidate_points(const SearchSpace& space, const Eigen::VectorXd& incumbent_u, StepKind step,
-                                                     std::size_t sweep, double width, std::uint64_t seed, std::size_t trials) {
+inline std::vector<Eigen::VectorXd> candidate_points(const SearchSpace& space, const Eigen::VectorXd& incumbent_u,
+                                                     StepKind step, std::size_t sweep, double width, std::uint64_t seed,
+                                                     std::size_t trials) {
   Rng rng(seed, detail::salt::kLocalCandidates + trials);
   const auto d = static_cast<Eigen::Index>(space.size());
   const std::size_t local = step == StepKind::Local ? sweep : sweep / 4;

@@ -63,17 +63,20 @@ namespace bayesian {
 /// Throws std::invalid_argument naming the first field of `options` that is out of range, and its value.
 inline void validate(const BayesianOptions& options) {
   const auto fail = [](const std::string& what) { throw std::invalid_argument("hpo::BayesianOptimization: " + what); };
-  if (options.acquisition != Acquisition::LogExpectedImprovement && options.acquisition != Acquisition::UpperConfidenceBound &&
+  if (options.acquisition != Acquisition::LogExpectedImprovement &&
+      options.acquisition != Acquisition::UpperConfidenceBound &&
       options.acquisition != Acquisition::ProbabilityOfImprovement)
     fail("acquisition = " + std::to_string(static_cast<int>(options.acquisition)) + " is not an hpo::Acquisition");
   if (options.kernel != KernelType::Matern52 && options.kernel != KernelType::Matern32 &&
       options.kernel != KernelType::SquaredExponential)
     fail("kernel = " + std::to_string(static_cast<int>(options.kernel)) + " is not an hpo::KernelType");
   if (options.output_transform != OutputTransform::Standardize && options.output_transform != OutputTransform::Robust)
-    fail("output_transform = " + std::to_string(static_cast<int>(options.output_transform)) + " is not an hpo::OutputTransform");
+    fail("output_transform = " + std::to_string(static_cast<int>(options.output_transform)) +
+         " is not an hpo::OutputTransform");
   if (!(options.ucb_beta >= 0.0) || !std::isfinite(options.ucb_beta))
     fail("ucb_beta must be finite and >= 0, got " + std::to_string(options.ucb_beta));
-  if (options.candidates > 1'000'000) fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
+  if (options.candidates > 1'000'000)
+    fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
 }
 
 }  // namespace bayesian

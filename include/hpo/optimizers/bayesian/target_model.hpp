@@ -53,7 +53,8 @@ class TargetModel {
   /// The GP with every running trial fantasized at its posterior mean (the kriging believer,
   /// Ginsbourger, Le Riche & Carraro 2010), so that concurrent asks spread out; nullopt when no
   /// trial is running (then the GP itself is the model).
-  std::optional<gp::SelectedGaussianProcess> with_running_trials(const Study& study, const ModelEncoding& encoding) const {
+  std::optional<gp::SelectedGaussianProcess> with_running_trials(const Study& study,
+                                                                 const ModelEncoding& encoding) const {
     std::optional<gp::SelectedGaussianProcess> fantasy;
     for (const auto& trial : study.trials()) {
       if (!trial.running()) continue;

@@ -20,7 +20,8 @@ namespace hpo::gradient {
 /// Points whose values estimate the gradient at theta (unit cube): central differences, theta
 /// +- h along each coordinate (2 per coordinate, clipped to the cube), or SPSA (Spall 1992),
 /// theta +- h * delta along one random +-1 direction delta drawn from `rng` (2 in all).
-inline std::vector<Eigen::VectorXd> probe_points(const Eigen::VectorXd& theta, GradientEstimate estimate, double h, Rng& rng) {
+inline std::vector<Eigen::VectorXd> probe_points(const Eigen::VectorXd& theta, GradientEstimate estimate, double h,
+                                                 Rng& rng) {
   std::vector<Eigen::VectorXd> probes;
   const auto d = theta.size();
   if (estimate == GradientEstimate::CentralDifferences) {
@@ -61,8 +62,8 @@ inline Eigen::VectorXd estimate_gradient(GradientEstimate estimate, const std::v
 /// The objective's gradient (d value / d parameter in the user's units, one entry per real
 /// parameter) as the gradient in the unit cube, lower is better: by the chain rule,
 /// d/du = dx/du * d/dx, with dx/du = x * log(high / low) for a log parameter.
-inline Eigen::VectorXd unit_gradient(const SearchSpace& space, const std::vector<std::size_t>& reals, const Trial& trial,
-                                     Direction direction) {
+inline Eigen::VectorXd unit_gradient(const SearchSpace& space, const std::vector<std::size_t>& reals,
+                                     const Trial& trial, Direction direction) {
   Eigen::VectorXd g(static_cast<Eigen::Index>(reals.size()));
   for (std::size_t j = 0; j < reals.size(); ++j) {
     const auto& p = space[reals[j]];

@@ -31,10 +31,14 @@ enum class GradientDescentStop { Budget, GradientNorm, NoImprovement, Consecutiv
 
 inline const char* to_string(GradientDescentStop stop) noexcept {
   switch (stop) {
-    case GradientDescentStop::Budget: return "budget";
-    case GradientDescentStop::GradientNorm: return "gradient norm";
-    case GradientDescentStop::NoImprovement: return "no improvement";
-    default: return "consecutive failures";
+    case GradientDescentStop::Budget:
+      return "budget";
+    case GradientDescentStop::GradientNorm:
+      return "gradient norm";
+    case GradientDescentStop::NoImprovement:
+      return "no improvement";
+    default:
+      return "consecutive failures";
   }
 }
 
@@ -91,16 +95,20 @@ inline void validate(const GradientDescentOptions& options) {
   const auto& o = options;
   if (!(o.learning_rate > 0.0) || !std::isfinite(o.learning_rate))
     fail("learning_rate must be positive and finite, got " + std::to_string(o.learning_rate));
-  if (!(o.step_decay > 0.0 && o.step_decay <= 1.0)) fail("step_decay must be in (0, 1], got " + std::to_string(o.step_decay));
+  if (!(o.step_decay > 0.0 && o.step_decay <= 1.0))
+    fail("step_decay must be in (0, 1], got " + std::to_string(o.step_decay));
   if (o.decay_every == 0) fail("decay_every must be at least 1");
   if (!(o.finite_difference_step > 0.0 && o.finite_difference_step <= 0.25))
     fail("finite_difference_step must be in (0, 0.25], got " + std::to_string(o.finite_difference_step));
-  if (!(o.gradient_tolerance >= 0.0)) fail("gradient_tolerance must be >= 0, got " + std::to_string(o.gradient_tolerance));
+  if (!(o.gradient_tolerance >= 0.0))
+    fail("gradient_tolerance must be >= 0, got " + std::to_string(o.gradient_tolerance));
   if (!(o.min_relative_improvement >= 0.0))
     fail("min_relative_improvement must be >= 0, got " + std::to_string(o.min_relative_improvement));
   if (o.max_consecutive_failures == 0) fail("max_consecutive_failures must be at least 1");
-  if (!(o.adam_beta1 >= 0.0 && o.adam_beta1 < 1.0)) fail("adam_beta1 must be in [0, 1), got " + std::to_string(o.adam_beta1));
-  if (!(o.adam_beta2 >= 0.0 && o.adam_beta2 < 1.0)) fail("adam_beta2 must be in [0, 1), got " + std::to_string(o.adam_beta2));
+  if (!(o.adam_beta1 >= 0.0 && o.adam_beta1 < 1.0))
+    fail("adam_beta1 must be in [0, 1), got " + std::to_string(o.adam_beta1));
+  if (!(o.adam_beta2 >= 0.0 && o.adam_beta2 < 1.0))
+    fail("adam_beta2 must be in [0, 1), got " + std::to_string(o.adam_beta2));
   if (!(o.adam_epsilon > 0.0)) fail("adam_epsilon must be positive, got " + std::to_string(o.adam_epsilon));
 }
 

@@ -78,9 +78,9 @@ class StepRule {
   std::size_t decay_every_;
   double beta1_, beta2_, epsilon_;
   bool restart_momentum_;
-  Eigen::VectorXd m_, v_;            // Adam's moments
-  std::uint64_t t_ = 0;              // Adam's steps
-  std::uint64_t momentum_t_ = 0;     // steps since the momentum was last restarted
+  Eigen::VectorXd m_, v_;         // Adam's moments
+  std::uint64_t t_ = 0;           // Adam's steps
+  std::uint64_t momentum_t_ = 0;  // steps since the momentum was last restarted
   double scale_ = 1.0;
 };
 
