@@ -282,8 +282,9 @@ TEST_CASE("slices: one plot per parameter with a dot per completed trial; thinni
   const hpo::Study study = mixed_study(25, 2);
   const std::string svgs = hpo::report::slice_plots(digest(study), kOptions);
   REQUIRE(count(svgs, "<svg ") == 4);
-  REQUIRE(count(svgs, "class=\"dot\"") == 4 * 25);
+  REQUIRE(count(svgs, "<circle") == 4 * 25);
   REQUIRE_THAT(svgs, Contains(">lr (log scale)</text>") && Contains(">units (log scale)</text>") && Contains(">act</text>"));
+  REQUIRE(texts_in(svgs.substr(svgs.find("id=\"s0-slice-3\"")), "axis x-axis") == std::vector<std::string>{"relu", "tanh", "elu"});
 
   const hpo::Study big = mixed_study(300);
   const hpo::ReportOptions few{.max_points = 100};
@@ -291,10 +292,11 @@ TEST_CASE("slices: one plot per parameter with a dot per completed trial; thinni
   REQUIRE(thinned.drawn.drawn.size() == 100);
   for (std::size_t r = 0; r < 10; ++r)  // the best tenth is always drawn
     REQUIRE(std::find(thinned.drawn.drawn.begin(), thinned.drawn.drawn.end(), thinned.ranked[r]) != thinned.drawn.drawn.end());
-  const std::string slices = hpo::report::slice_plots(thinned, few);
-  REQUIRE(count(slices, "class=\"dot\"") == 4 * 100);
-  REQUIRE_THAT(slices, Contains("showing 100 of 300"));
   REQUIRE_THAT(hpo::report::history_plot({thinned}, few), Contains("showing 100 of 300 completed trials: the best 10"));
+  REQUIRE(count(hpo::report::history_plot({thinned}, few), "class=\"dot\"") == 100);
+  const std::string slices = hpo::report::slice_plots(thinned, few);  // small plots: half as many
+  REQUIRE(count(slices, "<circle") == 4 * 50);
+  REQUIRE_THAT(slices, Contains("showing 50 of 300"));
 }
 
 TEST_CASE("importance: functional ANOVA on the GP ranks the parameter that matters first; the contour draws it", "[report]") {
@@ -312,8 +314,9 @@ TEST_CASE("importance: functional ANOVA on the GP ranks the parameter that matte
   const std::string bars = hpo::report::importance_plot(importance, study.space(), "imp");
   REQUIRE(count(bars, "class=\"bar\"") == 5);
 
-  const std::string contour = hpo::report::contour_plot(d, model, order[0], order[1]);
+  const std::string contour = hpo::report::contour_plot(d, model, order[0], order[1], kOptions);
   REQUIRE(count(contour, "class=\"trial-dot\"") == 60);
+  REQUIRE(count(hpo::report::contour_plot(d, model, order[0], order[1], {.max_points = 80}), "class=\"trial-dot\"") == 20);
   REQUIRE(count(contour, "class=\"best-ring\"") == 1);
   REQUIRE(count(contour, "class=\"cell\"") > 10);
   // The model has learned the shape: lowest near x = 0.5 (u = 0.625), higher at the ends.

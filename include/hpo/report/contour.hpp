@@ -15,6 +15,7 @@
 
 #include "hpo/report/axis.hpp"
 #include "hpo/report/frame.hpp"
+#include "hpo/report/options.hpp"
 #include "hpo/report/palette.hpp"
 #include "hpo/report/study_digest.hpp"
 #include "hpo/report/study_model.hpp"
@@ -99,9 +100,10 @@ inline void draw_colour_bar(SvgWriter& svg, const StudyModel& model, const Conto
 }  // namespace detail
 
 /// The contour of `model` over parameters `px_index` (x) and `py_index` (y), the others at the best
-/// trial's values; the trials the digest draws on top (see the file comment).
-/// Usage: `html += contour_plot(digest, model, order[0], order[1]);`
-inline std::string contour_plot(const StudyDigest& d, const StudyModel& model, std::size_t px_index, std::size_t py_index) {
+/// trial's values; the trials on top, at most a quarter of options.max_points (see the file comment).
+/// Usage: `html += contour_plot(digest, model, order[0], order[1], options);`
+inline std::string contour_plot(const StudyDigest& d, const StudyModel& model, std::size_t px_index, std::size_t py_index,
+                                const ReportOptions& options) {
   const SearchSpace& space = d.study->space();
   const int levels = 10;
   const Frame frame{96.0, 30.0, 560.0, 430.0};
@@ -119,10 +121,12 @@ inline std::string contour_plot(const StudyDigest& d, const StudyModel& model, s
     return Point{x(Axis::coordinate(space[px_index], t.config.value(space[px_index].name))),
                  y(Axis::coordinate(space[py_index], t.config.value(space[py_index].name)))};
   };
-  for (const std::size_t n : d.drawn.drawn) svg.circle(at(d.trial(n)), 2.8, "trial-dot", {}, trial_tooltip(d.trial(n)));
-  svg.circle(at(best), 7.0, "best-ring", {}, "best " + trial_tooltip(best));
+  // A quarter of the points of the other plots: more would hide the model they sit on.
+  const Thinning drawn = thin(d.ranked, std::max<std::size_t>(options.max_points / 4, 1), "trials");
+  for (const std::size_t n : drawn.drawn) svg.circle(at(d.trial(n)), 2.8, "trial-dot", {}, trial_tooltip(d.trial(n)));
+  svg.circle(at(best), 7.0, "best-ring", {}, "best " + trial_tooltip(best, {}, true));
   svg.end_group();
-  if (!d.drawn.short_note.empty()) svg.text({frame.right, frame.top - 10}, d.drawn.short_note + " trials", Anchor::End, "note");
+  if (!drawn.short_note.empty()) svg.text({frame.right, frame.top - 10}, drawn.short_note + " trials", Anchor::End, "note");
   return svg.finish();
 }
 

@@ -54,22 +54,40 @@ inline std::string running_best_path(const StudyDigest& d, const Axis& x, const 
   return path;
 }
 
-inline void draw_study_history(SvgWriter& svg, const StudyDigest& d, const Axis& x, const Axis& y, double rug, std::size_t budget,
-                               const std::string& prefix) {
+// Failed and pruned trials, an even spread of at most `most` of them, and what was left out.
+inline Thinning marked_trials(const StudyDigest& d, std::size_t most) {
+  std::vector<std::size_t> marked;
+  for (const auto& t : d.study->trials())
+    if (t.failed() || t.pruned()) marked.push_back(t.number);
+  Thinning result;
+  if (marked.size() <= most) {
+    result.drawn = std::move(marked);
+    return result;
+  }
+  for (std::size_t k = 0; k < most; ++k) result.drawn.push_back(marked[k * marked.size() / most]);
+  result.note = "showing " + std::to_string(most) + " of " + std::to_string(marked.size()) + " failed and pruned trials";
+  return result;
+}
+
+// One study's marks (failed and pruned first, beneath), dots and running best; returns the notes
+// on what was left out.
+inline std::string draw_study_history(SvgWriter& svg, const StudyDigest& d, const Axis& x, const Axis& y, double rug, std::size_t budget,
+                                      const std::string& prefix) {
   svg.begin_group("study-history");
-  const Thinning drawn = thin(d.ranked, budget, "completed trials");
-  for (const std::size_t n : drawn.drawn)
-    svg.circle({x(static_cast<double>(n)), y(d.trial(n).value)}, 3.0, "dot", d.colour, trial_tooltip(d.trial(n), prefix));
-  if (const auto path = running_best_path(d, x, y); !path.empty()) svg.path(path, "best-line", d.colour);
-  std::size_t marked = 0;
-  for (const auto& t : d.study->trials()) {
-    if (!(t.failed() || t.pruned()) || ++marked > budget) continue;
+  const Thinning marked = marked_trials(d, std::max<std::size_t>(budget / 4, 1));
+  for (const std::size_t n : marked.drawn) {
+    const Trial& t = d.trial(n);
     const double v = t.pruned() ? pruned_value(t) : std::nan("");
     const Point at{x(static_cast<double>(t.number)), std::isfinite(v) ? y(v) : rug};
     if (t.failed()) svg.path(cross_path(at), "failed-mark", palette::failed, {}, trial_tooltip(t, prefix));
     else svg.path(triangle_path(at), "pruned-mark", d.colour, {}, trial_tooltip(t, prefix));
   }
+  const Thinning drawn = thin(d.ranked, budget, "completed trials");
+  for (const std::size_t n : drawn.drawn)
+    svg.circle({x(static_cast<double>(n)), y(d.trial(n).value)}, 3.0, "dot", d.colour, trial_tooltip(d.trial(n), prefix, true));
+  if (const auto path = running_best_path(d, x, y); !path.empty()) svg.path(path, "best-line", d.colour);
   svg.end_group();
+  return drawn.note + (!drawn.note.empty() && !marked.note.empty() ? "; " : "") + marked.note;
 }
 }  // namespace detail
 
@@ -102,12 +120,12 @@ inline std::string history_plot(const std::vector<StudyDigest>& studies, const R
   const bool minimize = studies.empty() || studies.front().study->direction() == Direction::Minimize;
   draw_y_axis(svg, y, frame, options.value_label + (minimize ? " (lower is better)" : " (higher is better)"));
   draw_x_axis(svg, x, frame, "trial number", axis_y);
-  if (rug) svg.text({frame.left - 8, rug_y + 4}, "failed", Anchor::End, "tick-label");
+  if (rug) svg.text({frame.left - 8, rug_y + 4}, "no value", Anchor::End, "tick-label");
   const std::size_t budget = std::max<std::size_t>(options.max_points / std::max<std::size_t>(studies.size(), 1), 1);
   std::string note;
   for (const auto& d : studies) {
-    detail::draw_study_history(svg, d, x, y, rug_y, budget, studies.size() > 1 ? d.name + ", " : "");
-    if (note.empty()) note = thin(d.ranked, budget, "completed trials").note;
+    const std::string left_out = detail::draw_study_history(svg, d, x, y, rug_y, budget, studies.size() > 1 ? d.name + ", " : "");
+    if (note.empty()) note = left_out;
   }
   draw_note(svg, frame, studies.size() > 1 && !note.empty() ? "each study: " + note : note);
   return svg.finish();

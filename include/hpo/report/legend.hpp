@@ -52,7 +52,7 @@ inline double draw_legend(SvgWriter& svg, const std::vector<LegendEntry>& entrie
   const double row_height = 18.0;
   double at = x, row = 0.0;
   for (const auto& entry : entries) {
-    const std::string label = shorten(entry.label, 60);
+    const std::string label = shorten(entry.label, 90);
     const double width = 24.0 + text_width(label, 12.0) + 18.0;
     if (at > x && at + width > right) {
       at = x;
@@ -71,7 +71,7 @@ inline double draw_legend(SvgWriter& svg, const std::vector<LegendEntry>& entrie
 inline double legend_height(const std::vector<LegendEntry>& entries, double x, double right) {
   double at = x, rows = entries.empty() ? 0.0 : 1.0;
   for (const auto& entry : entries) {
-    const double width = 24.0 + text_width(shorten(entry.label, 60), 12.0) + 18.0;
+    const double width = 24.0 + text_width(shorten(entry.label, 90), 12.0) + 18.0;
     if (at > x && at + width > right) at = x, rows += 1.0;
     at += width;
   }

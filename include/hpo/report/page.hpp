@@ -43,7 +43,7 @@ svg text{font-size:11px;fill:#333}svg .axis-title{font-size:12px;fill:#222}svg .
 svg .legend-label{font-size:12px}svg .note{font-size:11px;fill:#666;font-style:italic}
 svg .bar-label{font-size:12px}svg .halo{paint-order:stroke;stroke:#fff;stroke-width:3px}
 .domain,.tick{stroke:#666;stroke-width:1}.grid{stroke:#ececec;stroke-width:1}
-.dot{stroke:#fff;stroke-width:0.6}.best-line{fill:none;stroke-width:2}
+.dot,.slice-points circle{stroke:#fff;stroke-width:0.6}.best-line{fill:none;stroke-width:2}
 .failed-mark,.cross{fill:none;stroke-width:2}.pruned-mark,.triangle{fill:#fff;stroke-width:1.6}
 .legend-mark.line{stroke-width:2}.dashed{stroke-dasharray:5 3}
 .trace{fill:none;stroke-width:1.2;stroke-opacity:0.7}.trace:hover{stroke-width:3;stroke-opacity:1}
@@ -118,7 +118,7 @@ inline std::string model_sections(const StudyDigest& d, const ReportOptions& opt
   const std::string caption = "Posterior mean of the Gaussian process (" + model.description() + ") over the two most important parameters, " +
                               (others.empty() ? std::string("the only two") : "the others held at the best trial\u2019s values (" + others + ")") +
                               ". Dark is better. Dots: trials (their other parameters differ); ring: the best trial.";
-  return html + detail::figure(contour_plot(d, model, order[0], order[1]), escape(caption));
+  return html + detail::figure(contour_plot(d, model, order[0], order[1], options), escape(caption));
 }
 
 /// A study's section (see the file comment).

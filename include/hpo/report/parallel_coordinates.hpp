@@ -75,8 +75,6 @@ inline std::string parallel_coordinates_plot(const StudyDigest& d, const ReportO
   scales.push_back(Axis::values(values, bottom, top));
 
   SvgWriter svg(width, bottom + 68.0, d.id("parallel"), "Parallel coordinates of " + d.name);
-  for (std::size_t k = 0; k < axes; ++k)
-    detail::draw_vertical_axis(svg, scales[k], axis_x(k), top, bottom, name_of(k), std::min(spacing - 10.0, 90.0), crowded && k % 2 ? 16.0 : 0.0);
   std::vector<std::size_t> order = d.drawn.drawn;
   const auto rank = d.rank_fractions();
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank[a] > rank[b]; });  // worst first
@@ -90,6 +88,9 @@ inline std::string parallel_coordinates_plot(const StudyDigest& d, const ReportO
     svg.polyline(points, "trace", palette::viridis(rank[n]), trial_tooltip(t));
   }
   svg.end_group();
+  // Axes over the lines, their labels haloed in white, so that dense traces do not hide them.
+  for (std::size_t k = 0; k < axes; ++k)
+    detail::draw_vertical_axis(svg, scales[k], axis_x(k), top, bottom, name_of(k), std::min(spacing - 10.0, 90.0), crowded && k % 2 ? 16.0 : 0.0);
   detail::draw_rank_legend(svg, width - 40, bottom + 36);
   svg.text({24, bottom + 60}, detail::undrawn_note(d), Anchor::Start, "note");
   return svg.finish();

@@ -196,6 +196,9 @@ class SvgWriter {
   }
   void end_group() { out_ += "</g>\n"; }
 
+  /// Markup written as is: the caller escapes it (for many small shapes built in bulk).
+  void raw(std::string_view markup) { out_ += markup; }
+
   /// The finished <svg> element.
   std::string finish() {
     out_ += "</svg>\n";

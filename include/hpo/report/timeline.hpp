@@ -2,7 +2,7 @@
 // Timeline: each finished trial as a bar from its start to its end, coloured by its state, one lane
 // per worker when the journal names them (Trial::worker), otherwise one lane per trial running at
 // the same time (a sequential study is one lane). Bars closer together than a pixel are merged,
-// so that a long study stays a few thousand shapes.
+// so that a long study stays a few thousand shapes however many trials it has.
 
 #include <algorithm>
 #include <cmath>
@@ -62,28 +62,34 @@ inline std::pair<double, std::string> time_unit(double span) {
   return {1.0, "s"};
 }
 
-inline std::string_view state_colour(const Trial& t) {
-  return t.completed() ? palette::completed : t.pruned() ? palette::pruned : palette::failed;
-}
-
-// A lane's bars, neighbours of the same state less than a pixel apart merged into one.
+// A lane's bars. Where trials are packed tighter than the pixels can show, neighbours less than a
+// pixel apart are merged into bars of at least 3 pixels, coloured by their most frequent state
+// (the tooltip gives the counts).
 inline std::size_t draw_lane(SvgWriter& svg, const StudyDigest& d, const std::vector<std::size_t>& trials, const Axis& x, double y,
                              double height, double unit) {
+  const auto start_of = [&](std::size_t n) { return x((d.trial(n).started_at - d.first_start) / unit); };
+  const auto end_of = [&](std::size_t n) { return x((d.trial(n).started_at + d.trial(n).duration - d.first_start) / unit); };
   std::size_t merged = 0;
   for (std::size_t i = 0; i < trials.size();) {
-    const Trial& first = d.trial(trials[i]);
-    const double start = x((first.started_at - d.first_start) / unit);
-    double end = x((first.started_at + first.duration - d.first_start) / unit);
-    std::size_t j = i + 1;
-    for (; j < trials.size() && d.trial(trials[j]).state == first.state; ++j) {
-      const Trial& next = d.trial(trials[j]);
-      if (x((next.started_at - d.first_start) / unit) > end + 1.0) break;
-      end = std::max(end, x((next.started_at + next.duration - d.first_start) / unit));
+    const double start = start_of(trials[i]);
+    double end = end_of(trials[i]);
+    std::size_t j = i + 1, counts[3] = {0, 0, 0};  // completed, pruned, failed
+    const auto tally = [&](const Trial& t) { ++counts[t.completed() ? 0 : t.pruned() ? 1 : 2]; };
+    tally(d.trial(trials[i]));
+    for (; j < trials.size() && start_of(trials[j]) <= end + 1.0 && end - start < 3.0; ++j) {
+      end = std::max(end, end_of(trials[j]));
+      tally(d.trial(trials[j]));
     }
-    const std::string tooltip = j == i + 1 ? trial_tooltip(first) + " (" + format_number(first.duration, 3) + " s)"
-                                           : std::to_string(j - i) + " " + to_string(first.state) + " trials, merged: " +
-                                                 std::to_string(trials[i]) + " to " + std::to_string(trials[j - 1]);
-    svg.rect(start, y, std::max(end - start, 1.0), height, "bar", state_colour(first), tooltip);
+    const std::size_t most = counts[0] >= counts[1] && counts[0] >= counts[2] ? 0 : counts[1] >= counts[2] ? 1 : 2;
+    const std::string_view colour = most == 0 ? palette::completed : most == 1 ? palette::pruned : palette::failed;
+    std::string tooltip;
+    if (j == i + 1) {
+      tooltip = trial_tooltip(d.trial(trials[i])) + " (" + format_number(d.trial(trials[i]).duration, 3) + " s)";
+    } else {
+      tooltip = "trials " + std::to_string(trials[i]) + " to " + std::to_string(trials[j - 1]) + ", merged: " + std::to_string(counts[0]) +
+                " completed, " + std::to_string(counts[1]) + " pruned, " + std::to_string(counts[2]) + " failed";
+    }
+    svg.rect(start, y, std::max(end - start, 1.0), height, "bar", colour, tooltip);
     merged += j - i - 1;
     i = j;
   }
@@ -119,7 +125,8 @@ inline std::string timeline_plot(const StudyDigest& d) {
   }
   svg.end_group();
   if (merged > 0)
-    draw_note(svg, frame, std::to_string(merged) + (merged == 1 ? " trial" : " trials") + " merged into a neighbour\u2019s bar (less than a pixel apart)");
+    draw_note(svg, frame, std::to_string(merged) + (merged == 1 ? " trial" : " trials") +
+                              " merged with neighbours less than a pixel apart; a merged bar takes its most frequent state");
   return svg.finish();
 }
 
