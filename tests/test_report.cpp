@@ -176,7 +176,7 @@ TEST_CASE("text is escaped, numbers are locale-free and never nan or inf", "[rep
   REQUIRE(shorten("\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", 3) == "\u00e9\u00e9\u2026");
 }
 
-TEST_CASE("linear axes widen to nice ticks; integer axes tick whole numbers; degenerate ranges widen", "[report]") {
+TEST_CASE("linear axes widen to nice ticks, integer axes tick whole numbers, degenerate ranges widen", "[report]") {
   using hpo::report::Axis;
   const Axis y = Axis::linear(0.03, 0.97, 300, 0);
   REQUIRE(y.lo() == 0.0);
@@ -200,7 +200,7 @@ TEST_CASE("linear axes widen to nice ticks; integer axes tick whole numbers; deg
   for (const auto& label : labels(huge)) REQUIRE_FALSE(mentions_nan_or_inf(label));
 }
 
-TEST_CASE("log axes tick powers of ten, with 2 and 5 on short ranges; category axes name every category", "[report]") {
+TEST_CASE("log axes tick powers of ten, with 2 and 5 on short ranges, category axes name every category", "[report]") {
   using hpo::report::Axis;
   const Axis lr = Axis::log(1e-5, 1.0, 0, 400, true);
   REQUIRE(labels(lr) == std::vector<std::string>{"1e-5", "0.0001", "0.001", "0.01", "0.1", "1"});
@@ -245,7 +245,7 @@ TEST_CASE("history: a dot per completed trial, a cross per failure, a legend ent
   REQUIRE_THAT(svg, Contains("trial 5: failed (out of memory)"));
 }
 
-TEST_CASE("history: pruned trials are triangles at their last value; a log value axis over many decades", "[report]") {
+TEST_CASE("history: pruned trials are triangles at their last value, a log value axis over many decades", "[report]") {
   const std::string header =
       R"({"type":"study","format":"hpo-journal","version":1,"direction":"minimize","space":[{"name":"x","kind":"real","low":0,"high":1,"scale":"linear"}]})";
   const hpo::Study study = load_lines("pruned", {header,
@@ -278,7 +278,7 @@ TEST_CASE("parallel coordinates: a line per completed trial through log, integer
     REQUIRE(count((*it)[1].str(), ",") == 5);
 }
 
-TEST_CASE("slices: one plot per parameter with a dot per completed trial; thinning says so", "[report]") {
+TEST_CASE("slices: one plot per parameter with a dot per completed trial, thinning says so", "[report]") {
   const hpo::Study study = mixed_study(25, 2);
   const std::string svgs = hpo::report::slice_plots(digest(study), kOptions);
   REQUIRE(count(svgs, "<svg ") == 4);
@@ -299,7 +299,7 @@ TEST_CASE("slices: one plot per parameter with a dot per completed trial; thinni
   REQUIRE_THAT(slices, Contains("showing 50 of 300"));
 }
 
-TEST_CASE("importance: functional ANOVA on the GP ranks the parameter that matters first; the contour draws it", "[report]") {
+TEST_CASE("importance: functional ANOVA on the GP ranks the parameter that matters first, the contour draws it", "[report]") {
   const hpo::Study study = mixed_study(60);
   const auto d = digest(study);
   const auto model = hpo::report::StudyModel::fit(d, kOptions);
@@ -459,9 +459,15 @@ TEST_CASE("degenerate studies give a page without nan or inf", "[report]") {
     REQUIRE_FALSE(mentions_nan_or_inf(html));
     check_well_formed(html);
   }
+  hpo::Study no_parameters{hpo::SearchSpace{}};
+  for (double v : {1.0, 3.0, 2.0}) no_parameters.tell(no_parameters.ask(hpo::Config{}).number, v);
+  const std::string html = hpo::render_report({&no_parameters});
+  REQUIRE_THAT(html, Contains("No importance: the search space has no parameter"));
+  REQUIRE_FALSE(mentions_nan_or_inf(html));
+  check_well_formed(html);
 }
 
-TEST_CASE("an empty study says it has no trials; a study whose trials all failed lists why", "[report]") {
+TEST_CASE("an empty study says it has no trials, and one whose trials all failed lists why", "[report]") {
   const hpo::Study empty(mixed_space());
   REQUIRE_THAT(hpo::render_report({&empty}), Contains("This study has no trials yet"));
 

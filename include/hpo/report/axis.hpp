@@ -71,7 +71,7 @@ class Axis {
     detail::sanitize_domain(lo, hi);
     Axis axis(AxisScale::Linear, from, to);
     // A y axis runs upwards (to < from) and its labels need a line each, not their width.
-    const double length = std::abs(to - from), per_tick = to < from ? 45.0 : 70.0;
+    const double length = std::abs(to - from), per_tick = to < from ? 45.0 : 60.0;
     const int wanted = std::clamp(static_cast<int>(length / per_tick), 2, 10);
     double step = detail::nice_number(detail::nice_number(hi - lo, false) / wanted, true);
     if (integers) step = std::max(step, 1.0);

@@ -70,7 +70,7 @@ inline void draw_y_axis(SvgWriter& svg, const Axis& axis, const Frame& frame, st
   }
   if (!title.empty()) {
     const double x = frame.left - y_axis_room(axis) + 12.0, y = (frame.top + frame.bottom) / 2;
-    const std::string shown = shorten(title, static_cast<std::size_t>(frame.height() / 7.2));
+    const std::string shown = shorten(title, static_cast<std::size_t>(frame.height() / 6.8));
     svg.text({x, y}, shown, Anchor::Middle, "axis-title", -90.0, shown == title ? std::string_view{} : title);
   }
   svg.end_group();

@@ -110,7 +110,7 @@ inline std::string history_plot(const std::vector<StudyDigest>& studies, const R
   const double width = 1060.0;
   const auto legend = detail::history_legend(studies, failed, pruned);
   const double legend_rows = legend_height(legend, 70.0, width - 20.0);
-  Frame frame{0.0, 28.0 + legend_rows, width - 20.0, 28.0 + legend_rows + 270.0};
+  Frame frame{0.0, 28.0 + legend_rows, width - 20.0, 28.0 + legend_rows + 290.0};
   const Axis y = Axis::values(values, frame.bottom, frame.top);
   frame.left = std::max(64.0, y_axis_room(y));
   const Axis x = Axis::linear(0.0, static_cast<double>(std::max<std::size_t>(longest - 1, 1)), frame.left, frame.right, true, true);
