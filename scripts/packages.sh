@@ -3,6 +3,11 @@
 
 HPO_PACKAGES="g++ cmake make libeigen3-dev liblbfgspp-dev catch2 nlohmann-json3-dev libbenchmark-dev"
 
+# For CI only, never needed to build or use hpo: xmllint (the report's HTML check in the test suite)
+# and a headless Chromium (the report's browser test, tests/report/browser_test.sh). CI passes them
+# as arguments: `hpo_ensure_packages $HPO_CI_PACKAGES`.
+HPO_CI_PACKAGES="libxml2-utils chromium-headless-shell"
+
 hpo_ensure_packages() {
   local missing=""
   for package in $HPO_PACKAGES "$@"; do
