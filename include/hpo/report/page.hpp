@@ -1,7 +1,8 @@
 #pragma once
 // The HTML page: one self-contained file (inline CSS and SVG, no network), laid out as the
 // studies' overview and overlaid history, then one section per study: facts, best trials,
-// importance, contour, parallel coordinates, slices, intermediate values, timeline, warm start.
+// importance, contour, parallel coordinates, slices, intermediate values, timeline, warm start,
+// search space.
 // The markup is also well-formed XML, so that xmllint checks it strictly. A small script sorts
 // tables by a clicked header; every plot reads without it.
 
@@ -121,12 +122,12 @@ inline std::string model_sections(const StudyDigest& d, const ReportOptions& opt
   return html + detail::figure(contour_plot(d, model, order[0], order[1], options), escape(caption));
 }
 
-/// A study's section (see the file comment).
+/// A study's section (see the file comment); its search space, reference material, comes last.
 inline std::string study_section(const StudyDigest& d, const ReportOptions& options, bool several) {
   std::string html = "<section id=\"" + d.id("study") + "\">\n<h2>" + escape(several ? "Study: " + d.name : "The study") + "</h2>\n";
   html += facts_table(d);
-  if (d.study->trials().empty()) return html + detail::empty_note("This study has no trials yet: nothing to draw.") + "</section>\n";
-  html += "<h3>Search space</h3>\n" + space_table(d.study->space());
+  const std::string space = "<h3>Search space</h3>\n" + space_table(d.study->space()) + "</section>\n";
+  if (d.study->trials().empty()) return html + detail::empty_note("This study has no trials yet: nothing to draw.") + space;
   html += "<h3>Best trials</h3>\n";
   if (d.completed.empty()) {
     html += detail::empty_note("No trial completed, so there is nothing to rank or to plot by value; the failures are listed above.");
@@ -139,7 +140,7 @@ inline std::string study_section(const StudyDigest& d, const ReportOptions& opti
   if (d.has_intermediate) html += "<h3>Intermediate values</h3>\n" + detail::figure(intermediate_plot(d, options), "Values reported during each trial, by step.");
   html += "<h3>Timeline</h3>\n" + detail::figure(timeline_plot(d), d.has_workers ? "One lane per worker." : "The journal names no workers: trials that ran at the same time get separate lanes.");
   if (const auto warm = warm_start_view(d); !warm.empty()) html += "<h3>Warm start</h3>\n" + warm;
-  return html + "</section>\n";
+  return html + space;
 }
 
 namespace detail {
