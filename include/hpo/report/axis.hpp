@@ -17,9 +17,11 @@
 namespace hpo::report {
 
 /// How an axis spreads its values: evenly, evenly in log10, or as equal named bands.
+/// Usage: `if (axis.scale() == AxisScale::Category) ...`
 enum class AxisScale { Linear, Log, Category };
 
 /// One tick: where it is (in the axis' quantity) and what it says.
+/// Usage: `for (const Tick& t : axis.ticks()) svg.text({axis(t.value), y}, t.label);`
 struct Tick {
   double value = 0.0;
   std::string label;

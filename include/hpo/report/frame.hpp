@@ -13,6 +13,7 @@
 namespace hpo::report {
 
 /// The drawing area of a plot, in pixels of its SVG.
+/// Usage: `Frame frame{64, 30, 1040, 300}; Axis x = Axis::linear(0, 1, frame.left, frame.right);`
 struct Frame {
   double left = 0.0, top = 0.0, right = 0.0, bottom = 0.0;
   double width() const noexcept { return right - left; }
@@ -77,6 +78,7 @@ inline void draw_y_axis(SvgWriter& svg, const Axis& axis, const Frame& frame, st
 }
 
 /// A plot's remark (e.g. that it draws a sample of the trials), small, at the top right of the frame.
+/// Usage: `draw_note(svg, frame, thinning.note);`
 inline void draw_note(SvgWriter& svg, const Frame& frame, std::string_view note) {
   if (!note.empty()) svg.text({frame.right, frame.top - 6}, note, Anchor::End, "note");
 }

@@ -38,6 +38,7 @@ namespace hpo::report {
 /// Main effects of the parameters on a study model (see the file comment): `share[i]` of the
 /// prediction's variance is explained by parameter i alone, `interactions` by none alone.
 /// Empty `share` with `reason` when there is no model or the model is flat.
+/// Usage: `if (!importance.share.empty()) std::size_t first = importance.order()[0];`
 struct Importance {
   std::vector<double> share;
   double interactions = 0.0;

@@ -12,9 +12,11 @@
 namespace hpo::report {
 
 /// The shape a legend entry shows, as drawn in the plot.
+/// Usage: `LegendEntry{Mark::Cross, "#D55E00", "failed"}`
 enum class Mark { Dot, Line, DashedLine, Cross, Triangle, Swatch };
 
 /// One legend entry: its mark, colour and text.
+/// Usage: `std::vector<LegendEntry> legend{{Mark::Dot, colour, "cold"}};`
 struct LegendEntry {
   Mark mark = Mark::Dot;
   std::string colour;
@@ -22,18 +24,21 @@ struct LegendEntry {
 };
 
 /// Path data of a cross centred at p (a failed trial).
+/// Usage: `svg.path(cross_path(at), "failed-mark", palette::failed);`
 inline std::string cross_path(Point p, double size = 4.0) {
   return "M" + px(p.x - size) + " " + px(p.y - size) + "L" + px(p.x + size) + " " + px(p.y + size) + "M" + px(p.x - size) + " " +
          px(p.y + size) + "L" + px(p.x + size) + " " + px(p.y - size);
 }
 
 /// Path data of an upward triangle centred at p (a pruned trial).
+/// Usage: `svg.path(triangle_path(at), "pruned-mark", colour);`
 inline std::string triangle_path(Point p, double size = 4.5) {
   return "M" + px(p.x) + " " + px(p.y - size) + "L" + px(p.x + size) + " " + px(p.y + 0.8 * size) + "L" + px(p.x - size) + " " +
          px(p.y + 0.8 * size) + "Z";
 }
 
 /// Draws a legend's mark centred at p (classes "legend-mark ...", apart from the plots' own marks).
+/// Usage: `draw_mark(svg, Mark::Dot, {x, y}, colour);`
 inline void draw_mark(SvgWriter& svg, Mark mark, Point p, std::string_view colour) {
   switch (mark) {
     case Mark::Dot: svg.circle(p, 3.5, "legend-mark", colour); break;
@@ -68,6 +73,7 @@ inline double draw_legend(SvgWriter& svg, const std::vector<LegendEntry>& entrie
 }
 
 /// Height draw_legend will use, without drawing (to size a plot before drawing it).
+/// Usage: `frame.top = 28 + legend_height(entries, frame.left, frame.right);`
 inline double legend_height(const std::vector<LegendEntry>& entries, double x, double right) {
   double at = x, rows = entries.empty() ? 0.0 : 1.0;
   for (const auto& entry : entries) {

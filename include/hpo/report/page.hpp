@@ -100,7 +100,8 @@ inline std::string value_text(const Value& v) {
 inline std::string empty_note(const std::string& text) { return "<p class=\"empty\">" + escape(text) + "</p>\n"; }
 }  // namespace detail
 
-/// The model-based part of a study's section: importance and contour.
+/// The model-based part of a study's section: importance and contour (the one GP fit per study).
+/// Usage: `html += model_sections(digest, options);`
 inline std::string model_sections(const StudyDigest& d, const ReportOptions& options) {
   const StudyModel model = StudyModel::fit(d, options);
   const Importance importance = functional_anova(model, options.seed);
@@ -123,6 +124,7 @@ inline std::string model_sections(const StudyDigest& d, const ReportOptions& opt
 }
 
 /// A study's section (see the file comment); its search space, reference material, comes last.
+/// Usage: `html += study_section(digest, options, studies.size() > 1);`
 inline std::string study_section(const StudyDigest& d, const ReportOptions& options, bool several) {
   std::string html = "<section id=\"" + d.id("study") + "\">\n<h2>" + escape(several ? "Study: " + d.name : "The study") + "</h2>\n";
   html += facts_table(d);

@@ -20,8 +20,10 @@ namespace hpo::report::palette {
 inline constexpr std::array<std::string_view, 7> studies{"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"};
 
 /// The colour of study number `i` (cycling past seven).
+/// Usage: `svg.circle(at, 3, "dot", palette::study(index));`
 inline std::string_view study(std::size_t i) noexcept { return studies[i % studies.size()]; }
 
+/// Colours of trial states (and grey for what is neither), e.g. `svg.rect(..., "bar", palette::failed);`
 inline constexpr std::string_view completed = "#0072B2";  ///< blue
 inline constexpr std::string_view failed = "#D55E00";     ///< vermillion
 inline constexpr std::string_view pruned = "#CC79A7";     ///< reddish purple
@@ -68,6 +70,7 @@ inline constexpr std::array<std::array<double, 3>, 3> order_anchors{{{0.70, 0.84
 inline std::string viridis(double t) { return detail::interpolate(detail::viridis_anchors, t); }
 
 /// A light-to-dark blue ramp for the order of trials: t = 0 the first trial, 1 the last.
+/// Usage: `palette::trial_order(double(n) / double(last))`
 inline std::string trial_order(double t) { return detail::interpolate(detail::order_anchors, t); }
 
 }  // namespace hpo::report::palette

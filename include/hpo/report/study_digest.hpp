@@ -33,6 +33,7 @@ inline std::string trial_tooltip(const Trial& t, std::string_view prefix = {}, b
 
 /// Which trials a plot draws when there are too many, and the sentence that says so (empty when
 /// every one is drawn).
+/// Usage: `for (std::size_t n : thinning.drawn) draw(study.trial(n)); draw_note(svg, frame, thinning.note);`
 struct Thinning {
   std::vector<std::size_t> drawn;  ///< trial numbers, ascending
   std::string note;                ///< what was left out, in a sentence
@@ -111,6 +112,7 @@ struct StudyDigest {
 };
 
 /// Names for the studies: the given ones, else each journal's file name, else "study k"; made unique.
+/// Usage: `auto names = study_names({&cold, &warm}, options.study_names);`
 inline std::vector<std::string> study_names(const std::vector<const Study*>& studies, const std::vector<std::string>& given) {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < studies.size(); ++i) {

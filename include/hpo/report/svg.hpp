@@ -48,6 +48,7 @@ inline std::string shorten(std::string_view text, std::size_t max_characters) {
 
 /// Width of a text in pixels, estimated (no font metrics offline): 0.6 em per character, generous
 /// for the sans-serif fonts browsers pick, so that labels laid out with it do not overlap.
+/// Usage: `if (text_width(label) > room) label = shorten(label, 10);`
 inline double text_width(std::string_view text, double font_size = 11.0) {
   std::size_t characters = 0;
   for (const char c : text) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -112,13 +113,13 @@ inline std::string format_number(double v, int significant = 4) {
   return detail::compact_exponent(mantissa + text.substr(e));
 }
 
-/// A point in pixels.
+/// A point in pixels. Usage: `svg.circle(Point{x, y}, 3, "dot");`
 struct Point {
   double x = 0.0;
   double y = 0.0;
 };
 
-/// Where a text sits relative to its point.
+/// Where a text sits relative to its point. Usage: `svg.text(at, "label", Anchor::End);`
 enum class Anchor { Start, Middle, End };
 
 /// Writes one <svg> element: shapes styled by CSS classes of the report page (and an explicit colour

@@ -17,6 +17,7 @@
 namespace hpo::report {
 
 /// One cell: its text, and for a number the value the page's script sorts by.
+/// Usage: `Cell{"relu"}`, or `number_cell(0.25)` for a number.
 struct Cell {
   std::string text;
   double number = 0.0;
@@ -24,6 +25,7 @@ struct Cell {
 };
 
 /// A number cell shown with `significant` digits and sorted by its value ("n/a" when not finite).
+/// Usage: `row.push_back(number_cell(trial.value, 6));`
 inline Cell number_cell(double v, int significant = 5) {
   return {format_number(v, significant), std::isfinite(v) ? v : 0.0, std::isfinite(v)};
 }
@@ -65,6 +67,7 @@ inline std::string format_utc(double seconds) {
 }
 
 /// A duration in seconds as "42.1 s", "3 min 12 s" or "2 h 05 min".
+/// Usage: `format_duration(d.last_end - d.first_start)`
 inline std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0.0) return "unknown";
   if (seconds < 120.0) return format_number(seconds, 3) + " s";
@@ -76,6 +79,7 @@ inline std::string format_duration(double seconds) {
 }
 
 /// A parameter's value in a table: reals with 5 significant digits, integers whole, categories as is.
+/// Usage: `row.push_back(value_cell(trial.config.value(p.name)));`
 inline Cell value_cell(const Value& v) {
   if (const auto* x = std::get_if<double>(&v)) return number_cell(*x, 5);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return {std::to_string(*i), static_cast<double>(*i), true};
@@ -103,6 +107,7 @@ inline std::string top_trials_table(const StudyDigest& d, std::size_t count) {
 }
 
 /// The search space as a table: name, kind, range or categories, scale.
+/// Usage: `html += space_table(study.space());`
 inline std::string space_table(const SearchSpace& space) {
   std::vector<std::vector<Cell>> rows;
   for (const auto& p : space.parameters()) {
@@ -137,6 +142,7 @@ inline std::vector<std::pair<std::string, std::size_t>> failure_reasons(const St
 }  // namespace detail
 
 /// A study's facts as a two-column table: journal, direction, counts, best, times, failures.
+/// Usage: `html += facts_table(digest);`
 inline std::string facts_table(const StudyDigest& d) {
   const Study& s = *d.study;
   std::vector<std::vector<Cell>> rows{{{"journal"}, {s.origin().empty() ? "(built in memory)" : s.origin()}},
@@ -158,6 +164,7 @@ inline std::string facts_table(const StudyDigest& d) {
 }
 
 /// Several studies side by side: counts, best value and when it was reached, wall time.
+/// Usage: `html += overview_table(digests);`
 inline std::string overview_table(const std::vector<StudyDigest>& studies) {
   std::vector<std::vector<Cell>> rows;
   for (const auto& d : studies) {

@@ -22,6 +22,7 @@
 namespace hpo::report {
 
 /// One warm-start record, read defensively (a journal written by another version may lack fields).
+/// Usage: `for (const WarmStartState& s : warm_start_history(study)) if (s.source_basis) ...`
 struct WarmStartState {
   std::size_t trial = 0;             ///< number of the trial being asked when it was written
   std::vector<double> weights;       ///< per source; empty before the first weights
@@ -67,6 +68,7 @@ inline WarmStartState read_state(const nlohmann::json& record) {
 }  // namespace detail
 
 /// Every warm-start record of a study, in the order written.
+/// Usage: `auto states = warm_start_history(study);`
 inline std::vector<WarmStartState> warm_start_history(const Study& study) {
   std::vector<WarmStartState> states;
   for (const auto& record : study.records())
