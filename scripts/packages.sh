@@ -2,8 +2,11 @@
 # As root, installs what is missing; otherwise prints the exact apt-get line and stops.
 
 HPO_PACKAGES="g++ cmake make libeigen3-dev liblbfgspp-dev catch2 nlohmann-json3-dev libbenchmark-dev"
-# What CI adds: clang (the second compiler, and its sanitizer runtimes).
-HPO_CI_PACKAGES="clang libclang-rt-14-dev"
+# For CI only, never needed to build or use hpo: clang (the second compiler, and its sanitizer
+# runtimes), xmllint (the report's HTML check in the test suite) and a headless Chromium (the
+# report's browser test, tests/report/browser_test.sh). CI passes them as arguments:
+# `hpo_ensure_packages $HPO_CI_PACKAGES`.
+HPO_CI_PACKAGES="clang libclang-rt-14-dev libxml2-utils chromium-headless-shell"
 
 hpo_ensure_packages() {
   local missing=""

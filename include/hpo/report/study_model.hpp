@@ -1,0 +1,169 @@
+#pragma once
+// The one model the report fits per study: a Gaussian process on the completed trials (Matern-5/2,
+// MAP hyperparameters, fixed seed), used by the contour plot and the parameter importance. This is
+// the report's heavy step, so it happens here and only once per study.
+//
+// The model's scale: values oriented so that lower is better, centred on their median and divided
+// by a robust spread (interquartile range / 1.349); the worse-than-median side is log-compressed as
+// Bayesian optimization does (and the far better side beyond 1000 spreads), so that a few very bad
+// trials do not flatten everything else. to_value() maps the scale back to the objective's units.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "hpo/core/direction.hpp"
+#include "hpo/gp/gaussian_process.hpp"
+#include "hpo/gp/model_encoding.hpp"
+#include "hpo/report/options.hpp"
+#include "hpo/report/study_digest.hpp"
+#include "hpo/study/study.hpp"
+
+namespace hpo::report {
+
+/// A Gaussian process fitted to one study's completed trials (see the file comment); `usable()`
+/// false with `reason()` when there is nothing to fit (fewer than 3 completed trials, no parameter,
+/// every value the same) or the fit failed.
+/// Usage:
+///   StudyModel model = StudyModel::fit(digest, options);
+///   if (model.usable()) { Eigen::VectorXd t = model.mean(unit_points); double v = model.to_value(t[0]); }
+class StudyModel {
+ public:
+  static StudyModel fit(const StudyDigest& d, const ReportOptions& options) {
+    StudyModel model;
+    const Study& study = *d.study;
+    if (study.space().empty()) return model.unusable("the search space has no parameter");
+    if (d.completed.size() < 3)
+      return model.unusable("a model needs at least 3 completed trials, the study has " +
+                            std::to_string(d.completed.size()));
+    const auto chosen = model.choose_trials(d, options.max_model_trials);
+    std::vector<double> oriented;
+    for (const std::size_t n : chosen) oriented.push_back(lower_is_better(d.trial(n).value, study.direction()));
+    if (!model.set_scale(oriented)) return model.unusable("every completed trial has the same value");
+    model.sign_ = study.direction() == Direction::Minimize ? 1.0 : -1.0;
+    model.encoding_ = ModelEncoding(study.space());
+    Eigen::MatrixXd z(static_cast<Eigen::Index>(chosen.size()), model.encoding_.width());
+    Eigen::VectorXd t(static_cast<Eigen::Index>(chosen.size()));
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      z.row(static_cast<Eigen::Index>(i)) = model.encoding_.encode(d.trial(chosen[i]).config).transpose();
+      t[static_cast<Eigen::Index>(i)] = model.to_scale(oriented[i]);
+    }
+    model.lowest_ = t.minCoeff();
+    model.highest_ = t.maxCoeff();
+    return model.fit_gp(z, t, options.seed);
+  }
+
+  bool usable() const noexcept { return usable_; }
+  /// Why the model is not usable (empty when it is).
+  const std::string& reason() const noexcept { return reason_; }
+  /// Which trials the model was fitted to, in words.
+  const std::string& description() const noexcept { return description_; }
+  const SearchSpace& space() const noexcept { return encoding_.space(); }
+
+  /// Posterior means, on the model's scale (lower is better), at points of the parameters' unit
+  /// cube (one per row; categorical coordinates pick their category's cell).
+  Eigen::VectorXd mean(const Eigen::MatrixXd& unit_points) const {
+    Eigen::MatrixXd z(unit_points.rows(), encoding_.width());
+    for (Eigen::Index r = 0; r < unit_points.rows(); ++r)
+      z.row(r) = encoding_.from_unit(unit_points.row(r).transpose()).transpose();
+    return gp_->predict_mean(z);
+  }
+
+  /// A value of the model's scale in the objective's units (clamped to a little beyond the range
+  /// the trials span, where the model says little anyway).
+  double to_value(double t) const {
+    t = std::clamp(std::isfinite(t) ? t : highest_, lowest_ - 1.0, highest_ + 1.0);
+    double u = t;
+    if (t > 0.0)
+      u = std::expm1(t);
+    else if (t < -kLinearRange)
+      u = -kLinearRange - std::expm1(-kLinearRange - t);
+    const double v = sign_ * (median_ + spread_ * u);
+    return std::isfinite(v) ? v : std::copysign(std::numeric_limits<double>::max(), v);
+  }
+
+ private:
+  static constexpr double kLinearRange = 1000.0;
+
+  StudyModel& unusable(std::string why) {
+    usable_ = false;
+    reason_ = std::move(why);
+    return *this;
+  }
+
+  // All completed trials when they are few; otherwise the best quarter and an even spread of the
+  // rest, so that the model knows the good region well and the whole space roughly.
+  std::vector<std::size_t> choose_trials(const StudyDigest& d, std::size_t most) {
+    most = std::max<std::size_t>(most, 3);
+    std::vector<std::size_t> chosen;
+    if (d.completed.size() <= most) {
+      chosen = d.completed;
+      description_ = "fitted to all " + std::to_string(chosen.size()) + " completed trials";
+      return chosen;
+    }
+    const std::size_t best = most / 4, rest = most - best;
+    chosen.assign(d.ranked.begin(), d.ranked.begin() + static_cast<std::ptrdiff_t>(best));
+    std::vector<std::size_t> others(d.ranked.begin() + static_cast<std::ptrdiff_t>(best), d.ranked.end());
+    std::sort(others.begin(), others.end());
+    for (std::size_t k = 0; k < rest; ++k) chosen.push_back(others[k * others.size() / rest]);
+    description_ = "fitted to " + std::to_string(most) + " of the " + std::to_string(d.completed.size()) +
+                   " completed trials (the best " + std::to_string(best) + " and an even spread of the rest)";
+    return chosen;
+  }
+
+  // Median and robust spread of the oriented values; false when they are all equal. Halves keep
+  // the differences of values near the largest doubles finite.
+  bool set_scale(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const auto quantile = [&](double q) {
+      const double position = q * static_cast<double>(v.size() - 1);
+      const auto below = static_cast<std::size_t>(position);
+      const auto above = std::min(below + 1, v.size() - 1);
+      return v[below] + (position - static_cast<double>(below)) * (v[above] / 2 - v[below] / 2) * 2;
+    };
+    median_ = quantile(0.5);
+    spread_ = (quantile(0.75) / 2 - quantile(0.25) / 2) / (1.349 / 2);
+    if (!(spread_ > 0.0)) spread_ = (v.back() / 2 - v.front() / 2) / 2;
+    spread_ = std::min(spread_, 1e306);
+    return spread_ > 0.0 && std::isfinite(median_);
+  }
+
+  double to_scale(double oriented) const {
+    double u = oriented / spread_ - median_ / spread_;
+    if (!std::isfinite(u)) u = oriented > median_ ? 1e300 : -1e300;
+    if (u > 0.0) return std::log1p(u);
+    return u < -kLinearRange ? -kLinearRange - std::log1p(-u - kLinearRange) : u;
+  }
+
+  StudyModel& fit_gp(const Eigen::MatrixXd& z, const Eigen::VectorXd& t, std::uint64_t seed) {
+    gp_.emplace(gp::GaussianProcessOptions{.random_restarts = 2, .seed = seed},
+                gp::SelectedKernel(0, KernelType::Matern52));
+    std::string warnings;
+    gp_->set_warning_sink([&warnings](const std::string& message) { warnings = message; });
+    try {
+      gp_->fit(z, t);
+    } catch (const std::exception& e) {
+      gp_.reset();
+      return unusable(std::string("the Gaussian process could not be fitted: ") + e.what());
+    }
+    gp_->set_warning_sink([](const std::string&) {});
+    usable_ = true;
+    if (!warnings.empty()) description_ += " (" + warnings + ")";
+    return *this;
+  }
+
+  bool usable_ = false;
+  std::string reason_, description_;
+  ModelEncoding encoding_;
+  std::optional<gp::SelectedGaussianProcess> gp_;  // the optimizers' GP type: compiled once per program
+  double sign_ = 1.0, median_ = 0.0, spread_ = 1.0, lowest_ = 0.0, highest_ = 0.0;
+};
+
+}  // namespace hpo::report
