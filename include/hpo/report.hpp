@@ -38,8 +38,8 @@ inline std::string render_report(const std::vector<const Study*>& studies, const
                                   names[0] + "\": " + difference);
     if (studies[i]->direction() != studies[0]->direction())
       throw std::invalid_argument("hpo::write_report: study \"" + names[i] + "\" is to " +
-                                  detail::to_string(studies[i]->direction()) + ", \"" + names[0] + "\" to " +
-                                  detail::to_string(studies[0]->direction()));
+                                  to_string(studies[i]->direction()) + ", \"" + names[0] + "\" to " +
+                                  to_string(studies[0]->direction()));
   }
   std::vector<report::StudyDigest> digests;
   for (std::size_t i = 0; i < studies.size(); ++i)
