@@ -209,7 +209,7 @@ TEST_CASE("a warm start starts at the source's best configuration", "[gradient][
   REQUIRE_THROWS_WITH(hpo::optimize(plane(), bowl, wrong, quiet(5)), Contains("another search space"));
 }
 
-TEST_CASE("the start option; integer and categorical parameters are held at their start values", "[gradient]") {
+TEST_CASE("the start option, integer and categorical parameters are held at their start values", "[gradient]") {
   hpo::SearchSpace space;
   space.add_int("units", 1, 100).add_real("x", -5.0, 5.0).add_categorical("act", {"relu", "tanh"});
   auto f = [](const hpo::Config& c) {
@@ -337,7 +337,7 @@ TEST_CASE("too many consecutive failures end the run with a clear error that kee
                     hpo::TooManyFailures);
 }
 
-TEST_CASE("the same seed gives the same configurations; another seed does not", "[gradient]") {
+TEST_CASE("the same seed gives the same configurations, another seed does not", "[gradient]") {
   hpo::SearchSpace space;
   for (int i = 0; i < 4; ++i) space.add_real("x" + std::to_string(i), -1.0, 1.0);
   auto f = [](const hpo::Config& c) {

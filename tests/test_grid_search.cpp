@@ -32,7 +32,7 @@ TEST_CASE("the grid is the Cartesian product, last parameter fastest, then exhau
   }
 }
 
-TEST_CASE("log parameters are log-spaced; integers deduplicated; per-parameter counts", "[grid]") {
+TEST_CASE("log parameters are log-spaced, integers deduplicated, per-parameter counts", "[grid]") {
   hpo::SearchSpace space;
   space.add_real("lr", 1e-4, 1e-0, hpo::Scale::Log).add_int("n", 1, 3).add_int("batch", 8, 512, hpo::Scale::Log);
   hpo::GridSearch grid({.points_per_dimension = 5, .points_per_parameter = {{"batch", 4}}});

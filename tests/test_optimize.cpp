@@ -104,7 +104,7 @@ TEST_CASE("a run where every trial fails ends with an error quoting the first fa
   }
 }
 
-TEST_CASE("a callback can stop the run; void callbacks just observe", "[optimize]") {
+TEST_CASE("a callback can stop the run, void callbacks just observe", "[optimize]") {
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 1.0);
   std::size_t observed = 0;

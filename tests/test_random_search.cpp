@@ -24,7 +24,7 @@ hpo::SearchSpace mixed() {
 }
 }  // namespace
 
-TEST_CASE("the same seed gives the same configurations; another seed does not", "[random]") {
+TEST_CASE("the same seed gives the same configurations, another seed does not", "[random]") {
   for (auto sampler : {hpo::Sampler::Uniform, hpo::Sampler::Sobol, hpo::Sampler::LatinHypercube}) {
     const auto a = run(hpo::RandomSearch({.seed = 7, .sampler = sampler}), mixed(), 40);
     const auto b = run(hpo::RandomSearch({.seed = 7, .sampler = sampler}), mixed(), 40);
@@ -48,7 +48,7 @@ TEST_CASE("the first uniform draws are pinned, so every platform gives them", "[
     REQUIRE(study.trials()[static_cast<std::size_t>(k)].config.get<double>("u") == expected[k]);
 }
 
-TEST_CASE("log parameters are uniform in their logarithm; every category and integer is drawn", "[random]") {
+TEST_CASE("log parameters are uniform in their logarithm, every category and integer is drawn", "[random]") {
   const auto study = run(hpo::RandomSearch({.seed = 1}), mixed(), 4000);
   int below_midpoint = 0;  // log-midpoint of [1e-5, 1e-1] is 1e-3
   std::map<std::string, int> categories;

@@ -70,7 +70,7 @@ TEST_CASE("Rng: different streams and seeds differ", "[rng]") {
   for (auto d : other) CHECK(std::find(base.begin(), base.end(), d) == base.end());
 }
 
-TEST_CASE("Rng: uniform lies in [0, 1) with the right mean and variance", "[rng]") {
+TEST_CASE("Rng: uniform lies between 0 (included) and 1 (excluded) with the right mean and variance", "[rng]") {
   hpo::Rng rng(2024, 0);
   double sum = 0.0, sum_squares = 0.0;
   for (int i = 0; i < kDraws; ++i) {

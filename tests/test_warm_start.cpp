@@ -315,7 +315,7 @@ TEST_CASE("warm Bayesian optimization is deterministic for a seed", "[transfer]"
   for (std::size_t i = 0; i < 15; ++i) REQUIRE(first.trials()[i].config == second.trials()[i].config);
 }
 
-TEST_CASE("the warm-start record is in the journal and survives a resume; no target trial is lost", "[transfer]") {
+TEST_CASE("the warm-start record is in the journal and survives a resume, and no target trial is lost", "[transfer]") {
   const auto dir = std::filesystem::temp_directory_path() / "hpo_test_warm_record";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

@@ -7,13 +7,16 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "hpo/core/optimizer_concept.hpp"
+#include "hpo/core/worker_pool.hpp"
 #include "hpo/objective.hpp"
 #include "hpo/space/typed_space.hpp"
 #include "hpo/study/study.hpp"
@@ -51,19 +54,32 @@ class Callback {
 };
 
 /// Options of one run of hpo::optimize(); designated initializers follow this order.
+/// Usage: `hpo::optimize(space, f, bo, {.max_evaluations = 100, .journal = "run.jsonl", .n_jobs = 4});`
 struct RunOptions {
-  /// Stop once the study holds this many finished trials (resumed ones count); 0 means no limit.
+  /// Stop once the study holds this many finished trials (resumed ones, and those of other
+  /// processes sharing the journal, count); 0 means no limit. No trial starts that could take the
+  /// study past it: finished plus running trials never exceed it.
   std::size_t max_evaluations = 100;
-  /// Stop starting trials after this many seconds of this run.
+  /// Stop starting trials after this many seconds of this run; running ones finish and are recorded.
   double max_seconds = std::numeric_limits<double>::infinity();
   Direction direction = Direction::Minimize;
-  /// A journal file: each finished trial is appended and flushed; an existing journal of the same
-  /// space is resumed from (its trials count toward max_evaluations).
+  /// A journal file: each trial's start and end are appended as they happen; an existing journal
+  /// of the same space is resumed from (its trials count toward max_evaluations). Several
+  /// processes may run with the same journal at once (on one machine, or on several over a shared
+  /// file system): they cooperate on one study, and each returns when it is done.
   std::string journal{};
   /// Called after each finished trial; any may stop the run.
   std::vector<Callback> callbacks{};
   /// One line per finished trial on stderr: `trial 12/50  value 0.4131  best 0.3979`.
   bool progress = true;
+  /// Evaluations of the objective at once, on worker threads (the objective must then be
+  /// thread-safe); 0 means std::thread::hardware_concurrency(), at most 1024. With 1 the objective
+  /// runs on the calling thread. The optimizer asks, the study records, and callbacks and the
+  /// progress line run on the calling thread, one at a time.
+  std::size_t n_jobs = 1;
+  /// How processes sharing the journal cooperate: heartbeats, when a silent process's trials are
+  /// lost, the lock.
+  JournalOptions journal_options{};
 };
 
 /// Thrown when a run ends with no completed trial; the study (and its journal) keeps every failure.
@@ -114,10 +130,148 @@ inline void print_progress(const Study& study, const Trial& trial, std::size_t m
 
 }  // namespace detail
 
+namespace detail {
+
+/// What one evaluation of the objective gave: an evaluation, or the error it threw.
+struct EvaluationOutcome {
+  std::size_t number = 0;
+  std::optional<Evaluation> evaluation;
+  std::string error;
+};
+
+template <class Space, class F>
+EvaluationOutcome evaluate_trial(const Space& space, F& objective, const Trial& trial) {
+  EvaluationOutcome outcome{.number = trial.number, .evaluation = std::nullopt, .error = {}};
+  try {
+    outcome.evaluation = evaluate(space, objective, trial.config);
+  } catch (const std::exception& e) {
+    outcome.error = e.what();
+  } catch (...) {
+    outcome.error = "the objective threw an exception not derived from std::exception";
+  }
+  return outcome;
+}
+
+inline std::size_t worker_count(std::size_t n_jobs) {
+  if (n_jobs > 1024)
+    throw std::invalid_argument("hpo::optimize: n_jobs must be at most 1024, got " + std::to_string(n_jobs));
+  if (n_jobs > 0) return n_jobs;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+inline void check_run(const SearchSpace& space, const RunOptions& options) {
+  if (!(options.max_seconds > 0.0))
+    throw std::invalid_argument("hpo::optimize: max_seconds must be positive, got " +
+                                std::to_string(options.max_seconds));
+  if (space.empty()) throw std::invalid_argument("hpo::optimize: the search space has no parameter");
+}
+
+/// The run of hpo::optimize: starts trials while there are free workers and budget, evaluates
+/// them (inline with one worker, else on a WorkerPool), and records each result as it comes.
+template <class Space, class F, class O>
+class Run {
+ public:
+  Run(const Space& space, F& objective, O& optimizer, const RunOptions& options)
+      : space_(space),
+        objective_(objective),
+        optimizer_(optimizer),
+        options_(options),
+        workers_(worker_count(options.n_jobs)) {
+    check_run(space, options);
+    if (workers_ > 1) pool_.emplace(workers_);
+  }
+
+  Study execute(Study study) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto elapsed = [&] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    bool stop_starting = false;
+    for (;;) {
+      while (!stop_starting && running_ < workers_) {
+        if (elapsed() >= options_.max_seconds || budget_spent(study)) stop_starting = true;
+        if (stop_starting || !start_trial(study)) break;
+      }
+      if (running_ == 0) {
+        if (stop_starting || done(study)) break;
+        wait_for_others(study);  // the budget or the optimizer waits on other processes' trials
+        continue;
+      }
+      stop_starting |= record(study, next_outcome()) == Action::Stop;
+    }
+    return study;
+  }
+
+ private:
+  bool budget_spent(const Study& study) const {
+    return options_.max_evaluations > 0 && study.finished_count() >= options_.max_evaluations;
+  }
+
+  // Nothing to start and nothing running here: the run is over when the budget is spent, or when
+  // the optimizer has nothing to propose and no trial runs anywhere.
+  bool done(Study& study) {
+    if (budget_spent(study)) return true;
+    return last_status_ == AskStatus::NothingToAsk && study.running_count() == 0;
+  }
+
+  void wait_for_others(Study& study) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    study.sync();
+  }
+
+  // Starts one trial; false when none can start now.
+  bool start_trial(Study& study) {
+    std::optional<Trial> trial;
+    const std::string label = workers_ > 1 ? "#" + std::to_string(next_label_++ % workers_ + 1) : std::string();
+    last_status_ = study.ask_within(optimizer_, options_.max_evaluations, label, trial);
+    if (last_status_ != AskStatus::Started) return false;
+    ++running_;
+    if (pool_) {
+      pool_->submit([this, trial = std::move(*trial)] { return evaluate_trial(space_, objective_, trial); });
+    } else {
+      inline_outcome_ = evaluate_trial(space_, objective_, *trial);
+    }
+    return true;
+  }
+
+  EvaluationOutcome next_outcome() {
+    --running_;
+    if (pool_) return pool_->wait_one();
+    return std::move(*inline_outcome_);
+  }
+
+  // Records an outcome in the study (a journal error propagates: the run cannot go on without its
+  // record), then reports it and runs the callbacks.
+  Action record(Study& study, const EvaluationOutcome& outcome) {
+    const Trial& finished = outcome.evaluation ? study.tell(outcome.number, *outcome.evaluation)
+                                               : study.fail(outcome.number, outcome.error);
+    if (options_.progress) print_progress(study, finished, options_.max_evaluations);
+    Action action = Action::Continue;
+    for (const auto& callback : options_.callbacks)
+      if (callback(study, finished) == Action::Stop) action = Action::Stop;
+    return action;
+  }
+
+  const Space& space_;
+  F& objective_;
+  O& optimizer_;
+  const RunOptions& options_;
+  std::size_t workers_;
+  std::optional<WorkerPool<EvaluationOutcome>> pool_;
+  std::optional<EvaluationOutcome> inline_outcome_;
+  std::size_t running_ = 0;
+  std::size_t next_label_ = 0;
+  AskStatus last_status_ = AskStatus::Started;
+};
+
+}  // namespace detail
+
 /// Runs a search: asks the optimizer, evaluates the objective, records every trial, until the
-/// evaluation budget, the time budget, the optimizer's end, or a callback stops it.
+/// evaluation budget, the time budget, the optimizer's end, or a callback stops it; with n_jobs,
+/// several evaluations at once, and with a journal, together with other processes.
 /// An objective that throws, or returns NaN or an infinity, gives a failed trial and the search
-/// goes on; if no trial completed, hpo::NoTrialCompleted quotes the first failure.
+/// goes on; if no trial completed, hpo::NoTrialCompleted quotes the first failure. A journal that
+/// cannot be written (a full disk) ends the run with that error; every trial it holds is recorded.
 /// Usage: `hpo::Study study = hpo::optimize(space, f, random, {.max_evaluations = 50});`
 template <class Space, class F, class O>
 requires std::derived_from<Space, SearchSpace> &&(!std::same_as<std::remove_cvref_t<O>, RunOptions>)Study
@@ -125,35 +279,19 @@ requires std::derived_from<Space, SearchSpace> &&(!std::same_as<std::remove_cvre
   static_assert(Optimizer<std::remove_cvref_t<O>>,
                 "hpo::optimize: the optimizer must provide `std::optional<hpo::Config> ask(const hpo::Study&)` "
                 "(see the hpo::Optimizer concept)");
-  if (!(options.max_seconds > 0.0))
-    throw std::invalid_argument("hpo::optimize: max_seconds must be positive, got " +
-                                std::to_string(options.max_seconds));
-  Study study = options.journal.empty() ? Study(space, options.direction)
-                                        : Study::open(options.journal, space, options.direction);
+  detail::Run<Space, std::remove_reference_t<F>, std::remove_reference_t<O>> run(space, objective, optimizer, options);
+  Study study = options.journal.empty()
+                    ? Study(space, options.direction)
+                    : Study::open(options.journal, space, options.direction, options.journal_options);
   if (options.progress && study.finished_count() > 0)
     std::fprintf(stderr, "resuming from %zu trials in %s\n", study.finished_count(), options.journal.c_str());
-
-  const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  while (options.max_evaluations == 0 || study.finished_count() < options.max_evaluations) {
-    if (elapsed() >= options.max_seconds) break;
-    auto trial = study.ask(optimizer);
-    if (!trial) break;
-    const Trial* finished = nullptr;
-    try {
-      finished = &study.tell(trial->number, detail::evaluate(space, objective, trial->config));
-    } catch (const std::exception& e) {
-      finished = &study.fail(trial->number, e.what());
-    } catch (...) {
-      finished = &study.fail(trial->number, "the objective threw an exception not derived from std::exception");
-    }
-    if (options.progress) detail::print_progress(study, *finished, options.max_evaluations);
-    bool stop = false;
-    for (const auto& callback : options.callbacks) stop |= callback(study, *finished) == Action::Stop;
-    if (stop) break;
-  }
+  const std::size_t before = study.trials().size();
+  study = run.execute(std::move(study));
   if (study.completed_count() == 0) {
-    std::string message = "hpo::optimize: no trial completed" + study.failure_summary();
+    const std::string message = study.trials().size() == before && before == 0
+                                    ? "hpo::optimize: no trial ran (the run ended before the first: max_seconds = " +
+                                          std::to_string(options.max_seconds) + ", or the optimizer proposed nothing)"
+                                    : "hpo::optimize: no trial completed" + study.failure_summary();
     throw NoTrialCompleted(message, std::move(study));
   }
   return study;

@@ -11,6 +11,9 @@
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
+#include "hpo/core/json_fields.hpp"
+#include "hpo/core/utf8.hpp"
+
 #include "hpo/space/config.hpp"
 #include "hpo/space/parameter.hpp"
 
@@ -53,6 +56,9 @@ class SearchSpace {
     if (categories.empty()) throw invalid(name, "needs at least one category, got an empty list");
     for (std::size_t i = 0; i < categories.size(); ++i) {
       if (categories[i].empty()) throw invalid(name, "category #" + std::to_string(i) + " is an empty string");
+      if (!detail::is_valid_utf8(categories[i]))
+        throw invalid(name, "category \"" + detail::escaped_utf8(categories[i]) +
+                                "\" is not valid UTF-8 (a journal keeps text as UTF-8)");
       for (std::size_t j = 0; j < i; ++j)
         if (categories[j] == categories[i]) throw invalid(name, "category \"" + categories[i] + "\" appears twice");
     }
@@ -162,19 +168,41 @@ class SearchSpace {
 
   /// Rebuilds a space written by to_json(), validating it as add_* does.
   static SearchSpace from_json(const nlohmann::json& json) {
+    if (!json.is_array())
+      throw std::invalid_argument("hpo: the search space must be a JSON array of parameters, got " + json.dump());
     SearchSpace space;
     for (const auto& entry : json) {
-      const auto name = entry.at("name").get<std::string>();
-      const auto kind = entry.at("kind").get<std::string>();
-      const Scale scale = entry.value("scale", std::string("linear")) == "log" ? Scale::Log : Scale::Linear;
-      if (kind == "real")
-        space.add_real(name, entry.at("low").get<double>(), entry.at("high").get<double>(), scale);
-      else if (kind == "integer")
-        space.add_int(name, entry.at("low").get<std::int64_t>(), entry.at("high").get<std::int64_t>(), scale);
-      else if (kind == "categorical")
-        space.add_categorical(name, entry.at("categories").get<std::vector<std::string>>());
-      else
-        throw std::invalid_argument("hpo: parameter \"" + name + "\" has unknown kind \"" + kind + "\"");
+      const auto name =
+          detail::json_string(detail::json_member(entry, "name", "a parameter"), "a parameter's \"name\"");
+      const std::string what = "parameter \"" + name + "\"";
+      const auto kind = detail::json_string(detail::json_member(entry, "kind", what), what + "'s \"kind\"");
+      if (kind == "categorical") {
+        const auto& categories = detail::json_member(entry, "categories", what);
+        if (!categories.is_array())
+          throw std::invalid_argument(what + "'s \"categories\" must be an array, got " + categories.dump());
+        std::vector<std::string> names;
+        for (const auto& category : categories) names.push_back(detail::json_string(category, what + "'s category"));
+        space.add_categorical(name, std::move(names));
+        continue;
+      }
+      Scale scale = Scale::Linear;
+      if (entry.contains("scale")) {
+        const auto text = detail::json_string(entry.at("scale"), what + "'s \"scale\"");
+        if (text != "linear" && text != "log")
+          throw std::invalid_argument(what + " has unknown scale \"" + text + "\" (linear or log)");
+        scale = text == "log" ? Scale::Log : Scale::Linear;
+      }
+      if (kind == "real") {
+        space.add_real(name, detail::json_finite(detail::json_member(entry, "low", what), what + "'s \"low\""),
+                       detail::json_finite(detail::json_member(entry, "high", what), what + "'s \"high\""), scale);
+      } else if (kind == "integer") {
+        constexpr std::int64_t exact = std::int64_t{1} << 53;
+        space.add_int(
+            name, detail::json_integer(detail::json_member(entry, "low", what), what + "'s \"low\"", -exact, exact),
+            detail::json_integer(detail::json_member(entry, "high", what), what + "'s \"high\"", -exact, exact), scale);
+      } else {
+        throw std::invalid_argument("hpo: " + what + " has unknown kind \"" + kind + "\"");
+      }
     }
     return space;
   }
@@ -194,6 +222,9 @@ class SearchSpace {
 
   void check_new_name(const std::string& name) const {
     if (name.empty()) throw std::invalid_argument("hpo::SearchSpace: a parameter name is empty (\"\")");
+    if (!detail::is_valid_utf8(name))
+      throw std::invalid_argument("hpo::SearchSpace: the parameter name \"" + detail::escaped_utf8(name) +
+                                  "\" is not valid UTF-8 (a journal keeps text as UTF-8)");
     if (contains(name)) throw invalid(name, "is defined twice");
   }
 

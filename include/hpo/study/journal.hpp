@@ -1,33 +1,44 @@
 #pragma once
 // The study journal: JSON Lines, one object per line. The first line describes the study
-// (format, direction, space); each later line is a finished trial or a record (e.g. a warm start).
+// (format, version, direction, space); each later line is one record:
 //
-//   {"type":"study","format":"hpo-journal","version":1,"direction":"minimize","space":[...]}
-//   {"type":"trial","number":0,"state":"completed","value":0.41,"config":{"x":1.5,"act":"relu"},
-//    "started_at":1795000000.1,"duration":0.02}
-//   {"type":"trial","number":1,"state":"failed","error":"objective returned nan","config":{...},...}
+//   {"type":"study","format":"hpo-journal","version":2,"direction":"minimize","space":[...]}
+//   {"type":"start","number":0,"config":{...},"worker":"node1:4711","session":"9f..","started_at":...}
+//   {"type":"finish","number":0,"state":"completed","value":0.41,"config":{...},"duration":0.02,...}
+//   {"type":"trial","number":1,"state":"failed","error":"...","config":{...},...}   (a whole trial)
+//   {"type":"heartbeat","worker":"node1:4711","session":"9f.."}
+//   {"type":"close","worker":"node1:4711","session":"9f.."}
 //   {"type":"record","kind":"warm_start",...}
 //
-// Lines are appended and flushed one at a time, so a crash loses at most the line being written;
-// a truncated last line is skipped with a warning when the journal is read back.
+// A trial is numbered by its position among the "start" and "trial" lines. Writers append whole
+// lines, each sealed with a CRC-32 (line_checksum.hpp), under the journal's lock (journal_lock.hpp);
+// a version-1 journal (only "trial" and "record" lines) reads as before.
 
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
+#include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "hpo/core/direction.hpp"
+#include "hpo/core/json_fields.hpp"
+#include "hpo/core/utf8.hpp"
 #include "hpo/space/search_space.hpp"
+#include "hpo/study/evaluation_rules.hpp"
+#include "hpo/study/line_checksum.hpp"
 #include "hpo/study/trial.hpp"
 
 namespace hpo::detail {
+
+/// The journal versions this library reads; it writes the last.
+inline constexpr int kJournalVersion = 2;
+/// Nesting depth beyond which a line is refused (the journal's own records nest 4 deep): the
+/// serializer recurses, and a line nested without bound would overflow its stack on save().
+inline constexpr int kMaxJsonDepth = 64;
 
 inline nlohmann::json config_to_json(const Config& config) {
   nlohmann::json out = nlohmann::json::object();
@@ -35,23 +46,33 @@ inline nlohmann::json config_to_json(const Config& config) {
   return out;
 }
 
-/// Reads a configuration with the space's kinds (a real written as 2 is still a real).
+/// Reads a configuration with the space's kinds (a real written as 2 is still a real; an integer
+/// must be an integer within the parameter's range) and validates it.
 inline Config config_from_json(const nlohmann::json& json, const SearchSpace& space) {
+  if (!json.is_object()) throw std::invalid_argument("\"config\" must be an object, got " + json.dump());
   Config config;
   for (const auto& parameter : space.parameters()) {
-    const auto& v = json.at(parameter.name);
+    const auto found = json.find(parameter.name);
+    if (found == json.end())
+      throw std::invalid_argument("the configuration lacks parameter \"" + parameter.name + "\"");
+    const std::string what = "parameter \"" + parameter.name + "\"";
     switch (parameter.kind) {
       case ParameterKind::Real:
-        config.set(parameter.name, Value(v.get<double>()));
+        config.set(parameter.name, Value(json_finite(*found, what)));
         break;
       case ParameterKind::Integer:
-        config.set(parameter.name, Value(v.get<std::int64_t>()));
+        config.set(parameter.name, Value(json_integer(*found, what, std::numeric_limits<std::int64_t>::min(),
+                                                      std::numeric_limits<std::int64_t>::max())));
         break;
       case ParameterKind::Categorical:
-        config.set(parameter.name, Value(v.get<std::string>()));
+        config.set(parameter.name, Value(json_string(*found, what)));
         break;
     }
   }
+  for (const auto& [name, value] : json.items())
+    if (!space.contains(name))
+      throw std::invalid_argument("the configuration has parameter \"" + name + "\" = " + value.dump() +
+                                  ", which the search space does not define");
   space.validate(config);
   return config;
 }
@@ -59,13 +80,14 @@ inline Config config_from_json(const nlohmann::json& json, const SearchSpace& sp
 inline nlohmann::json header_to_json(const SearchSpace& space, Direction direction) {
   return {{"type", "study"},
           {"format", "hpo-journal"},
-          {"version", 1},
+          {"version", kJournalVersion},
           {"direction", to_string(direction)},
           {"space", space.to_json()}};
 }
 
-inline nlohmann::json trial_to_json(const Trial& trial) {
-  nlohmann::json out{{"type", "trial"}, {"number", trial.number}, {"state", to_string(trial.state)}};
+/// The fields every trial line shares: its outcome, configuration and timing.
+inline void outcome_to_json(const Trial& trial, nlohmann::json& out) {
+  out["state"] = to_string(trial.state);
   if (trial.completed() || (trial.pruned() && std::isfinite(trial.value))) out["value"] = trial.value;
   if (trial.failed()) out["error"] = trial.error;
   out["config"] = config_to_json(trial.config);
@@ -78,124 +100,111 @@ inline nlohmann::json trial_to_json(const Trial& trial) {
   if (!trial.worker.empty()) out["worker"] = trial.worker;
   out["started_at"] = trial.started_at;
   out["duration"] = trial.duration;
+}
+
+/// A whole finished trial (what save() writes, and what version-1 journals hold).
+inline nlohmann::json trial_to_json(const Trial& trial) {
+  nlohmann::json out{{"type", "trial"}, {"number", trial.number}};
+  outcome_to_json(trial, out);
   return out;
 }
 
-inline Trial trial_from_json(const nlohmann::json& json, const SearchSpace& space) {
-  Trial trial;
-  trial.number = json.at("number").get<std::size_t>();
-  const auto state = json.at("state").get<std::string>();
+/// The end of a trial another line started.
+inline nlohmann::json finish_to_json(const Trial& trial) {
+  nlohmann::json out{{"type", "finish"}, {"number", trial.number}};
+  outcome_to_json(trial, out);
+  return out;
+}
+
+/// The start of a trial, by the session (a process's open study) that asked it.
+inline nlohmann::json start_to_json(const Trial& trial, const std::string& session) {
+  return {{"type", "start"},        {"number", trial.number}, {"config", config_to_json(trial.config)},
+          {"worker", trial.worker}, {"session", session},     {"started_at", trial.started_at}};
+}
+
+/// A trial's outcome from a "trial" or "finish" line, with the checks tell() applies.
+inline void outcome_from_json(const nlohmann::json& json, const SearchSpace& space, Trial& trial) {
+  const auto state = json_string(json.at("state"), "\"state\"");
+  trial.config = config_from_json(json.at("config"), space);
+  if (json.contains("gradient")) {
+    const auto& g = json.at("gradient");
+    if (!g.is_array()) throw std::invalid_argument("\"gradient\" must be an array, got " + g.dump());
+    trial.gradient.resize(static_cast<Eigen::Index>(g.size()));
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      if (!g[i].is_number())
+        throw std::invalid_argument("\"gradient\" entry " + std::to_string(i) + " = " + g[i].dump() +
+                                    " is not a number");
+      trial.gradient[static_cast<Eigen::Index>(i)] = g[i].get<double>();
+    }
+  }
   if (state == "completed") {
     trial.state = TrialState::Completed;
-    trial.value = json.at("value").get<double>();
-    if (!std::isfinite(trial.value)) throw std::invalid_argument("a completed trial has a non-finite value");
+    trial.value = json_finite(json.at("value"), "\"value\"");
+    if (auto problem = evaluation_problem(space, trial.value, trial.gradient); !problem.empty())
+      throw std::invalid_argument("a completed trial whose " +
+                                  problem.substr(std::string("objective returned ").size()));
   } else if (state == "failed") {
     trial.state = TrialState::Failed;
-    trial.error = json.value("error", std::string("unknown failure"));
+    trial.error = json.contains("error") ? json_string(json.at("error"), "\"error\"") : std::string("unknown failure");
+    trial.gradient.resize(0);
   } else if (state == "pruned") {
     trial.state = TrialState::Pruned;
-    if (json.contains("value")) trial.value = json.at("value").get<double>();
+    if (json.contains("value")) trial.value = json_finite(json.at("value"), "\"value\"");
   } else {
     throw std::invalid_argument("unknown trial state \"" + state + "\"");
   }
-  trial.config = config_from_json(json.at("config"), space);
-  if (json.contains("gradient")) {
-    const auto g = json.at("gradient").get<std::vector<double>>();
-    trial.gradient = Eigen::Map<const Eigen::VectorXd>(g.data(), static_cast<Eigen::Index>(g.size()));
+  if (json.contains("intermediate")) {
+    const auto& steps = json.at("intermediate");
+    if (!steps.is_array()) throw std::invalid_argument("\"intermediate\" must be an array, got " + steps.dump());
+    for (const auto& step : steps) {
+      if (!step.is_array() || step.size() != 2)
+        throw std::invalid_argument("an intermediate value must be [step, value], got " + step.dump());
+      trial.intermediate[json_integer(step[0], "an intermediate step", 0, std::numeric_limits<std::int64_t>::max())] =
+          json_finite(step[1], "an intermediate value");
+    }
   }
-  if (json.contains("intermediate"))
-    for (const auto& step : json.at("intermediate"))
-      trial.intermediate[step.at(0).get<std::int64_t>()] = step.at(1).get<double>();
-  trial.worker = json.value("worker", std::string());
-  trial.started_at = json.value("started_at", 0.0);
-  trial.duration = json.value("duration", 0.0);
-  return trial;
+  if (json.contains("worker")) trial.worker = json_string(json.at("worker"), "\"worker\"");
+  if (json.contains("started_at")) trial.started_at = json_finite(json.at("started_at"), "\"started_at\"");
+  if (json.contains("duration")) trial.duration = json_finite(json.at("duration"), "\"duration\"");
 }
 
-/// What a journal file holds, read line by line.
-struct JournalContents {
-  SearchSpace space;
-  Direction direction = Direction::Minimize;
-  std::vector<Trial> trials;
-  std::vector<nlohmann::json> records;
-  std::uintmax_t valid_bytes = 0;  ///< length of the well-formed prefix (a truncated tail excluded)
-};
-
-inline JournalContents read_journal(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("hpo: cannot open journal \"" + path + "\"");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  JournalContents contents;
-  std::size_t line_number = 0, begin = 0;
-  bool has_header = false;
-  while (begin < text.size()) {
-    const std::size_t newline = text.find('\n', begin);
-    const bool last_unterminated = newline == std::string::npos;
-    const std::string line = text.substr(begin, last_unterminated ? std::string::npos : newline - begin);
-    ++line_number;
-    const std::string where = "hpo: journal \"" + path + "\" line " + std::to_string(line_number);
-    nlohmann::json json;
-    try {
-      json = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-      if (last_unterminated && has_header) {
-        std::cerr << where << ": truncated (a crash while writing?); skipped\n";
-        break;
-      }
-      throw std::runtime_error(where + ": malformed JSON: " + e.what());
-    }
-    try {
-      const auto type = json.at("type").get<std::string>();
-      if (!has_header) {
-        if (type != "study" || json.value("format", "") != "hpo-journal")
-          throw std::invalid_argument(
-              "the first line must be the study header {\"type\":\"study\",\"format\":\"hpo-journal\",...}");
-        contents.space = SearchSpace::from_json(json.at("space"));
-        const auto direction = json.at("direction").get<std::string>();
-        if (direction != "minimize" && direction != "maximize")
-          throw std::invalid_argument("unknown direction \"" + direction + "\"");
-        contents.direction = direction == "maximize" ? Direction::Maximize : Direction::Minimize;
-        has_header = true;
-      } else if (type == "trial") {
-        Trial trial = trial_from_json(json, contents.space);
-        trial.number = contents.trials.size();  // renumbered in file order: lost in-flight trials leave no gap
-        contents.trials.push_back(std::move(trial));
-      } else if (type == "record") {
-        contents.records.push_back(std::move(json));
-      } else {
-        throw std::invalid_argument("unknown line type \"" + type + "\"");
-      }
-    } catch (const std::exception& e) {
-      if (last_unterminated && has_header) {
-        std::cerr << where << ": truncated (a crash while writing?); skipped\n";
-        break;
-      }
-      throw std::runtime_error(where + ": " + e.what());
-    }
-    contents.valid_bytes = last_unterminated ? text.size() : newline + 1;
-    if (last_unterminated) break;
-    begin = newline + 1;
+/// A line's JSON object, or an exception saying why not: not JSON, nested deeper than
+/// kMaxJsonDepth, not an object, or a checksum that does not match what the line holds.
+inline nlohmann::json parse_line(std::string_view line) {
+  if (check_line(line) == ChecksumState::Differs)
+    throw std::invalid_argument("the line's checksum does not match its content (the line was damaged or edited)");
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(line, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth > kMaxJsonDepth)
+        throw std::invalid_argument("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      return true;
+    });
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("malformed JSON: ") + e.what());
   }
-  if (!has_header) throw std::runtime_error("hpo: journal \"" + path + "\" is empty: no study header");
-  return contents;
+  if (!json.is_object())
+    throw std::invalid_argument(std::string("a line must be a JSON object, got ") + json.type_name());
+  json.erase("crc32");
+  return json;
 }
 
-/// Appends lines to a journal, flushing each so that a crash loses at most the line in flight.
-class JournalWriter {
- public:
-  explicit JournalWriter(std::string path) : path_(std::move(path)), out_(path_, std::ios::binary | std::ios::app) {
-    if (!out_) throw std::runtime_error("hpo: cannot open journal \"" + path_ + "\" for writing");
-  }
-  void append(const nlohmann::json& line) {
-    out_ << line.dump() << '\n';
-    out_.flush();
-    if (!out_) throw std::runtime_error("hpo: writing to journal \"" + path_ + "\" failed");
-  }
-  const std::string& path() const noexcept { return path_; }
+/// The text of one journal line (with its newline): the record, sealed with its checksum. Text
+/// that is not UTF-8 is repaired (U+FFFD), never a reason to lose the record.
+inline std::string journal_line(const nlohmann::json& record) {
+  return seal_line(record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
+}
 
- private:
-  std::string path_;
-  std::ofstream out_;
-};
+/// The study header's space and direction; throws on anything else in its place.
+inline void header_from_json(const nlohmann::json& json, SearchSpace& space, Direction& direction) {
+  if (json.value("type", "") != "study" || json.value("format", "") != "hpo-journal")
+    throw std::invalid_argument(
+        "the first line must be the study header {\"type\":\"study\",\"format\":\"hpo-journal\",...}");
+  if (json.contains("version")) json_integer(json.at("version"), "\"version\"", 1, kJournalVersion);
+  space = SearchSpace::from_json(json.at("space"));
+  const auto name = json_string(json.at("direction"), "\"direction\"");
+  if (name != "minimize" && name != "maximize") throw std::invalid_argument("unknown direction \"" + name + "\"");
+  direction = name == "maximize" ? Direction::Maximize : Direction::Minimize;
+}
 
 }  // namespace hpo::detail

@@ -1,0 +1,373 @@
+// Parallel trials: n_jobs threads in one process, and several processes (fork) on one journal:
+// budgets, distinct configurations, failures, lost trials, heartbeats, a full disk, lock errors.
+#include <catch2/catch.hpp>
+
+#include <hpo/optimize.hpp>
+#include <hpo/optimizers/bayesian_optimization.hpp>
+#include <hpo/optimizers/gradient_descent.hpp>
+#include <hpo/optimizers/grid_search.hpp>
+#include <hpo/optimizers/random_search.hpp>
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using Catch::Contains;
+using namespace std::chrono_literals;
+
+namespace {
+hpo::SearchSpace space_2d() {
+  hpo::SearchSpace space;
+  space.add_real("x", -5.0, 10.0).add_real("y", 0.0, 15.0);
+  return space;
+}
+
+double bowl(const hpo::Config& c) {
+  const double x = c.get<double>("x") - 1.0, y = c.get<double>("y") - 2.0;
+  return x * x + y * y;
+}
+
+std::string temp_path(const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() / ("hpo_test_parallel_" + name);
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + ".lock");
+  return path.string();
+}
+
+std::set<std::string> distinct_configs(const hpo::Study& study) {
+  std::set<std::string> configs;
+  for (const auto& t : study.trials()) configs.insert(t.config.to_string() + std::to_string(t.config.get<double>("x")));
+  return configs;
+}
+
+// Runs `body` in a child process and returns its exit code (the child never returns to Catch).
+pid_t spawn(const std::function<int()>& body) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    int code = 99;
+    try {
+      code = body();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "child %d: %s\n", ::getpid(), e.what());
+      code = 98;
+    }
+    ::_exit(code);
+  }
+  REQUIRE(pid > 0);
+  return pid;
+}
+
+int exit_code(pid_t pid) {
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+}  // namespace
+
+TEST_CASE("n_jobs threads finish exactly max_evaluations distinct trials", "[parallel][threads]") {
+  for (const std::size_t jobs : {2, 4, 8}) {
+    std::atomic<int> running{0}, most{0};
+    auto f = [&](const hpo::Config& c) {
+      const int now = ++running;
+      for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+      }
+      std::this_thread::sleep_for(2ms);
+      --running;
+      return bowl(c);
+    };
+    const auto study = hpo::optimize(space_2d(), f, hpo::RandomSearch({.seed = jobs}),
+                                     {.max_evaluations = 40, .progress = false, .n_jobs = jobs});
+    REQUIRE(study.trials().size() == 40);
+    REQUIRE(study.finished_count() == 40);
+    REQUIRE(distinct_configs(study).size() == 40);
+    REQUIRE(most.load() > 1);  // evaluations did overlap
+    REQUIRE(static_cast<std::size_t>(most.load()) <= jobs);
+    std::set<std::string> workers;
+    for (const auto& t : study.trials()) workers.insert(t.worker);
+    REQUIRE(workers.size() > 1);
+  }
+}
+
+TEST_CASE("with threads, Bayesian optimization proposes distinct points and finds the bowl", "[parallel][threads]") {
+  const auto study =
+      hpo::optimize(space_2d(),
+                    [](const hpo::Config& c) {
+                      std::this_thread::sleep_for(1ms);
+                      return bowl(c);
+                    },
+                    hpo::BayesianOptimization({.seed = 3}), {.max_evaluations = 30, .progress = false, .n_jobs = 4});
+  REQUIRE(study.finished_count() == 30);
+  REQUIRE(distinct_configs(study).size() == 30);
+  REQUIRE(study.best().value < 0.05);
+}
+
+TEST_CASE("failures in workers are failed trials, callbacks and progress never run at once", "[parallel][threads]") {
+  std::atomic<int> in_callback{0};
+  std::atomic<bool> overlapped{false};
+  std::atomic<int> calls{0};
+  std::size_t callbacks = 0;
+  auto f = [&](const hpo::Config& c) {
+    const int call = ++calls;
+    if (call % 5 == 0) throw std::runtime_error("worker failure " + std::to_string(call));
+    if (call % 7 == 0) return std::numeric_limits<double>::quiet_NaN();
+    return bowl(c);
+  };
+  auto callback = [&](const hpo::Study&, const hpo::Trial&) {
+    if (++in_callback > 1) overlapped = true;
+    std::this_thread::sleep_for(200us);
+    ++callbacks;
+    --in_callback;
+  };
+  const auto study = hpo::optimize(space_2d(), f, hpo::RandomSearch({.seed = 1}),
+                                   {.max_evaluations = 35, .callbacks = {callback}, .progress = false, .n_jobs = 4});
+  REQUIRE(study.finished_count() == 35);
+  REQUIRE(callbacks == 35);
+  REQUIRE_FALSE(overlapped.load());
+  REQUIRE(study.failed_count() == 11);  // 7 throws (calls 5, 10, ..., 35) and 4 NaNs (calls 7, 14, 21, 28)
+  std::size_t thrown = 0;
+  for (const auto& t : study.trials()) thrown += t.failed() && t.error.find("worker failure") != std::string::npos;
+  REQUIRE(thrown == 7);
+}
+
+TEST_CASE("max_seconds stops starting trials, the running ones finish and are recorded", "[parallel][threads]") {
+  const auto study = hpo::optimize(space_2d(),
+                                   [](const hpo::Config& c) {
+                                     std::this_thread::sleep_for(30ms);
+                                     return bowl(c);
+                                   },
+                                   hpo::RandomSearch({.seed = 2}),
+                                   {.max_evaluations = 0, .max_seconds = 0.1, .progress = false, .n_jobs = 4});
+  REQUIRE(study.trials().size() >= 4);
+  REQUIRE(study.running_count() == 0);
+  REQUIRE(study.finished_count() == study.trials().size());
+}
+
+TEST_CASE("gradient descent evaluates its probes concurrently", "[parallel][threads]") {
+  std::atomic<int> running{0}, most{0};
+  auto f = [&](const hpo::Config& c) {
+    const int now = ++running;
+    for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
+    std::this_thread::sleep_for(3ms);
+    --running;
+    return bowl(c);
+  };
+  const auto study = hpo::optimize(space_2d(), f, hpo::GradientDescent({.learning_rate = 0.1}),
+                                   {.max_evaluations = 25, .progress = false, .n_jobs = 4});
+  REQUIRE(study.finished_count() == 25);
+  REQUIRE(most.load() >= 2);  // central differences: 4 probes per step, out together
+}
+
+TEST_CASE("n_jobs out of range is an error naming it", "[parallel][errors]") {
+  REQUIRE_THROWS_WITH(hpo::optimize(space_2d(), bowl, hpo::RandomSearch(), {.progress = false, .n_jobs = 5000}),
+                      Contains("n_jobs") && Contains("5000"));
+  REQUIRE(hpo::optimize(space_2d(), bowl, hpo::RandomSearch(), {.max_evaluations = 6, .progress = false, .n_jobs = 0})
+              .finished_count() == 6);
+}
+
+TEST_CASE("four processes share one journal: unique numbers, no overshoot, every trial kept", "[parallel][processes]") {
+  const auto path = temp_path("four.jsonl");
+  std::vector<pid_t> children;
+  for (std::uint64_t k = 0; k < 4; ++k) {
+    children.push_back(spawn([&, k] {
+      const auto study =
+          hpo::optimize(space_2d(),
+                        [](const hpo::Config& c) {
+                          std::this_thread::sleep_for(1ms);
+                          return bowl(c);
+                        },
+                        hpo::RandomSearch({.seed = k}), {.max_evaluations = 120, .journal = path, .progress = false});
+      return study.finished_count() == 120 && study.running_count() == 0 ? 0 : 3;
+    }));
+  }
+  for (const pid_t child : children) REQUIRE(exit_code(child) == 0);
+  const auto study = hpo::Study::load(path);  // every line parses: none torn or interleaved
+  REQUIRE(study.trials().size() == 120);
+  REQUIRE(study.completed_count() == 120);
+  REQUIRE(distinct_configs(study).size() == 120);
+  std::set<std::string> processes;
+  for (const auto& t : study.trials()) processes.insert(t.worker);
+  REQUIRE(processes.size() == 4);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a process killed mid-trial: the others finish, its trial ends as failed \"lost\"", "[parallel][processes]") {
+  const auto path = temp_path("killed.jsonl");
+  const hpo::JournalOptions journal{.heartbeat_interval = 0.1, .lost_after = 2.0};
+  const pid_t victim = spawn([&] {
+    int calls = 0;
+    (void)hpo::optimize(space_2d(),
+                        [&](const hpo::Config& c) {
+                          if (++calls == 3) std::this_thread::sleep_for(60s);  // killed here
+                          return bowl(c);
+                        },
+                        hpo::RandomSearch({.seed = 11}),
+                        {.max_evaluations = 30, .journal = path, .progress = false, .journal_options = journal});
+    return 0;
+  });
+  for (int waited = 0; waited < 500; ++waited) {  // until its third trial runs
+    std::this_thread::sleep_for(10ms);
+    if (!std::filesystem::exists(path)) continue;
+    const auto seen = hpo::Study::load(path);
+    if (seen.trials().size() == 3 && seen.running_count() == 1) break;
+  }
+  REQUIRE(::kill(victim, SIGKILL) == 0);
+  REQUIRE(exit_code(victim) == 128 + SIGKILL);
+  std::vector<pid_t> others;
+  for (std::uint64_t k = 0; k < 2; ++k)
+    others.push_back(spawn([&, k] {
+      const auto study =
+          hpo::optimize(space_2d(), bowl, hpo::RandomSearch({.seed = 20 + k}),
+                        {.max_evaluations = 30, .journal = path, .progress = false, .journal_options = journal});
+      return study.finished_count() == 30 ? 0 : 3;
+    }));
+  for (const pid_t child : others) REQUIRE(exit_code(child) == 0);
+  const auto study = hpo::Study::load(path);
+  REQUIRE(study.trials().size() == 30);
+  REQUIRE(study.failed_count() == 1);
+  REQUIRE_THAT(study.trials()[2].error, Contains("lost") && Contains(":" + std::to_string(victim)));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a silent process on another machine loses its trial after lost_after, a live one keeps it",
+          "[parallel][processes]") {
+  const auto path = temp_path("silent.jsonl");
+  {
+    auto study = hpo::Study::open(path, space_2d());  // a header, then a start from "node7", which never speaks again
+  }
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out << R"({"type":"start","number":0,"config":{"x":1.0,"y":2.0},"worker":"node7:4242","session":"0123456789abcdef","started_at":1.0})"
+        << "\n";
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto study = hpo::optimize(space_2d(), bowl, hpo::RandomSearch({.seed = 4}),
+                                   {.max_evaluations = 5,
+                                    .journal = path,
+                                    .progress = false,
+                                    .journal_options = {.heartbeat_interval = 0.1, .lost_after = 0.5}});
+  REQUIRE(std::chrono::steady_clock::now() - start >= 500ms);  // it waited for the budget's last slot
+  REQUIRE(study.finished_count() == 5);
+  REQUIRE_THAT(study.trials()[0].error, Contains("lost: no heartbeat from node7:4242 since"));
+
+  // A live process with a long trial keeps it, thanks to its heartbeats.
+  const auto path2 = temp_path("heartbeat.jsonl");
+  const hpo::JournalOptions journal{.heartbeat_interval = 0.05, .lost_after = 0.4};
+  const pid_t slow = spawn([&] {
+    const auto s =
+        hpo::optimize(space_2d(),
+                      [](const hpo::Config& c) {
+                        std::this_thread::sleep_for(1500ms);
+                        return bowl(c);
+                      },
+                      hpo::RandomSearch({.seed = 5}),
+                      {.max_evaluations = 6, .journal = path2, .progress = false, .journal_options = journal});
+    return s.finished_count() == 6 ? 0 : 3;
+  });
+  std::this_thread::sleep_for(200ms);
+  const auto fast =
+      hpo::optimize(space_2d(), bowl, hpo::RandomSearch({.seed = 6}),
+                    {.max_evaluations = 6, .journal = path2, .progress = false, .journal_options = journal});
+  REQUIRE(exit_code(slow) == 0);
+  REQUIRE(fast.finished_count() == 6);
+  REQUIRE(hpo::Study::load(path2).failed_count() == 0);
+  std::filesystem::remove(path);
+  std::filesystem::remove(path2);
+}
+
+TEST_CASE("a journal write that fails surfaces its own error, memory keeps only what the journal has",
+          "[parallel][errors]") {
+  const auto path = temp_path("full_disk.jsonl");
+  const pid_t child = spawn([&] {
+    ::signal(SIGXFSZ, SIG_IGN);
+    auto study = hpo::Study::open(path, space_2d());
+    hpo::RandomSearch random({.seed = 1});
+    const auto trial = study.ask(random);
+    const rlimit limit{.rlim_cur = static_cast<rlim_t>(std::filesystem::file_size(path) + 10),
+                       .rlim_max = RLIM_INFINITY};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 10;
+    try {
+      study.tell(trial->number, 1.0);
+      return 11;
+    } catch (const std::runtime_error& e) {
+      const std::string message = e.what();
+      if (message.find("writing to journal") == std::string::npos ||
+          message.find("File too large") == std::string::npos)
+        return 12;
+    }
+    if (!study.trials()[trial->number].running()) return 13;  // not finished in memory: the journal lacks it
+    const rlimit none{.rlim_cur = RLIM_INFINITY, .rlim_max = RLIM_INFINITY};
+    ::setrlimit(RLIMIT_FSIZE, &none);
+    if (!hpo::Study::load(path).trials()[0].running()) return 14;
+    // Through optimize(): the run ends with the write error, not "trial N is already completed".
+    const auto path2 = path + ".2";
+    std::filesystem::remove(path2);
+    auto fresh = hpo::Study::open(path2, space_2d());
+    const rlimit small{.rlim_cur = static_cast<rlim_t>(std::filesystem::file_size(path2) + 2000),
+                       .rlim_max = RLIM_INFINITY};
+    ::setrlimit(RLIMIT_FSIZE, &small);
+    try {
+      (void)hpo::optimize(space_2d(), bowl, hpo::RandomSearch(),
+                          {.max_evaluations = 100, .journal = path2, .progress = false});
+      return 15;
+    } catch (const std::runtime_error& e) {
+      const std::string message = e.what();
+      if (message.find("File too large") == std::string::npos || message.find("already") != std::string::npos)
+        return 16;
+    }
+    ::setrlimit(RLIMIT_FSIZE, &none);
+    (void)hpo::Study::load(path2);  // still readable: no half line
+    std::filesystem::remove(path2);
+    return 0;
+  });
+  REQUIRE(exit_code(child) == 0);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("journal errors: another space, a lock that cannot be taken, a missing directory", "[parallel][errors]") {
+  const auto path = temp_path("errors.jsonl");
+  { auto study = hpo::Study::open(path, space_2d()); }
+  hpo::SearchSpace other;
+  other.add_real("x", -5.0, 10.0);
+  REQUIRE_THROWS_WITH(hpo::Study::open(path, other), Contains(path) && Contains("\"y\""));
+  std::filesystem::create_directory(path + ".lock");  // a lock path this process cannot create
+  REQUIRE_THROWS_WITH(hpo::Study::open(path, space_2d()), Contains(path + ".lock") && Contains("not a file"));
+  std::filesystem::remove(path + ".lock");
+  const auto nowhere = (std::filesystem::temp_directory_path() / "hpo_no_such_dir" / "j.jsonl").string();
+  REQUIRE_THROWS_WITH(hpo::Study::open(nowhere, space_2d()),
+                      Contains(nowhere) && Contains("No such file or directory"));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("ask and tell by hand across processes: one asks, others tell", "[parallel][processes]") {
+  const auto path = temp_path("external.jsonl");
+  auto scheduler = hpo::Study::open(path, space_2d());
+  hpo::RandomSearch random({.seed = 8});
+  std::vector<std::size_t> numbers;
+  for (int i = 0; i < 6; ++i) numbers.push_back(scheduler.ask(random)->number);
+  std::vector<pid_t> workers;
+  for (const std::size_t number : numbers)
+    workers.push_back(spawn([&, number] {
+      auto study = hpo::Study::open(path, space_2d());
+      const auto& trial = study.tell(number, bowl(study.trial(number).config));
+      return trial.completed() ? 0 : 3;
+    }));
+  for (const pid_t worker : workers) REQUIRE(exit_code(worker) == 0);
+  scheduler.sync();
+  REQUIRE(scheduler.completed_count() == 6);
+  REQUIRE(scheduler.running_count() == 0);
+  std::filesystem::remove(path);
+}
