@@ -221,3 +221,27 @@ TEST_CASE("progress prints one line per trial unless turned off", "[optimize]") 
   });
   REQUIRE(silent.empty());
 }
+
+TEST_CASE("on a terminal, progress is one line updated in place; failures get lines of their own", "[optimize]") {
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out);
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  hpo::Study study(space);
+  {
+    hpo::detail::ProgressLine progress(out, /*terminal=*/true, 4);
+    for (int i = 0; i < 3; ++i) {
+      const auto trial = study.ask(hpo::Config().set("x", 0.1 * (i + 1)));
+      const auto& finished = i == 1 ? study.fail(trial.number, "diverged") : study.tell(trial.number, 0.1 * (i + 1));
+      progress.trial_finished(study, finished, 2);
+    }
+  }
+  std::rewind(out);
+  std::string shown;
+  for (int c; (c = std::fgetc(out)) != EOF;) shown += static_cast<char>(c);
+  std::fclose(out);
+  REQUIRE(std::count(shown.begin(), shown.end(), '\n') == 2);  // the failure, and the end of the updating line
+  REQUIRE_THAT(shown, Contains("\r\033[Ktrial 2/4  failed: diverged\n"));
+  REQUIRE_THAT(shown, Contains("\r\033[Ktrial 3/4  best 0.1  elapsed 0s  left ~0s  running 2"));
+  REQUIRE(shown.rfind("trial 3/4") > shown.rfind("trial 2/4"));
+}

@@ -12,6 +12,7 @@
 #include "hpo/default_optimizer.hpp"
 #include "hpo/objective.hpp"
 #include "hpo/optimize.hpp"
+#include "hpo/progress.hpp"
 #include "hpo/optimizers/bayesian_optimization.hpp"
 #include "hpo/optimizers/gradient_descent.hpp"
 #include "hpo/optimizers/grid_search.hpp"

@@ -18,6 +18,7 @@
 #include "hpo/core/optimizer_concept.hpp"
 #include "hpo/core/worker_pool.hpp"
 #include "hpo/objective.hpp"
+#include "hpo/progress.hpp"
 #include "hpo/space/typed_space.hpp"
 #include "hpo/study/study.hpp"
 
@@ -118,16 +119,6 @@ Evaluation evaluate(const Space& space, F& objective, const Config& config) {
   }
 }
 
-inline void print_progress(const Study& study, const Trial& trial, std::size_t max_evaluations) {
-  const std::string total = max_evaluations ? "/" + std::to_string(max_evaluations) : std::string();
-  if (trial.completed()) {
-    std::fprintf(stderr, "trial %zu%s  value %.6g  best %.6g\n", study.finished_count(), total.c_str(), trial.value,
-                 study.best().value);
-  } else {
-    std::fprintf(stderr, "trial %zu%s  failed: %s\n", study.finished_count(), total.c_str(), trial.error.c_str());
-  }
-}
-
 }  // namespace detail
 
 namespace detail {
@@ -179,6 +170,7 @@ class Run {
         workers_(worker_count(options.n_jobs)) {
     check_run(space, options);
     if (workers_ > 1) pool_.emplace(workers_);
+    if (options.progress) progress_.emplace(stderr, ProgressLine::is_terminal(stderr), options.max_evaluations);
   }
 
   Study execute(Study study) {
@@ -245,7 +237,7 @@ class Run {
   Action record(Study& study, const EvaluationOutcome& outcome) {
     const Trial& finished = outcome.evaluation ? study.tell(outcome.number, *outcome.evaluation)
                                                : study.fail(outcome.number, outcome.error);
-    if (options_.progress) print_progress(study, finished, options_.max_evaluations);
+    if (progress_) progress_->trial_finished(study, finished, running_);
     Action action = Action::Continue;
     for (const auto& callback : options_.callbacks)
       if (callback(study, finished) == Action::Stop) action = Action::Stop;
@@ -259,6 +251,7 @@ class Run {
   std::size_t workers_;
   std::optional<WorkerPool<EvaluationOutcome>> pool_;
   std::optional<EvaluationOutcome> inline_outcome_;
+  std::optional<ProgressLine> progress_;
   std::size_t running_ = 0;
   std::size_t next_label_ = 0;
   AskStatus last_status_ = AskStatus::Started;
