@@ -5,10 +5,11 @@
 #include <concepts>
 #include <optional>
 
-#include "hpo/space/config.hpp"
-
 namespace hpo {
 
+// Declared, not defined, here: core/ is the bottom layer; a program that checks the concept has
+// both definitions (hpo/space/config.hpp, hpo/study/study.hpp).
+class Config;
 class Study;
 
 /// An optimizer proposes the next configuration from everything the study holds: completed,
