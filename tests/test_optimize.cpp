@@ -222,7 +222,7 @@ TEST_CASE("progress prints one line per trial unless turned off", "[optimize]") 
   REQUIRE(silent.empty());
 }
 
-TEST_CASE("on a terminal, progress is one line updated in place; failures get lines of their own", "[optimize]") {
+TEST_CASE("on a terminal, progress is one line updated in place and failures get lines of their own", "[optimize]") {
   std::FILE* out = std::tmpfile();
   REQUIRE(out);
   hpo::SearchSpace space;

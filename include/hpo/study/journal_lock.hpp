@@ -23,9 +23,12 @@
 namespace hpo::detail {
 
 /// This machine's name, or "localhost" when the system has none to give.
-inline std::string host_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+inline const std::string& host_name() {
+  static const std::string name = [] {
+    char text[256] = {};
+    if (::gethostname(text, sizeof text - 1) != 0 || text[0] == '\0') return std::string("localhost");
+    return std::string(text);
+  }();
   return name;
 }
 
