@@ -7,6 +7,7 @@
 #include "hpo/gp/kernel.hpp"
 #include "hpo/gp/matern32.hpp"
 #include "hpo/gp/matern52.hpp"
+#include "hpo/gp/model_encoding.hpp"
 #include "hpo/gp/priors.hpp"
 #include "hpo/gp/squared_exponential.hpp"
 
@@ -467,6 +468,21 @@ TEST_CASE("invalid inputs throw instead of producing NaN", "[gp][robustness]") {
   gp.fit(points, evaluate(points));
   CHECK_THROWS_AS(gp.predict(Eigen::VectorXd::Constant(3, 0.5)), std::invalid_argument);
   CHECK_THROWS_AS(gp.add_observation(Eigen::VectorXd::Constant(2, 0.5), INFINITY), std::invalid_argument);
+}
+
+TEST_CASE("the model encoding refuses a unit point of the wrong size or with a non-finite coordinate",
+          "[gp][encoding][robustness]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0).add_int("n", 1, 9).add_categorical("c", {"a", "b", "c"});
+  const hpo::ModelEncoding encoding(space);
+  REQUIRE(encoding.from_unit(Eigen::Vector3d(0.5, 0.5, 0.5)).size() == 5);
+  for (Eigen::Index i = 0; i < 3; ++i) {
+    Eigen::Vector3d u(0.5, 0.5, 0.5);
+    u[i] = std::numeric_limits<double>::quiet_NaN();
+    const std::string name = "\"" + space[static_cast<std::size_t>(i)].name + "\"";
+    CHECK_THROWS_WITH(encoding.from_unit(u), Catch::Contains(name) && Catch::Contains("nan"));
+  }
+  CHECK_THROWS_WITH(encoding.from_unit(Eigen::Vector2d(0.5, 0.5)), Catch::Contains("2 coordinates for 3"));
 }
 
 namespace {

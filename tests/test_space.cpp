@@ -43,6 +43,24 @@ TEST_CASE("bad parameter definitions throw, naming the parameter and the value",
   REQUIRE(space.size() == 1);  // nothing half-added
 }
 
+TEST_CASE("a NaN or infinite unit coordinate throws, naming the parameter and the value", "[space][errors]") {
+  const auto space = mixed_space();
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < space.size(); ++i) {
+    for (const double bad : {nan, inf, -inf}) {
+      Eigen::VectorXd u = Eigen::VectorXd::Constant(5, 0.5);
+      u[static_cast<Eigen::Index>(i)] = bad;
+      const std::string name = "\"" + space[i].name + "\"";
+      INFO(name << " = " << bad);
+      REQUIRE_THROWS_WITH(space.from_unit(u), Contains(name) && Contains(std::isnan(bad) ? "nan" : "inf"));
+      REQUIRE_THROWS_AS(space[i].from_unit(bad), std::invalid_argument);
+    }
+  }
+  // Finite coordinates outside [0, 1] still decode, clamped to the bounds.
+  REQUIRE(space.from_unit(Eigen::VectorXd::Constant(5, -3.0)) == space.from_unit(Eigen::VectorXd::Zero(5)));
+  REQUIRE(space.from_unit(Eigen::VectorXd::Constant(5, 1e300)) == space.from_unit(Eigen::VectorXd::Ones(5)));
+}
+
 TEST_CASE("Config::get reads each kind and rejects unknown names and wrong types", "[space]") {
   hpo::Config config;
   config.set("x", 1.5).set("units", 32).set("act", "relu");

@@ -127,6 +127,24 @@ TEST_CASE("the region box spans the sources' top configurations plus a margin", 
   }
 }
 
+TEST_CASE("the region's samplers refuse unit points of the wrong size or with a non-finite coordinate",
+          "[transfer][errors]") {
+  const auto source = source_study({{2.0, "relu", 0.1}, {4.0, "tanh", 0.2}});
+  const auto warm = hpo::WarmStart::from({source}, target_space());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (Eigen::Index i = 0; i < 3; ++i) {
+    Eigen::VectorXd u = Eigen::VectorXd::Constant(3, 0.5);
+    u[i] = nan;
+    const std::string name = "\"" + target_space()[static_cast<std::size_t>(i)].name + "\"";
+    REQUIRE_THROWS_WITH(warm.sample_in_region(u), Contains(name) && Contains("nan"));
+    REQUIRE_THROWS_WITH(warm.region_log_prior(u), Contains(name) && Contains("nan"));
+  }
+  REQUIRE_THROWS_WITH(warm.sample_in_region(Eigen::VectorXd::Constant(2, 0.5)), Contains("2 coordinates for 3"));
+  REQUIRE_THROWS_WITH(warm.region_log_prior(Eigen::VectorXd::Constant(4, 0.5)), Contains("4 coordinates for 3"));
+  REQUIRE_THROWS_WITH(hpo::WarmStart().sample_in_region(Eigen::VectorXd::Constant(3, 0.5)),
+                      Contains("3 coordinates for 0"));
+}
+
 TEST_CASE("warm random search: initial points first, then mostly inside the region", "[transfer]") {
   const auto source = source_study({{2.0, "relu", 0.1}, {2.5, "relu", 0.2}, {3.0, "relu", 0.3}, {9.0, "tanh", 5.0}});
   const auto warm = hpo::WarmStart::from({source}, target_space(), {.initial_points = 2, .region_top = 3});

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <Eigen/Core>
@@ -43,11 +45,17 @@ class ModelEncoding {
 
   Eigen::VectorXd encode(const Config& config) const { return from_unit(space_.to_unit(config)); }
 
-  /// The model point of the configuration that the unit point u decodes to.
+  /// The model point of the configuration that the unit point u decodes to. Throws
+  /// std::invalid_argument when u has the wrong size or a non-finite coordinate (naming its
+  /// parameter), as SearchSpace::from_unit does.
   Eigen::VectorXd from_unit(const Eigen::Ref<const Eigen::VectorXd>& u) const {
+    if (u.size() != static_cast<Eigen::Index>(offsets_.size()))
+      throw std::invalid_argument("hpo::ModelEncoding::from_unit: got " + std::to_string(u.size()) +
+                                  " coordinates for " + std::to_string(offsets_.size()) + " parameters");
     Eigen::VectorXd z = Eigen::VectorXd::Zero(width_);
     for (std::size_t i = 0; i < offsets_.size(); ++i) {
       const auto& p = space_.parameters()[i];
+      p.check_unit(u[static_cast<Eigen::Index>(i)]);
       const double ui = std::clamp(u[static_cast<Eigen::Index>(i)], 0.0, 1.0);
       if (p.kind == ParameterKind::Real) {
         z[offsets_[i]] = ui;

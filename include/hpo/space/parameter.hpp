@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,10 @@ struct Parameter {
     return static_cast<std::size_t>(std::find(categories.begin(), categories.end(), category) - categories.begin());
   }
 
+  /// The value at unit coordinate u; u outside [0, 1] is clamped, a non-finite u throws
+  /// std::invalid_argument naming the parameter and u.
   Value from_unit(double u) const {
+    check_unit(u);
     u = std::clamp(u, 0.0, 1.0);
     switch (kind) {
       case ParameterKind::Real: {
@@ -135,6 +139,14 @@ struct Parameter {
         return {};
       }
     }
+  }
+
+  /// Throws std::invalid_argument naming the parameter when the unit coordinate u is NaN or
+  /// infinite: no value lies there, and clamping NaN would decode to an arbitrary one.
+  void check_unit(double u) const {
+    if (!std::isfinite(u))
+      throw std::invalid_argument("hpo: parameter \"" + name + "\": unit coordinate " + detail::format_value(u) +
+                                  " is not finite");
   }
 
   friend bool operator==(const Parameter&, const Parameter&) = default;

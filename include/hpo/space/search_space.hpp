@@ -83,6 +83,8 @@ class SearchSpace {
   const Parameter& parameter(const std::string& name) const { return parameters_[index_of(name)]; }
 
   /// The configuration at a point of the unit cube (one coordinate per parameter, in order).
+  /// Coordinates outside [0, 1] are clamped; a NaN or infinite one throws std::invalid_argument
+  /// naming its parameter.
   Config from_unit(const Eigen::Ref<const Eigen::VectorXd>& u) const {
     if (static_cast<std::size_t>(u.size()) != parameters_.size())
       throw std::invalid_argument("hpo::SearchSpace::from_unit: got " + std::to_string(u.size()) + " coordinates for " +

@@ -162,7 +162,9 @@ class WarmStart {
 
   /// log pi(u) of the region prior (see WarmStartOptions::region_prior_strength) at the unit point
   /// u; adds its gradient with respect to the numeric coordinates of u to `gradient` when given.
+  /// Throws std::invalid_argument when u does not fit the target space (check_unit_point).
   double region_log_prior(const Eigen::VectorXd& u, Eigen::VectorXd* gradient = nullptr) const {
+    check_unit_point(u, "region_log_prior");
     double log_prior = 0.0;
     const double width = options_.region_prior_width;
     for (std::size_t i = 0; i < target_.size(); ++i) {
@@ -210,8 +212,10 @@ class WarmStart {
   std::optional<nlohmann::json> report(const std::string& optimizer) const { return report(optimizer, kAllParts); }
 
   /// The unit point u (in [0,1]^d) mapped into the region: numeric coordinates scaled into the box,
-  /// categorical ones onto the allowed categories.
+  /// categorical ones onto the allowed categories. Throws std::invalid_argument when u does not fit
+  /// the target space (check_unit_point).
   Config sample_in_region(const Eigen::VectorXd& u) const {
+    check_unit_point(u, "sample_in_region");
     Config config;
     for (std::size_t i = 0; i < target_.size(); ++i) {
       const auto& p = target_[i];
@@ -229,6 +233,15 @@ class WarmStart {
  private:
   static constexpr std::initializer_list<WarmStartPart> kAllParts = {
       WarmStartPart::InitialPoints, WarmStartPart::Region, WarmStartPart::Surrogate, WarmStartPart::SourceBasis};
+
+  // A unit point of the target space: one finite coordinate per parameter, else
+  // std::invalid_argument naming the function and the parameter.
+  void check_unit_point(const Eigen::VectorXd& u, const char* function) const {
+    if (u.size() != static_cast<Eigen::Index>(target_.size()))
+      throw std::invalid_argument(std::string("hpo::WarmStart::") + function + ": got " + std::to_string(u.size()) +
+                                  " coordinates for " + std::to_string(target_.size()) + " parameters");
+    for (std::size_t i = 0; i < target_.size(); ++i) target_[i].check_unit(u[static_cast<Eigen::Index>(i)]);
+  }
 
   static bool switched_on(const WarmStartOptions& options, WarmStartPart part) noexcept {
     switch (part) {
