@@ -257,3 +257,17 @@ TEST_CASE("configurations that print alike to 10 digits do not stop the search",
   for (std::size_t i = 0; i < study.trials().size(); ++i)
     for (std::size_t j = 0; j < i; ++j) REQUIRE_FALSE(study.trials()[i].config == study.trials()[j].config);
 }
+
+TEST_CASE("an empty space or one too large for the Sobol design is refused by ask, naming the optimizer",
+          "[bo][errors]") {
+  using Catch::Contains;
+  hpo::Study empty{hpo::SearchSpace{}};
+  hpo::BayesianOptimization bo;
+  REQUIRE_THROWS_WITH(empty.ask(bo), Contains("hpo::BayesianOptimization") && Contains("no parameter"));
+  hpo::SearchSpace large;
+  for (int j = 0; j < 1112; ++j) large.add_real("x" + std::to_string(j), 0.0, 1.0);
+  hpo::Study study(large);
+  REQUIRE_THROWS_WITH(study.ask(bo),
+                      Contains("hpo::BayesianOptimization") && Contains("1112 parameters") && Contains("1111"));
+  REQUIRE(study.trials().empty());
+}

@@ -418,6 +418,13 @@ TEST_CASE("bad options are refused, naming the option", "[gradient]") {
   REQUIRE_THROWS_WITH(hpo::GradientDescent({.max_consecutive_failures = 0}), Contains("max_consecutive_failures"));
 }
 
+TEST_CASE("an empty space is refused by ask, naming the optimizer", "[gradient][errors]") {
+  hpo::Study empty{hpo::SearchSpace{}};
+  hpo::GradientDescent gd;
+  REQUIRE_THROWS_WITH(empty.ask(gd), Contains("hpo::GradientDescent") && Contains("no parameter"));
+  REQUIRE(empty.trials().empty());
+}
+
 // ---- Real hypergradients ----
 
 namespace {

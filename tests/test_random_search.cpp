@@ -86,3 +86,19 @@ TEST_CASE("options out of range are errors naming the field and the value", "[ra
                       Contains("latin_hypercube_block") && Contains("got 0"));
   REQUIRE_THROWS_WITH(hpo::RandomSearch({.sampler = static_cast<hpo::Sampler>(4)}), Contains("sampler = 4"));
 }
+
+TEST_CASE("an empty space or one too large for Sobol is refused by ask, naming the optimizer", "[random][errors]") {
+  using Catch::Contains;
+  hpo::Study empty{hpo::SearchSpace{}};
+  hpo::RandomSearch random({.seed = 1});
+  REQUIRE_THROWS_WITH(empty.ask(random), Contains("hpo::RandomSearch") && Contains("no parameter"));
+  REQUIRE(empty.trials().empty());
+  hpo::SearchSpace large;
+  for (int j = 0; j < 1112; ++j) large.add_real("x" + std::to_string(j), 0.0, 1.0);
+  hpo::Study study(large);
+  hpo::RandomSearch sobol({.sampler = hpo::Sampler::Sobol});
+  REQUIRE_THROWS_WITH(study.ask(sobol), Contains("hpo::RandomSearch") && Contains("1112 parameters") &&
+                                            Contains("1111") && Contains("Sampler::Uniform"));
+  hpo::RandomSearch latin({.sampler = hpo::Sampler::LatinHypercube});
+  REQUIRE(study.ask(latin));
+}

@@ -43,6 +43,14 @@ TEST_CASE("bad parameter definitions throw, naming the parameter and the value",
   REQUIRE(space.size() == 1);  // nothing half-added
 }
 
+TEST_CASE("bounds whose width overflows a double say so, not that they are infinite", "[space][errors]") {
+  hpo::SearchSpace space;
+  REQUIRE_THROWS_WITH(space.add_real("w", -1e308, 1e308),
+                      Contains("\"w\"") && Contains("1e+308") && Contains("width") && !Contains("must be finite"));
+  REQUIRE_THROWS_WITH(space.add_real("w", -std::numeric_limits<double>::max(), 1e300), Contains("width"));
+  REQUIRE_NOTHROW(space.add_real("w", 0.0, 1e308));
+}
+
 TEST_CASE("a NaN or infinite unit coordinate throws, naming the parameter and the value", "[space][errors]") {
   const auto space = mixed_space();
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();

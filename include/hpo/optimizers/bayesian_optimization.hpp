@@ -17,6 +17,7 @@
 #include "hpo/optimizers/bayesian/options.hpp"
 #include "hpo/optimizers/bayesian/refit_schedule.hpp"
 #include "hpo/optimizers/bayesian/target_model.hpp"
+#include "hpo/sampling/sobol.hpp"
 #include "hpo/study/seen_configurations.hpp"
 #include "hpo/study/study.hpp"
 #include "hpo/study/study_tracker.hpp"
@@ -71,6 +72,9 @@ class BayesianOptimization {
 
   std::optional<Config> ask(const Study& study) {
     const WarmStart& warm = options_.warm_start;
+    require_parameters(study.space(), "hpo::BayesianOptimization");
+    check_sobol_dimensions(study.space().size(), "hpo::BayesianOptimization",
+                           "hpo::RandomSearch with Sampler::Uniform or Sampler::LatinHypercube has no limit");
     prepare(study);
     if (!warm.empty()) check_warm_start_space(warm, study.space(), "hpo::BayesianOptimization");
     seen_.update(study);

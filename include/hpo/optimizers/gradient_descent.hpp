@@ -95,6 +95,7 @@ class GradientDescent {
   }
 
   std::optional<Config> ask(const Study& study) {
+    require_parameters(study.space(), "hpo::GradientDescent");
     synchronize(study);
     for (;;) {
       if (stop_ != GradientDescentStop::Budget) return std::nullopt;

@@ -56,6 +56,7 @@ class GridSearch {
   }
 
   std::optional<Config> ask(const Study& study) {
+    require_parameters(study.space(), "hpo::GridSearch");
     prepare(study);
     const WarmStart& warm = options_.warm_start;
     if (warm.empty()) return next_unseen(cursor_, [](const Config&) { return true; });

@@ -54,6 +54,10 @@ class RandomSearch {
 
   std::optional<Config> ask(const Study& study) {
     const auto& space = study.space();
+    require_parameters(space, "hpo::RandomSearch");
+    if (options_.sampler == Sampler::Sobol)
+      check_sobol_dimensions(space.size(), "hpo::RandomSearch",
+                             "use Sampler::Uniform or Sampler::LatinHypercube, which have no limit");
     const auto index = static_cast<std::uint64_t>(study.trials().size());
     const Eigen::VectorXd u = point(index, space.size());
     const WarmStart& warm = options_.warm_start;

@@ -29,7 +29,9 @@ namespace hpo {
 /// point is the origin) while keeping the (t, m, s)-net structure.
 ///
 /// Points are addressed by index, so a resumed study draws the same points as an uninterrupted one;
-/// the balance properties hold for the first 2^k points, so prefer powers of two.
+/// the balance properties hold for the first 2^k points, so prefer powers of two. At most 1111
+/// dimensions (max_dimensions, the rows of the Joe-Kuo table); check_sobol_dimensions() names the
+/// limit for a search space that exceeds it.
 /// Usage: `hpo::Sobol sobol(3, seed); Eigen::MatrixXd design = sobol.points(0, 64);`
 class Sobol {
  public:
@@ -41,7 +43,7 @@ class Sobol {
   Sobol(std::size_t dimensions, std::uint64_t seed, bool scramble = true) {
     if (dimensions == 0 || dimensions > max_dimensions)
       throw std::invalid_argument("hpo::Sobol: dimensions must be in [1, " + std::to_string(max_dimensions) +
-                                  "], got " + std::to_string(dimensions));
+                                  "] (the rows of the Joe-Kuo direction table), got " + std::to_string(dimensions));
     directions_.resize(dimensions);
     shifts_.assign(dimensions, 0);
     for (std::size_t j = 0; j < dimensions; ++j) {
@@ -144,5 +146,16 @@ class Sobol {
   std::vector<Directions> directions_;
   std::vector<std::uint64_t> shifts_;
 };
+
+/// Throws std::invalid_argument naming `who` and the parameter count when a search space of
+/// `parameters` parameters has more than Sobol::max_dimensions (1111), so needs another design;
+/// `instead` says which.
+/// Usage: `hpo::check_sobol_dimensions(space.size(), "hpo::RandomSearch", "use Sampler::Uniform");`
+inline void check_sobol_dimensions(std::size_t parameters, const char* who, const char* instead) {
+  if (parameters > Sobol::max_dimensions)
+    throw std::invalid_argument(std::string(who) + ": the search space has " + std::to_string(parameters) +
+                                " parameters, more than the " + std::to_string(Sobol::max_dimensions) +
+                                " dimensions of its Sobol sequence (hpo::Sobol::max_dimensions); " + instead);
+}
 
 }  // namespace hpo

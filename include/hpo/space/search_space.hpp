@@ -30,9 +30,12 @@ class SearchSpace {
   /// A real parameter, uniform on [low, high] (or log-uniform, which needs low > 0).
   SearchSpace& add_real(const std::string& name, double low, double high, Scale scale = Scale::Linear) {
     check_new_name(name);
-    if (!std::isfinite(low) || !std::isfinite(high) || !std::isfinite(high - low))
-      throw invalid(name,
-                    "bounds [" + detail::format_value(low) + ", " + detail::format_value(high) + "] must be finite");
+    const std::string bounds = "[" + detail::format_value(low) + ", " + detail::format_value(high) + "]";
+    if (!std::isfinite(low) || !std::isfinite(high)) throw invalid(name, "bounds " + bounds + " must be finite");
+    if (!std::isfinite(high - low))
+      throw invalid(name, "bounds " + bounds +
+                              " are too far apart: their width high - low exceeds the largest double (about "
+                              "1.8e308); narrow the range");
     check_order_and_log(name, low, high, scale);
     parameters_.push_back({name, ParameterKind::Real, low, high, scale, {}});
     return *this;
@@ -240,5 +243,14 @@ class SearchSpace {
 
   std::vector<Parameter> parameters_;
 };
+
+/// Throws std::invalid_argument naming the optimizer `who` when the space has no parameter: there
+/// is nothing to propose, and an empty configuration would be evaluated as if it were one.
+/// Usage: `hpo::require_parameters(study.space(), "hpo::RandomSearch");`
+inline void require_parameters(const SearchSpace& space, const char* who) {
+  if (space.empty())
+    throw std::invalid_argument(
+        std::string(who) + ": the search space has no parameter; add one with add_real, add_int or add_categorical");
+}
 
 }  // namespace hpo
