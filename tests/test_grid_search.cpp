@@ -5,9 +5,11 @@
 #include <hpo/optimizers/grid_search.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 using Catch::Contains;
@@ -130,4 +132,60 @@ TEST_CASE("an empty space is refused by ask, naming the optimizer", "[grid][erro
   hpo::GridSearch grid;
   REQUIRE_THROWS_WITH(empty.ask(grid), Contains("hpo::GridSearch") && Contains("no parameter"));
   REQUIRE(empty.trials().empty());
+}
+
+TEST_CASE("an axis of more points than values costs nothing: 3e9 points on 11 integers, 1e12 on a real", "[grid]") {
+  hpo::SearchSpace integers;
+  integers.add_int("n", 0, 10).add_int("m", 1, 11, hpo::Scale::Log);
+  hpo::GridSearch dense({.points_per_dimension = 3'000'000'000});
+  REQUIRE(dense.size(integers) == 11 * 11);
+  hpo::SearchSpace reals;
+  reals.add_real("x", 0.0, 1.0).add_int("n", 0, 10);
+  hpo::GridSearch fine({.points_per_dimension = 1'000'000'000'000});
+  REQUIRE(fine.size(reals) == 11'000'000'000'000);
+  const auto study = run(fine, reals, 12);
+  REQUIRE(study.trials()[11].config.get<double>("x") == 1.0 / (1e12 - 1.0));
+  REQUIRE(study.trials()[11].config.get<int>("n") == 0);
+  // More points than doubles in the range: one per double.
+  hpo::SearchSpace narrow;
+  narrow.add_real("x", 1.0, std::nextafter(std::nextafter(1.0, 2.0), 2.0));
+  REQUIRE(hpo::GridSearch({.points_per_dimension = 1000}).size(narrow) == 3);
+}
+
+namespace {
+// The integer axis GridSearch had when it built every point: n evenly (log-) spaced values from
+// low to high, rounded, deduplicated.
+std::vector<std::int64_t> materialized_axis(std::int64_t low, std::int64_t high, std::size_t n, hpo::Scale scale) {
+  std::vector<std::int64_t> axis;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = n == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(n - 1);
+    const double lo = static_cast<double>(low), hi = static_cast<double>(high);
+    const double x =
+        scale == hpo::Scale::Log ? std::exp(std::log(lo) + t * (std::log(hi) - std::log(lo))) : lo + t * (hi - lo);
+    const auto value = static_cast<std::int64_t>(std::round(x));
+    if (axis.empty() || axis.back() != value) axis.push_back(value);
+  }
+  return axis;
+}
+}  // namespace
+
+TEST_CASE("integer axes computed from the position equal the rounded, deduplicated points", "[grid]") {
+  for (const auto scale : {hpo::Scale::Linear, hpo::Scale::Log}) {
+    for (const auto& [low, high] : {std::pair<std::int64_t, std::int64_t>{1, 11},
+                                    {8, 512},
+                                    {1, 1000},
+                                    {3, 100'000},
+                                    {1, std::int64_t{1} << 40}}) {
+      for (const std::size_t n : {1, 2, 3, 5, 10, 11, 64, 100, 1000, 20'000}) {
+        hpo::SearchSpace space;
+        space.add_int("n", low, high, scale);
+        hpo::GridSearch grid({.points_per_dimension = n});
+        const auto expected = materialized_axis(low, high, n, scale);
+        INFO("[" << low << ", " << high << "] " << (scale == hpo::Scale::Log ? "log" : "linear") << ", " << n
+                 << " points");
+        REQUIRE(grid.size(space) == expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i) REQUIRE(grid.point(i).get<std::int64_t>("n") == expected[i]);
+      }
+    }
+  }
 }

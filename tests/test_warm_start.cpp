@@ -1,9 +1,12 @@
 // WarmStart: matching rules, bad sources, initial points and the search region.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
+#include <tuple>
 
 #include <hpo/optimize.hpp>
 #include <hpo/optimizers/bayesian_optimization.hpp>
@@ -187,6 +190,97 @@ TEST_CASE("warm grid search: initial points, the grid inside the region, then th
   // 7 (best source point); then the grid: inside {6, 7} -> 6; outside kept at a quarter: 0, then
   // inside is exhausted so the rest follows in grid order.
   REQUIRE(order == std::vector<int>{7, 0, 6, 1, 2, 3, 4, 5, 8, 9});
+}
+
+namespace {
+// The order GridSearch had when it filtered the whole grid by region_contains on every ask: the
+// initial points, then grid points inside and outside the region, in grid order, with outside
+// points at a share outside_fraction of the grid points asked, each side taking over when the
+// other is exhausted.
+std::vector<hpo::Config> filtered_grid_order(hpo::GridSearch grid, const hpo::SearchSpace& space,
+                                             const hpo::WarmStart& warm) {
+  const std::uint64_t size = grid.size(space);
+  std::vector<hpo::Config> order = warm.initial_points();
+  const auto seen = [&](const hpo::Config& c) { return std::find(order.begin(), order.end(), c) != order.end(); };
+  std::uint64_t inside_cursor = 0, outside_cursor = 0;
+  std::size_t asked = 0, outside_asked = 0;
+  const auto next = [&](std::uint64_t& cursor, bool outside) -> std::optional<hpo::Config> {
+    for (; cursor < size; ++cursor) {
+      auto config = grid.point(cursor);
+      if (warm.region_contains(config) != outside && !seen(config)) return config;
+    }
+    return std::nullopt;
+  };
+  for (;;) {
+    bool outside =
+        static_cast<double>(outside_asked) < warm.options().outside_fraction * static_cast<double>(asked + 1);
+    auto config = next(outside ? outside_cursor : inside_cursor, outside);
+    if (!config) {
+      outside = !outside;
+      config = next(outside ? outside_cursor : inside_cursor, outside);
+    }
+    if (!config) return order;
+    order.push_back(*config);
+    ++asked;
+    outside_asked += outside;
+  }
+}
+}  // namespace
+
+TEST_CASE("warm grid search walks the grid inside and outside the region as filtering it would", "[transfer][grid]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 8.0).add_categorical("act", {"relu", "tanh", "gelu"}).add_int("units", 10, 30);
+  hpo::Study source(space);
+  for (const auto& [x, act, units] :
+       {std::tuple{2.0, "tanh", 12}, {2.5, "gelu", 20}, {7.0, "tanh", 30}, {4.0, "relu", 10}})
+    source.tell(source.ask(hpo::Config().set("x", x).set("act", act).set("units", units)).number, x + units);
+  for (const std::size_t top : {1, 2, 4}) {
+    for (const double margin : {0.0, 0.1, 0.5}) {
+      for (const double fraction : {0.0, 0.25, 0.6, 1.0}) {
+        const auto warm = hpo::WarmStart::from(
+            {source}, space,
+            {.initial_points = 2, .region_top = top, .region_margin = margin, .outside_fraction = fraction});
+        hpo::GridSearch grid({.points_per_dimension = 7, .warm_start = warm});
+        const auto study = hpo::optimize(space, [](const hpo::Config&) { return 1.0; }, grid,
+                                         {.max_evaluations = 0, .progress = false});
+        std::vector<hpo::Config> order;
+        for (const auto& t : study.trials()) order.push_back(t.config);
+        INFO("region_top " << top << ", margin " << margin << ", outside_fraction " << fraction);
+        REQUIRE(order == filtered_grid_order(hpo::GridSearch({.points_per_dimension = 7}), space, warm));
+      }
+    }
+  }
+}
+
+TEST_CASE("warm grid search over 6.4e9 points finds the next point inside or outside the region at once",
+          "[transfer][grid]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
+  hpo::Study source(space);
+  // Between grid points (spaced 1/79999): a region of margin 0 around it holds no grid point.
+  source.tell(source.ask(hpo::Config().set("x", 0.3).set("y", 0.7)).number, 1.0);
+  const auto ask_five = [&](hpo::WarmStartOptions options) {
+    hpo::GridSearch grid(
+        {.points_per_dimension = 80'000, .warm_start = hpo::WarmStart::from({source}, space, options)});
+    REQUIRE(grid.size(space) == 6'400'000'000);
+    return hpo::optimize(space, [](const hpo::Config&) { return 1.0; }, grid,
+                         {.max_evaluations = 5, .progress = false});
+  };
+  const auto grid_y = [](int i) { return i / 79'999.0; };
+  // No grid point inside: after the initial point, the grid from its start, all outside.
+  const auto empty_region = ask_five({.initial_points = 1, .region_margin = 0.0});
+  REQUIRE(empty_region.trials()[1].config.get<double>("y") == 0.0);
+  REQUIRE(empty_region.trials()[4].config.get<double>("y") == grid_y(3));
+  // Every grid point inside (the region is the whole cube): the grid from its start.
+  const auto whole_region = ask_five({.initial_points = 1, .region_margin = 1.0});
+  REQUIRE(whole_region.trials()[4].config.get<double>("y") == grid_y(3));
+  // Without the region part: the grid from its start as well.
+  const auto no_region = ask_five({.initial_points = 1, .use_region = false});
+  REQUIRE(no_region.trials()[4].config.get<double>("y") == grid_y(3));
+  // A region inside the grid: its first point inside comes after the first point outside.
+  const auto box = ask_five({.initial_points = 1, .region_margin = 0.01});
+  REQUIRE(box.trials()[2].config.get<double>("x") >= 0.29 - 1e-9);
+  REQUIRE(box.trials()[2].config.get<double>("y") >= 0.69 - 1e-9);
 }
 
 // ---- RGPE weights and the warm-started Bayesian optimization ------------------------------------

@@ -145,19 +145,27 @@ class WarmStart {
     return std::nullopt;
   }
 
+  /// Whether a configuration of the target space lies in the region (validated first).
   bool region_contains(const Config& config) const {
-    const Eigen::VectorXd u = target_.to_unit(config);
-    for (std::size_t i = 0; i < target_.size(); ++i) {
-      const auto& p = target_[i];
-      if (p.kind == ParameterKind::Categorical) {
-        const auto& allowed = categories_[i];
-        if (std::find(allowed.begin(), allowed.end(), config.get<std::string>(p.name)) == allowed.end()) return false;
-      } else if (u[static_cast<Eigen::Index>(i)] < lower_[static_cast<Eigen::Index>(i)] - 1e-12 ||
-                 u[static_cast<Eigen::Index>(i)] > upper_[static_cast<Eigen::Index>(i)] + 1e-12) {
-        return false;
-      }
-    }
+    target_.validate(config);
+    for (std::size_t i = 0; i < target_.size(); ++i)
+      if (region_side(i, config.value(target_[i].name)) != 0) return false;
     return true;
+  }
+
+  /// Where a value of the target's parameter number `parameter` lies relative to the region: below
+  /// its range (-1), in it (0) or above it (+1); for a category, in the region's categories (0) or
+  /// not (+1). Throws std::invalid_argument when the value is not valid for the parameter.
+  int region_side(std::size_t parameter, const Value& value) const {
+    const auto& p = target_[parameter];
+    if (auto problem = p.check(value); !problem.empty()) throw std::invalid_argument("hpo::WarmStart: " + problem);
+    const auto i = static_cast<Eigen::Index>(parameter);
+    if (p.kind == ParameterKind::Categorical) {
+      const auto& allowed = categories_[parameter];
+      return std::find(allowed.begin(), allowed.end(), std::get<std::string>(value)) == allowed.end() ? 1 : 0;
+    }
+    const double u = p.to_unit(value);
+    return u < lower_[i] - 1e-12 ? -1 : u > upper_[i] + 1e-12 ? 1 : 0;
   }
 
   /// log pi(u) of the region prior (see WarmStartOptions::region_prior_strength) at the unit point
