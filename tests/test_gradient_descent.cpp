@@ -150,6 +150,33 @@ TEST_CASE("steps are projected onto the bounds", "[gradient]") {
   REQUIRE(study.best().config.get<double>("y") == Approx(0.25).margin(1e-4));
 }
 
+TEST_CASE("a range as wide as 1e308 is descended: the unit gradient saturates, Adam's moments do not overflow",
+          "[gradient][robustness]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1e308);
+  // Minimum 0 at x = 3e307; at the start, 5e307, the slope is 4, times the width 1e308 in the
+  // unit cube: more than the largest double.
+  const auto sharp = [](const hpo::Config& c) {
+    const double d = c.get<double>("x") - 3e307;
+    return hpo::Evaluation{.value = d * (d / 1e307), .gradient = Eigen::VectorXd::Constant(1, 2 * d / 1e307)};
+  };
+  hpo::GradientDescent analytic({.learning_rate = 0.05});
+  const auto descended = hpo::optimize(space, sharp, analytic, quiet(60));
+  REQUIRE(descended.failed_count() == 0);
+  REQUIRE(descended.best().config.get<double>("x") == Approx(3e307).epsilon(1e-3));
+  // -x by central differences: a unit gradient of -1e308, whose square overflowed Adam's second
+  // moment and froze the step at 0.
+  hpo::GradientDescent estimated({.learning_rate = 0.1});
+  const auto climbed = hpo::optimize(
+      space, [](const hpo::Config& c) { return -c.get<double>("x"); }, estimated, quiet(60));
+  REQUIRE(climbed.best().config.get<double>("x") > 0.99e308);
+  // Plain steps saturate too, and the projection keeps them on the bound.
+  hpo::GradientDescent plain({.learning_rate = 0.1, .method = hpo::GradientMethod::Plain});
+  const auto projected = hpo::optimize(
+      space, [](const hpo::Config& c) { return -c.get<double>("x"); }, plain, quiet(20));
+  REQUIRE(projected.best().config.get<double>("x") == 1e308);
+}
+
 TEST_CASE("log parameters move in their logarithm, with the gradient converted by the chain rule", "[gradient]") {
   hpo::SearchSpace space;
   space.add_real("lambda", 1e-6, 1.0, hpo::Scale::Log);

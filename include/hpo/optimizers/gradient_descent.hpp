@@ -303,8 +303,13 @@ class GradientDescent {
       values.push_back(oriented(study, trials[*point.trial].value));
       sum += values.back();
     }
-    return std::pair{sum / static_cast<double>(batch_.size()),
-                     gradient::estimate_gradient(options_.gradient_estimate, probes, values)};
+    const auto n = static_cast<double>(batch_.size());
+    double mean = sum / n;
+    if (std::isinf(mean)) {  // values near the largest double: their sum overflows, their mean does not
+      mean = 0.0;
+      for (const double v : values) mean += v / n;
+    }
+    return std::pair{mean, gradient::estimate_gradient(options_.gradient_estimate, probes, values)};
   }
 
   // Moves on from a finished batch: back off after a failure, stop by a stop rule, take back a

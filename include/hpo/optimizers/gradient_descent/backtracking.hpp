@@ -2,6 +2,7 @@
 // What hpo::GradientDescent does with a step that raised the value: try a shorter one.
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 namespace hpo::gradient {
@@ -13,7 +14,10 @@ namespace hpo::gradient {
 /// Usage: `if (auto t = hpo::gradient::backtrack_fraction(slope, rise)) theta = prev + *t * d;`
 inline std::optional<double> backtrack_fraction(double slope, double rise) {
   if (!(slope < 0.0)) return std::nullopt;
-  return std::clamp(-slope / (2.0 * (rise - slope)), 0.1, 0.5);
+  const double t = -slope / (2.0 * (rise - slope));
+  // An infinite slope (a gradient near the largest double) gives inf / inf: the parabola's minimum
+  // then tends to half the step.
+  return std::clamp(std::isnan(t) ? 0.5 : t, 0.1, 0.5);
 }
 
 }  // namespace hpo::gradient

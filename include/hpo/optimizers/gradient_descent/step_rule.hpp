@@ -37,6 +37,7 @@ class StepRule {
     t_ = 0;
     momentum_t_ = 0;
     scale_ = 1.0;
+    exponent_ = 0;
   }
 
   /// Forgets Adam's momentum (its first moment).
@@ -57,22 +58,38 @@ class StepRule {
     const double rate = learning_rate_ * scale_ * std::pow(step_decay_, static_cast<double>(steps / decay_every_));
     Eigen::VectorXd direction = gradient;
     if (method_ == GradientMethod::Adam) {
+      const Eigen::VectorXd g = scaled(gradient);
       const double b1 = beta1_, b2 = beta2_;
       if (fresh) {
-        if (restart_momentum_ && previous && gradient.dot(theta - *previous) > 0.0) forget_momentum();
+        if (restart_momentum_ && previous && g.dot(theta - *previous) > 0.0) forget_momentum();
         ++t_;
-        v_ = b2 * v_ + (1.0 - b2) * gradient.cwiseAbs2();
+        v_ = b2 * v_ + (1.0 - b2) * g.cwiseAbs2();
       }
       ++momentum_t_;
-      m_ = b1 * m_ + (1.0 - b1) * gradient;
+      m_ = b1 * m_ + (1.0 - b1) * g;
       const double c1 = 1.0 - std::pow(b1, static_cast<double>(momentum_t_));
       const double c2 = 1.0 - std::pow(b2, static_cast<double>(t_));
-      direction = (m_ / c1).array() / ((v_ / c2).array().sqrt() + epsilon_);
+      direction = (m_ / c1).array() / ((v_ / c2).array().sqrt() + std::ldexp(epsilon_, -exponent_));
     }
     return (theta - rate * direction).cwiseMax(0.0).cwiseMin(1.0);
   }
 
  private:
+  // Adam's step is the same when every gradient is multiplied by one power of two (epsilon with
+  // it), so the moments are kept for gradients times 2^-exponent_, the exponent raised whenever a
+  // gradient grows past 2^500: then the second moment, a square, cannot overflow (a gradient near
+  // the largest double would make it infinite, and the step NaN). Below 2^500 nothing is scaled.
+  Eigen::VectorXd scaled(const Eigen::VectorXd& gradient) {
+    const double largest = gradient.cwiseAbs().maxCoeff();
+    const int needed = largest > 0x1p500 ? std::ilogb(largest) - 500 : 0;
+    if (needed > exponent_) {
+      m_ *= std::ldexp(1.0, exponent_ - needed);
+      v_ *= std::ldexp(1.0, 2 * (exponent_ - needed));
+      exponent_ = needed;
+    }
+    return std::ldexp(1.0, -exponent_) * gradient;
+  }
+
   GradientMethod method_;
   double learning_rate_, step_decay_;
   std::size_t decay_every_;
@@ -82,6 +99,7 @@ class StepRule {
   std::uint64_t t_ = 0;           // Adam's steps
   std::uint64_t momentum_t_ = 0;  // steps since the momentum was last restarted
   double scale_ = 1.0;
+  int exponent_ = 0;  // the moments are those of the gradients times 2^-exponent_
 };
 
 }  // namespace hpo::gradient

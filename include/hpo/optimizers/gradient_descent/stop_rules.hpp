@@ -26,8 +26,10 @@ inline std::optional<std::string> small_gradient_stop(const Eigen::VectorXd& the
   for (Eigen::Index j = 0; j < theta.size(); ++j)
     if ((theta[j] <= 0.0 && gradient[j] > 0.0) || (theta[j] >= 1.0 && gradient[j] < 0.0)) projected[j] = 0.0;
   const double threshold = tolerance * std::max(1.0, std::abs(value));
-  if (!(projected.norm() <= threshold)) return std::nullopt;
-  return "projected gradient norm " + format_number(projected.norm()) + " <= " + format_number(threshold) + " after " +
+  double norm = projected.norm();
+  if (std::isinf(norm)) norm = projected.stableNorm();  // components near the largest double
+  if (!(norm <= threshold)) return std::nullopt;
+  return "projected gradient norm " + format_number(norm) + " <= " + format_number(threshold) + " after " +
          std::to_string(steps) + " steps";
 }
 
