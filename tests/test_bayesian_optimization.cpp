@@ -184,6 +184,7 @@ TEST_CASE("options out of range are errors naming the field and the value", "[bo
   using Catch::Contains;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = -1.0}), Contains("ucb_beta") && Contains("-1"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = -1e-9}), Contains("ucb_beta") && Contains("-1e-09"));
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = nan}), Contains("ucb_beta") && Contains("nan"));
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = std::numeric_limits<double>::infinity()}),
                       Contains("ucb_beta"));

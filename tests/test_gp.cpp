@@ -470,6 +470,17 @@ TEST_CASE("invalid inputs throw instead of producing NaN", "[gp][robustness]") {
   CHECK_THROWS_AS(gp.add_observation(Eigen::VectorXd::Constant(2, 0.5), INFINITY), std::invalid_argument);
 }
 
+TEST_CASE("options out of range are errors naming the field and the value", "[gp][errors]") {
+  using Catch::Contains;
+  using Options = hpo::gp::GaussianProcessOptions;
+  using GP = hpo::gp::GaussianProcess<>;
+  CHECK_THROWS_WITH(GP(Options{.noise_floor = 2.0}), Contains("noise_floor") && Contains("got 2"));
+  CHECK_THROWS_WITH(GP(Options{.noise_floor = std::nan("")}), Contains("noise_floor") && Contains("nan"));
+  CHECK_THROWS_WITH(GP(Options{.random_restarts = -1}), Contains("random_restarts") && Contains("got -1"));
+  CHECK_THROWS_WITH(GP(Options{.max_iterations = 0}), Contains("max_iterations") && Contains("got 0"));
+  CHECK_THROWS_WITH(GP(Options{.max_fit_points = -3}), Contains("max_fit_points") && Contains("got -3"));
+}
+
 TEST_CASE("the model encoding refuses a unit point of the wrong size or with a non-finite coordinate",
           "[gp][encoding][robustness]") {
   hpo::SearchSpace space;

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -443,6 +444,16 @@ TEST_CASE("bad options are refused, naming the option", "[gradient]") {
   REQUIRE_THROWS_WITH(hpo::GradientDescent({.finite_difference_step = 0.5}), Contains("finite_difference_step"));
   REQUIRE_THROWS_WITH(hpo::GradientDescent({.step_decay = 1.5}), Contains("step_decay"));
   REQUIRE_THROWS_WITH(hpo::GradientDescent({.max_consecutive_failures = 0}), Contains("max_consecutive_failures"));
+  // The value as given, also when it is tiny; infinities and unknown enumerators are refused too.
+  const double inf = std::numeric_limits<double>::infinity();
+  REQUIRE_THROWS_WITH(hpo::GradientDescent({.learning_rate = -1e-9}), Contains("learning_rate") && Contains("-1e-09"));
+  REQUIRE_THROWS_WITH(hpo::GradientDescent({.gradient_tolerance = inf}),
+                      Contains("gradient_tolerance") && Contains("inf"));
+  REQUIRE_THROWS_WITH(hpo::GradientDescent({.min_relative_improvement = inf}), Contains("min_relative_improvement"));
+  REQUIRE_THROWS_WITH(hpo::GradientDescent({.adam_epsilon = inf}), Contains("adam_epsilon") && Contains("inf"));
+  REQUIRE_THROWS_WITH(hpo::GradientDescent({.method = static_cast<hpo::GradientMethod>(5)}), Contains("method = 5"));
+  REQUIRE_THROWS_WITH(hpo::GradientDescent({.gradient_estimate = static_cast<hpo::GradientEstimate>(2)}),
+                      Contains("gradient_estimate = 2"));
 }
 
 TEST_CASE("an empty space is refused by ask, naming the optimizer", "[gradient][errors]") {

@@ -85,6 +85,8 @@ TEST_CASE("options out of range are errors naming the field and the value", "[ra
   REQUIRE_THROWS_WITH(hpo::RandomSearch({.latin_hypercube_block = 0}),
                       Contains("latin_hypercube_block") && Contains("got 0"));
   REQUIRE_THROWS_WITH(hpo::RandomSearch({.sampler = static_cast<hpo::Sampler>(4)}), Contains("sampler = 4"));
+  REQUIRE_THROWS_WITH(hpo::RandomSearch({.latin_hypercube_block = std::size_t{1} << 40}),
+                      Contains("latin_hypercube_block") && Contains("1099511627776"));
 }
 
 TEST_CASE("an empty space or one too large for Sobol is refused by ask, naming the optimizer", "[random][errors]") {

@@ -374,4 +374,11 @@ TEST_CASE("LatinHypercube rejects bad input, naming the value", "[lhs]") {
   REQUIRE_THROWS_WITH(hpo::LatinHypercube(3, 1, 0), Catch::Contains("block_size") && Catch::Contains("got 0"));
   const hpo::LatinHypercube lhs(2, 1, 4);
   REQUIRE_THROWS_WITH(lhs.points(~std::uint64_t{0}, 3), Catch::Contains("count = 3"));
+  // Every point costs a whole block, so a block is bounded, and a matrix has at most 2^63 entries.
+  REQUIRE_THROWS_WITH(hpo::LatinHypercube(3, 1, std::size_t{1} << 21),
+                      Catch::Contains("block_size") && Catch::Contains("2097152"));
+  REQUIRE_NOTHROW(hpo::LatinHypercube(3, 1, hpo::LatinHypercube::max_block_size));
+  REQUIRE_THROWS_WITH(lhs.points(0, std::size_t{1} << 62), Catch::Contains("more entries than a matrix holds"));
+  REQUIRE_THROWS_WITH(hpo::Sobol(3, 1).points(0, std::size_t{1} << 62),
+                      Catch::Contains("more entries than a matrix holds"));
 }

@@ -335,6 +335,11 @@ TEST_CASE("ranking weights: a source that orders the observations right wins, it
   REQUIRE(hpo::transfer::ranking_weights({two}, two, Eigen::VectorXd::Zero(2)).isApproxToConstant(0.5));
   REQUIRE_THROWS_WITH(hpo::transfer::ranking_weights({two}, target, y),
                       Contains("source 0 predicts 2 points, expected 20"));
+  // The dilution quantile indexes the sorted losses: NaN or beyond [0, 1] is refused, naming it.
+  for (const double q : {std::nan(""), -0.5, 1.5})
+    REQUIRE_THROWS_WITH(hpo::transfer::ranking_weights({identical}, target, y, {.dilution_quantile = q}),
+                        Contains("dilution_quantile"));
+  REQUIRE_THROWS_WITH(hpo::transfer::ranking_weights({identical}, target, y, {.samples = 0}), Contains("samples"));
 }
 
 TEST_CASE("the ranking loss counted by merge sort equals the pairwise count, ties included", "[transfer]") {

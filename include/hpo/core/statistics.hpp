@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
 #include <vector>
 
 #include <Eigen/Core>
@@ -19,9 +20,12 @@ inline double population_deviation(const Eigen::VectorXd& x, double center) {
 /// Hyndman & Fan type 7); Lower takes the order statistic below.
 enum class QuantileRule { Linear, Lower };
 
-/// The q-quantile (q in [0, 1]) of values already sorted ascending; `sorted` must not be empty.
+/// The q-quantile (q in [0, 1]; beyond, the extreme values) of values already sorted ascending.
+/// Throws std::invalid_argument when `sorted` is empty or q is NaN.
 inline double quantile_of_sorted(const std::vector<double>& sorted, double q,
                                  QuantileRule rule = QuantileRule::Linear) {
+  if (sorted.empty() || std::isnan(q))
+    throw std::invalid_argument(sorted.empty() ? "hpo: the quantile of no values" : "hpo: a quantile at q = NaN");
   const double position = std::clamp(q, 0.0, 1.0) * static_cast<double>(sorted.size() - 1);
   const auto below = static_cast<std::size_t>(position);
   if (rule == QuantileRule::Lower) return sorted[below];

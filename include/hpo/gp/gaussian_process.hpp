@@ -23,6 +23,7 @@
 #include "hpo/gp/matern52.hpp"
 #include "hpo/gp/priors.hpp"
 #include "hpo/gp/selected_kernel.hpp"
+#include "hpo/space/config.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -135,13 +136,20 @@ class GaussianProcess {
 
   explicit GaussianProcess(GaussianProcessOptions options = {}, K kernel = K{Eigen::Index{0}})
       : options_(options), kernel_(std::move(kernel)) {
-    if (!(options_.noise_floor > 0.0) || !(options_.noise_floor < 1.0)) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess: noise_floor must lie in (0, 1)");
-    }
-    if (options_.random_restarts < 0 || options_.max_iterations < 1 || options_.max_fit_points < 0) {
-      throw std::invalid_argument(
-          "hpo::gp::GaussianProcess: random_restarts and max_fit_points must be non-negative, max_iterations positive");
-    }
+    validate(options_);
+  }
+
+  /// Throws std::invalid_argument naming the first field of `options` out of range, and its value.
+  static void validate(const GaussianProcessOptions& options) {
+    const auto fail = [](const std::string& what) { throw std::invalid_argument("hpo::gp::GaussianProcess: " + what); };
+    if (!(options.noise_floor > 0.0 && options.noise_floor < 1.0))
+      fail("noise_floor must lie in (0, 1), got " + hpo::detail::format_value(options.noise_floor));
+    if (options.random_restarts < 0)
+      fail("random_restarts must be >= 0, got " + std::to_string(options.random_restarts));
+    if (options.max_iterations < 1)
+      fail("max_iterations must be at least 1, got " + std::to_string(options.max_iterations));
+    if (options.max_fit_points < 0)
+      fail("max_fit_points must be >= 0 (0: all), got " + std::to_string(options.max_fit_points));
   }
 
   /// Standardizes y, fits the hyperparameters by MAP (warm start plus random restarts,

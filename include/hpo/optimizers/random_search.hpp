@@ -30,8 +30,8 @@ struct RandomSearchOptions {
   /// Transfer from earlier studies: their best configurations are evaluated first, then a share
   /// 1 - warm_start.options().outside_fraction of the samples falls inside the sources' region.
   WarmStart warm_start{};
-  /// Points per Latin hypercube block (Sampler::LatinHypercube): each block of this many
-  /// consecutive trials is stratified in every parameter.
+  /// Points per Latin hypercube block (Sampler::LatinHypercube), at most 2^20: each block of this
+  /// many consecutive trials is stratified in every parameter.
   std::size_t latin_hypercube_block = 32;
 };
 
@@ -48,8 +48,10 @@ class RandomSearch {
         options_.sampler != Sampler::LatinHypercube)
       throw std::invalid_argument("hpo::RandomSearch: sampler = " + std::to_string(static_cast<int>(options_.sampler)) +
                                   " is not an hpo::Sampler");
-    if (options_.latin_hypercube_block == 0)
-      throw std::invalid_argument("hpo::RandomSearch: latin_hypercube_block must be at least 1, got 0");
+    if (options_.latin_hypercube_block == 0 || options_.latin_hypercube_block > LatinHypercube::max_block_size)
+      throw std::invalid_argument("hpo::RandomSearch: latin_hypercube_block must be in [1, " +
+                                  std::to_string(LatinHypercube::max_block_size) + "], got " +
+                                  std::to_string(options_.latin_hypercube_block));
   }
 
   std::optional<Config> ask(const Study& study) {

@@ -26,10 +26,18 @@ namespace hpo {
 /// Usage: `hpo::LatinHypercube lhs(4, seed, 16); Eigen::MatrixXd design = lhs.points(0, 16);`
 class LatinHypercube {
  public:
+  /// Largest block: every point costs a whole block (block_size x dimensions draws and doubles).
+  static constexpr std::size_t max_block_size = std::size_t{1} << 20;
+
   LatinHypercube(std::size_t dimensions, std::uint64_t seed, std::size_t block_size)
       : dimensions_(dimensions), seed_(seed), block_size_(block_size) {
     if (dimensions == 0) throw std::invalid_argument("hpo::LatinHypercube: dimensions must be positive, got 0");
-    if (block_size == 0) throw std::invalid_argument("hpo::LatinHypercube: block_size must be positive, got 0");
+    if (block_size == 0 || block_size > max_block_size)
+      throw std::invalid_argument("hpo::LatinHypercube: block_size must be in [1, " + std::to_string(max_block_size) +
+                                  "], got " + std::to_string(block_size));
+    if (dimensions > static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max()) / block_size)
+      throw std::invalid_argument("hpo::LatinHypercube: a block of " + std::to_string(block_size) + " points in " +
+                                  std::to_string(dimensions) + " dimensions has more entries than a matrix holds");
   }
 
   /// The index-th point; generating it costs a whole block (block_size x dimensions draws).
@@ -43,6 +51,9 @@ class LatinHypercube {
     if (count > 0 && count - 1 > std::numeric_limits<std::uint64_t>::max() - first)
       throw std::invalid_argument("hpo::LatinHypercube::points: first = " + std::to_string(first) +
                                   " plus count = " + std::to_string(count) + " passes the last index 2^64 - 1");
+    if (count > static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max()) / dimensions_)
+      throw std::invalid_argument("hpo::LatinHypercube::points: count = " + std::to_string(count) +
+                                  " points have more entries than a matrix holds");
     Eigen::MatrixXd u(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(dimensions_));
     std::size_t done = 0;
     while (done < count) {

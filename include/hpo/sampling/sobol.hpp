@@ -70,6 +70,9 @@ class Sobol {
     if (count > 0 && count - 1 > std::numeric_limits<std::uint64_t>::max() - first)
       throw std::invalid_argument("hpo::Sobol::points: first = " + std::to_string(first) +
                                   " plus count = " + std::to_string(count) + " passes the last index 2^64 - 1");
+    if (count > static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max()) / dimensions())
+      throw std::invalid_argument("hpo::Sobol::points: count = " + std::to_string(count) +
+                                  " points have more entries than a matrix holds");
     Eigen::MatrixXd u(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(dimensions()));
     if (count == 0) return u;
     const std::uint64_t first_gray = first ^ (first >> 1);

@@ -17,6 +17,7 @@
 #include "hpo/core/random.hpp"
 #include "hpo/core/statistics.hpp"
 #include "hpo/core/stream_salts.hpp"
+#include "hpo/space/config.hpp"
 
 namespace hpo::transfer {
 
@@ -149,7 +150,11 @@ inline Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& sour
   };
   for (std::size_t i = 0; i < sources.size(); ++i) check(sources[i], "source " + std::to_string(i));
   check(target, "the target");
-  if (options.samples == 0) throw std::invalid_argument("hpo::transfer::ranking_weights: samples must be positive");
+  if (options.samples == 0)
+    throw std::invalid_argument("hpo::transfer::ranking_weights: samples must be positive, got 0");
+  if (!(options.dilution_quantile >= 0.0 && options.dilution_quantile <= 1.0))
+    throw std::invalid_argument("hpo::transfer::ranking_weights: dilution_quantile must be in [0, 1], got " +
+                                hpo::detail::format_value(options.dilution_quantile));
   Eigen::VectorXd weights =
       Eigen::VectorXd::Constant(static_cast<Eigen::Index>(models), 1.0 / static_cast<double>(models));
   if (n < 3) return weights;

@@ -74,7 +74,7 @@ inline void validate(const BayesianOptions& options) {
     fail("output_transform = " + std::to_string(static_cast<int>(options.output_transform)) +
          " is not an hpo::OutputTransform");
   if (!(options.ucb_beta >= 0.0) || !std::isfinite(options.ucb_beta))
-    fail("ucb_beta must be finite and >= 0, got " + std::to_string(options.ucb_beta));
+    fail("ucb_beta must be finite and >= 0, got " + detail::format_value(options.ucb_beta));
   if (options.candidates > 1'000'000)
     fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
 }
