@@ -3,16 +3,19 @@
 // on a smooth function and robustness on awkward data.
 
 #include "hpo/core/random.hpp"
+#include "hpo/core/statistics.hpp"
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/kernel.hpp"
 #include "hpo/gp/matern32.hpp"
 #include "hpo/gp/matern52.hpp"
 #include "hpo/gp/model_encoding.hpp"
+#include "hpo/gp/output_transform.hpp"
 #include "hpo/gp/priors.hpp"
 #include "hpo/gp/squared_exponential.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -588,4 +591,107 @@ TEST_CASE("other kernels work in the GP", "[gp][kernel]") {
   squared_exponential.fit(points, values);
   CHECK(all_finite(matern32.predict(queries)));
   CHECK(all_finite(squared_exponential.predict(queries)));
+}
+
+// ---- The output transform ----
+
+namespace {
+// The robust transform as it was before values near the largest double were handled: the numbers
+// Bayesian optimization computes on ordinary values must not change.
+double robust_transform_before(const std::vector<double>& values, double y) {
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  const auto quantile = [&](double q) {
+    const double position = q * static_cast<double>(sorted.size() - 1);
+    const auto below = static_cast<std::size_t>(position);
+    const auto above = std::min(below + 1, sorted.size() - 1);
+    return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+  };
+  const double median = quantile(0.5);
+  double spread = (quantile(0.75) - quantile(0.25)) / 1.349;
+  if (!(spread > 0.0)) spread = std::max(std::abs(median) * 1e-6, 1e-12);
+  return y <= median ? y : median + spread * std::log1p((y - median) / spread);
+}
+
+Eigen::VectorXd vector_of(const std::vector<double>& values) {
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
+}
+}  // namespace
+
+TEST_CASE("the output transform leaves ordinary values' numbers as they were", "[gp][transform]") {
+  hpo::Rng rng(5, 0);
+  for (int set = 0; set < 20; ++set) {
+    std::vector<double> values;
+    for (int i = 0; i < 5 + 7 * set; ++i) values.push_back(std::exp(8 * rng.normal()) * (rng.uniform() - 0.3) * 1e3);
+    const auto t = hpo::gp::ValueTransform::fit(vector_of(values), true);
+    REQUIRE(t.ranked.empty());
+    for (const double y : values) REQUIRE(t(y) == robust_transform_before(values, y));
+    for (const double y : {-1e6, 0.0, 3.5, 1e9}) REQUIRE(t(y) == robust_transform_before(values, y));
+  }
+}
+
+TEST_CASE("the output transform keeps any finite value finite, in order and invertible", "[gp][transform]") {
+  const double max = std::numeric_limits<double>::max();
+  const std::vector<std::vector<double>> sets{
+      {0.3, 1.2, max, 0.7, max, 2.5, max, 0.9},               // the largest double as a penalty
+      {4.0, 1e300, 1e300, 2.0, 3.0, 1e300, 1e300, 1e300},     // most values a 1e300 penalty
+      {-max, 1.0, 2.0, 3.0, max, -1e308, 5.0},                // both ends
+      {1e-3, 2e-3, 1e-3 + 1e-12, 1e300 * 3, 1e300 * 2, 7e-3}  // penalties that differ
+  };
+  for (const bool robust : {true, false}) {
+    for (const auto& values : sets) {
+      INFO((robust ? "robust " : "standardize ") << vector_of(values).transpose());
+      const auto t = hpo::gp::ValueTransform::fit(vector_of(values), robust);
+      REQUIRE_FALSE(t.ranked.empty());
+      std::vector<double> sorted = values;
+      std::sort(sorted.begin(), sorted.end());
+      for (std::size_t i = 0; i < sorted.size(); ++i) {
+        REQUIRE(std::isfinite(t(sorted[i])));
+        REQUIRE(std::abs(t(sorted[i])) < 10.0);
+        if (i > 0)
+          REQUIRE((sorted[i] == sorted[i - 1] ? t(sorted[i]) == t(sorted[i - 1]) : t(sorted[i]) > t(sorted[i - 1])));
+        REQUIRE(t.inverse(t(sorted[i])) == sorted[i]);
+      }
+      // Values seen later are scored against the fitted ones, beyond them a little beyond.
+      if (const double below = std::nextafter(sorted.front(), -max); below < sorted.front())
+        REQUIRE(t(below) < t(sorted.front()));
+      REQUIRE(t(max) >= t(sorted.back()));
+      // A Gaussian process takes the shaped values.
+      hpo::gp::GaussianProcess<> gp({.seed = 1});
+      REQUIRE_NOTHROW(gp.fit(uniform_points(static_cast<Eigen::Index>(values.size()), 2, 3), t(vector_of(values))));
+    }
+  }
+  // A penalty on an eighth of the values: clipped softly a little beyond 30 spreads, in order.
+  const std::vector<double> few{0.3, 1.2, 0.7, 2.5, 0.9, 1.1, 1e300, 1.7};
+  const auto clipped = hpo::gp::ValueTransform::fit(vector_of(few), true);
+  REQUIRE(clipped.ranked.empty());
+  const double limit = clipped.median + 31 * clipped.spread;
+  REQUIRE(clipped(1e300) < limit);
+  REQUIRE(clipped(1e300) > clipped.median + 30 * clipped.spread);
+  REQUIRE(clipped(1e300) < clipped(max));
+  REQUIRE(clipped(2.5) == robust_transform_before(few, 2.5));
+  REQUIRE(clipped.inverse(clipped(2.5)) == Approx(2.5).epsilon(1e-12));
+  REQUIRE(clipped.inverse(clipped(1e300)) > 1e250);
+  // The robust map is inverted on both sides, overflow-safely.
+  const auto robust = hpo::gp::ValueTransform::fit(vector_of({1.0, 2.0, 3.0, 4.0, 50.0}), true);
+  for (const double y : {-7.0, 1.0, 3.0, 4.0, 50.0, 1e6})
+    REQUIRE(robust.inverse(robust(y)) == Approx(y).epsilon(1e-12));
+  REQUIRE(robust.inverse(1e300) == std::numeric_limits<double>::max());
+}
+
+TEST_CASE("quantiles and interpolation stay finite for any finite values; the normal quantile is accurate",
+          "[gp][statistics]") {
+  const double max = std::numeric_limits<double>::max();
+  REQUIRE(hpo::detail::quantile({-max, max}, 0.9) == Approx(0.8 * max));
+  REQUIRE(hpo::detail::interpolate(-max, max, 0.5) == 0.0);
+  REQUIRE(hpo::detail::interpolate(1.0, 3.0, 0.25) == 1.5);
+  REQUIRE_THROWS_AS(hpo::detail::quantile({1.0, 2.0}, std::nan("")), std::invalid_argument);
+  REQUIRE_THROWS_AS(hpo::detail::quantile({}, 0.5), std::invalid_argument);
+  // Reference values: scipy.stats.norm.ppf.
+  REQUIRE(hpo::detail::normal_quantile(0.975) == Approx(1.959963984540054).epsilon(1e-14));
+  REQUIRE(hpo::detail::normal_quantile(1e-10) == Approx(-6.361340902404056).epsilon(1e-13));
+  REQUIRE(hpo::detail::normal_quantile(0.5) == Approx(0.0).margin(1e-15));
+  for (const double p : {1e-300, 1e-5, 0.02, 0.3, 0.7, 0.99, 1 - 1e-12})
+    REQUIRE(hpo::detail::normal_cdf(hpo::detail::normal_quantile(p)) == Approx(p).epsilon(1e-12));
+  REQUIRE_THROWS_AS(hpo::detail::normal_quantile(0.0), std::invalid_argument);
 }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -353,6 +354,36 @@ TEST_CASE("importance: functional ANOVA on the GP ranks the parameter that matte
   REQUIRE(mean[1] < mean[2]);
   REQUIRE(model.to_value(mean[1]) < 0.5);
   REQUIRE(model.to_value(-1e9) < model.to_value(1e9));
+}
+
+TEST_CASE("the model of a study whose penalties are the largest double still shows the good region", "[report]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
+  for (const auto direction : {hpo::Direction::Minimize, hpo::Direction::Maximize}) {
+    const double sign = direction == hpo::Direction::Minimize ? 1.0 : -1.0;
+    hpo::Study study(space, direction);
+    hpo::Rng rng(4);
+    for (int i = 0; i < 60; ++i) {
+      const double x = rng.uniform(), y = rng.uniform();
+      // Infeasible beyond x = 0.6 (40% of the space): the worst value there is.
+      const double value = x > 0.6 ? std::numeric_limits<double>::max() : (x - 0.3) * (x - 0.3) + (y - 0.5) * (y - 0.5);
+      study.tell(study.ask(hpo::Config().set("x", x).set("y", y)).number, sign * value);
+    }
+    INFO(hpo::to_string(direction));
+    const auto model = hpo::report::StudyModel::fit(digest(study), kOptions);
+    REQUIRE(model.usable());
+    Eigen::MatrixXd u(4, 2);
+    u << 0.3, 0.5, 0.05, 0.5, 0.3, 0.95, 0.9, 0.5;
+    const Eigen::VectorXd mean = model.mean(u);
+    REQUIRE(mean.allFinite());
+    REQUIRE(mean[0] < mean[1]);  // within the feasible part, the minimum is told apart
+    REQUIRE(mean[0] < mean[2]);
+    REQUIRE(mean[1] < mean[3]);  // and the infeasible part is worst
+    REQUIRE(sign * model.to_value(mean[0]) < 0.05);
+    REQUIRE(std::isfinite(model.to_value(mean[3])));
+    const std::string html = hpo::render_report({&study});
+    REQUIRE_FALSE(mentions_nan_or_inf(html));
+  }
 }
 
 TEST_CASE("intermediate values: a line per reporting trial, pruned ones ending in a triangle", "[report]") {

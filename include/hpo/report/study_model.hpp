@@ -3,15 +3,14 @@
 // MAP hyperparameters, fixed seed), used by the contour plot and the parameter importance. This is
 // the report's heavy step, so it happens here and only once per study.
 //
-// The model's scale: values oriented so that lower is better, centred on their median and divided
-// by a robust spread (interquartile range / 1.349); the worse-than-median side is log-compressed as
-// Bayesian optimization does (and the far better side beyond 1000 spreads), so that a few very bad
-// trials do not flatten everything else. to_value() maps the scale back to the objective's units.
+// The model's scale: values oriented so that lower is better, shaped by Bayesian optimization's
+// robust output transform (gp::ValueTransform: the worse-than-median side log-compressed, so that a
+// few very bad trials do not flatten everything else; ranks when values as large as 1e300 would
+// overflow the fit). to_value() maps the scale back to the objective's units.
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +21,7 @@
 #include "hpo/core/direction.hpp"
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/model_encoding.hpp"
+#include "hpo/gp/output_transform.hpp"
 #include "hpo/report/options.hpp"
 #include "hpo/report/study_digest.hpp"
 #include "hpo/study/study.hpp"
@@ -44,17 +44,17 @@ class StudyModel {
       return model.unusable("a model needs at least 3 completed trials, the study has " +
                             std::to_string(d.completed.size()));
     const auto chosen = model.choose_trials(d, options.max_model_trials);
-    std::vector<double> oriented;
-    for (const std::size_t n : chosen) oriented.push_back(lower_is_better(d.trial(n).value, study.direction()));
-    if (!model.set_scale(oriented)) return model.unusable("every completed trial has the same value");
+    Eigen::VectorXd oriented(static_cast<Eigen::Index>(chosen.size()));
+    for (std::size_t i = 0; i < chosen.size(); ++i)
+      oriented[static_cast<Eigen::Index>(i)] = lower_is_better(d.trial(chosen[i]).value, study.direction());
+    if (oriented.minCoeff() == oriented.maxCoeff()) return model.unusable("every completed trial has the same value");
     model.sign_ = study.direction() == Direction::Minimize ? 1.0 : -1.0;
+    model.transform_ = gp::ValueTransform::fit(oriented, true);
     model.encoding_ = ModelEncoding(study.space());
     Eigen::MatrixXd z(static_cast<Eigen::Index>(chosen.size()), model.encoding_.width());
-    Eigen::VectorXd t(static_cast<Eigen::Index>(chosen.size()));
-    for (std::size_t i = 0; i < chosen.size(); ++i) {
+    for (std::size_t i = 0; i < chosen.size(); ++i)
       z.row(static_cast<Eigen::Index>(i)) = model.encoding_.encode(d.trial(chosen[i]).config).transpose();
-      t[static_cast<Eigen::Index>(i)] = model.to_scale(oriented[i]);
-    }
+    const Eigen::VectorXd t = model.transform_(oriented);
     model.lowest_ = t.minCoeff();
     model.highest_ = t.maxCoeff();
     return model.fit_gp(z, t, options.seed);
@@ -76,22 +76,15 @@ class StudyModel {
     return gp_->predict_mean(z);
   }
 
-  /// A value of the model's scale in the objective's units (clamped to a little beyond the range
-  /// the trials span, where the model says little anyway).
+  /// A value of the model's scale in the objective's units (clamped to a tenth of the range the
+  /// trials span beyond it, where the model says little anyway).
   double to_value(double t) const {
-    t = std::clamp(std::isfinite(t) ? t : highest_, lowest_ - 1.0, highest_ + 1.0);
-    double u = t;
-    if (t > 0.0)
-      u = std::expm1(t);
-    else if (t < -kLinearRange)
-      u = -kLinearRange - std::expm1(-kLinearRange - t);
-    const double v = sign_ * (median_ + spread_ * u);
-    return std::isfinite(v) ? v : std::copysign(std::numeric_limits<double>::max(), v);
+    const double margin = (highest_ - lowest_) / 10;
+    t = std::clamp(std::isfinite(t) ? t : highest_, lowest_ - margin, highest_ + margin);
+    return sign_ * transform_.inverse(t);
   }
 
  private:
-  static constexpr double kLinearRange = 1000.0;
-
   StudyModel& unusable(std::string why) {
     usable_ = false;
     reason_ = std::move(why);
@@ -118,30 +111,6 @@ class StudyModel {
     return chosen;
   }
 
-  // Median and robust spread of the oriented values; false when they are all equal. Halves keep
-  // the differences of values near the largest doubles finite.
-  bool set_scale(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const auto quantile = [&](double q) {
-      const double position = q * static_cast<double>(v.size() - 1);
-      const auto below = static_cast<std::size_t>(position);
-      const auto above = std::min(below + 1, v.size() - 1);
-      return v[below] + (position - static_cast<double>(below)) * (v[above] / 2 - v[below] / 2) * 2;
-    };
-    median_ = quantile(0.5);
-    spread_ = (quantile(0.75) / 2 - quantile(0.25) / 2) / (1.349 / 2);
-    if (!(spread_ > 0.0)) spread_ = (v.back() / 2 - v.front() / 2) / 2;
-    spread_ = std::min(spread_, 1e306);
-    return spread_ > 0.0 && std::isfinite(median_);
-  }
-
-  double to_scale(double oriented) const {
-    double u = oriented / spread_ - median_ / spread_;
-    if (!std::isfinite(u)) u = oriented > median_ ? 1e300 : -1e300;
-    if (u > 0.0) return std::log1p(u);
-    return u < -kLinearRange ? -kLinearRange - std::log1p(-u - kLinearRange) : u;
-  }
-
   StudyModel& fit_gp(const Eigen::MatrixXd& z, const Eigen::VectorXd& t, std::uint64_t seed) {
     gp_.emplace(gp::GaussianProcessOptions{.random_restarts = 2, .seed = seed},
                 gp::SelectedKernel(0, KernelType::Matern52));
@@ -163,7 +132,8 @@ class StudyModel {
   std::string reason_, description_;
   ModelEncoding encoding_;
   std::optional<gp::SelectedGaussianProcess> gp_;  // the optimizers' GP type: compiled once per program
-  double sign_ = 1.0, median_ = 0.0, spread_ = 1.0, lowest_ = 0.0, highest_ = 0.0;
+  gp::ValueTransform transform_;
+  double sign_ = 1.0, lowest_ = 0.0, highest_ = 0.0;
 };
 
 }  // namespace hpo::report
