@@ -499,6 +499,46 @@ TEST_CASE("the model encoding refuses a unit point of the wrong size or with a n
   CHECK_THROWS_WITH(encoding.from_unit(Eigen::Vector2d(0.5, 0.5)), Catch::Contains("2 coordinates for 3"));
 }
 
+TEST_CASE("the model encoding of many unit points is the encoding of each", "[gp][encoding]") {
+  hpo::SearchSpace space;
+  std::vector<std::string> categories;
+  for (int k = 0; k < 150; ++k) categories.push_back("c" + std::to_string(k));
+  space.add_real("x", 0.0, 1.0).add_categorical("c", categories).add_int("n", 1, 9).add_categorical("d", {"a", "b"});
+  const hpo::ModelEncoding encoding(space);
+  hpo::Rng rng(3, 0);
+  std::vector<Eigen::VectorXd> points;
+  for (int i = 0; i < 70; ++i) {
+    Eigen::VectorXd u(4);
+    for (Eigen::Index j = 0; j < 4; ++j) u[j] = rng.uniform();
+    points.push_back(u);
+  }
+  points.push_back(Eigen::Vector4d(0.0, 1.0, 1.0, 0.0));
+  const Eigen::MatrixXd rows = encoding.from_unit_rows(points);
+  REQUIRE(rows.rows() == static_cast<Eigen::Index>(points.size()));
+  REQUIRE(rows.cols() == encoding.width());
+  for (std::size_t i = 0; i < points.size(); ++i)
+    CHECK(rows.row(static_cast<Eigen::Index>(i)).transpose() == encoding.from_unit(points[i]));
+  points[5][1] = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH(encoding.from_unit_rows(points), Catch::Contains("\"c\"") && Catch::Contains("inf"));
+}
+
+TEST_CASE("kernel matrices of points wider and longer than a cache tile match the pairwise kernel", "[gp][kernel]") {
+  // 70 points of 150 coordinates: the scaled copy is transposed tile by tile, with partial tiles
+  // on both edges.
+  const Eigen::MatrixXd points = uniform_points(70, 150, 11);
+  const Eigen::MatrixXd others = uniform_points(3, 150, 12);
+  Eigen::VectorXd length_scales(150);
+  for (Eigen::Index p = 0; p < 150; ++p) length_scales(p) = 0.5 + 0.02 * static_cast<double>(p);
+  const hpo::gp::Matern52 kernel(length_scales, 1.3);
+  const Eigen::MatrixXd cross = kernel.cross_matrix(points, others);
+  const Eigen::MatrixXd gram = kernel.matrix(points);
+  for (Eigen::Index i = 0; i < points.rows(); ++i) {
+    for (Eigen::Index j = 0; j < others.rows(); ++j)
+      CHECK(cross(i, j) == Approx(kernel(points.row(i).transpose(), others.row(j).transpose())).epsilon(1e-12));
+    CHECK(gram(i, 69 - i) == Approx(kernel(points.row(i).transpose(), points.row(69 - i).transpose())).epsilon(1e-12));
+  }
+}
+
 namespace {
 
 // Fits, predicts, differentiates, leaves one out and adds a point: everything must stay

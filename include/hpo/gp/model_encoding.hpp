@@ -49,13 +49,10 @@ class ModelEncoding {
   /// std::invalid_argument when u has the wrong size or a non-finite coordinate (naming its
   /// parameter), as SearchSpace::from_unit does.
   Eigen::VectorXd from_unit(const Eigen::Ref<const Eigen::VectorXd>& u) const {
-    if (u.size() != static_cast<Eigen::Index>(offsets_.size()))
-      throw std::invalid_argument("hpo::ModelEncoding::from_unit: got " + std::to_string(u.size()) +
-                                  " coordinates for " + std::to_string(offsets_.size()) + " parameters");
+    check_unit_point(u);
     Eigen::VectorXd z = Eigen::VectorXd::Zero(width_);
     for (std::size_t i = 0; i < offsets_.size(); ++i) {
       const auto& p = space_.parameters()[i];
-      p.check_unit(u[static_cast<Eigen::Index>(i)]);
       const double ui = std::clamp(u[static_cast<Eigen::Index>(i)], 0.0, 1.0);
       if (p.kind == ParameterKind::Real) {
         z[offsets_[i]] = ui;
@@ -63,6 +60,29 @@ class ModelEncoding {
         z[offsets_[i]] = p.to_unit(p.from_unit(ui));
       } else {
         z[offsets_[i] + static_cast<Eigen::Index>(detail::cell_index(ui, p.categories.size()))] = 1.0;
+      }
+    }
+    return z;
+  }
+
+  /// The model points of many unit points, one per row: from_unit() of each, written column by
+  /// column (the matrix is column-major: row by row, a wide encoding's writes would each miss the
+  /// cache).
+  Eigen::MatrixXd from_unit_rows(const std::vector<Eigen::VectorXd>& points) const {
+    const auto rows = static_cast<Eigen::Index>(points.size());
+    for (const auto& u : points) check_unit_point(u);
+    Eigen::MatrixXd z = Eigen::MatrixXd::Zero(rows, width_);
+    for (std::size_t i = 0; i < offsets_.size(); ++i) {
+      const auto& p = space_.parameters()[i];
+      const auto coordinate = static_cast<Eigen::Index>(i);
+      for (Eigen::Index r = 0; r < rows; ++r) {
+        const double ui = std::clamp(points[static_cast<std::size_t>(r)][coordinate], 0.0, 1.0);
+        if (p.kind == ParameterKind::Real)
+          z(r, offsets_[i]) = ui;
+        else if (p.kind == ParameterKind::Integer)
+          z(r, offsets_[i]) = p.to_unit(p.from_unit(ui));
+        else
+          z(r, offsets_[i] + static_cast<Eigen::Index>(detail::cell_index(ui, p.categories.size()))) = 1.0;
       }
     }
     return z;
@@ -87,6 +107,14 @@ class ModelEncoding {
   Config decode(const Eigen::Ref<const Eigen::VectorXd>& z) const { return space_.from_unit(to_unit(z)); }
 
  private:
+  void check_unit_point(const Eigen::Ref<const Eigen::VectorXd>& u) const {
+    if (u.size() != static_cast<Eigen::Index>(offsets_.size()))
+      throw std::invalid_argument("hpo::ModelEncoding::from_unit: got " + std::to_string(u.size()) +
+                                  " coordinates for " + std::to_string(offsets_.size()) + " parameters");
+    for (std::size_t i = 0; i < offsets_.size(); ++i)
+      space_.parameters()[i].check_unit(u[static_cast<Eigen::Index>(i)]);
+  }
+
   SearchSpace space_;
   std::vector<Eigen::Index> offsets_;
   std::vector<Eigen::Index> continuous_;

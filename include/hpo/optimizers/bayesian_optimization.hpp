@@ -107,8 +107,9 @@ class BayesianOptimization {
          .max_iterations = large ? 10 : 30,
          .half_width = step == bayesian::StepKind::Local ? width : 1.0,
          .incumbent_u = incumbent_u});
-    for (const auto& z : search.rank(candidates))
-      if (Config config = encoding_.decode(z); !seen_.contains(config)) return config;
+    for (const auto& proposal : search.rank(candidates))
+      if (Config config = encoding_.decode(search.model_point(proposal, candidates)); !seen_.contains(config))
+        return config;
     return design_.random_unseen(study, seen_);
   }
 

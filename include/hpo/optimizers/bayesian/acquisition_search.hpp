@@ -34,7 +34,7 @@ struct AcquisitionSearchSettings {
 /// Scores candidates by acquisition plus region log-prior and refines the best, as the acquisition
 /// optimizers of the literature do (a quasi-random sweep, then gradient steps from the best
 /// points; e.g. BoTorch's optimize_acqf). Not thread-safe; a view of models owned elsewhere.
-/// Usage: `auto ranked = search.rank(candidates); // model points, best first`
+/// Usage: `for (const auto& p : search.rank(candidates)) { Eigen::VectorXd z = search.model_point(p, candidates); }`
 class AcquisitionSearch {
  public:
   AcquisitionSearch(const ModelEncoding& encoding, const transfer::CombinedSurrogate& surrogate,
@@ -42,44 +42,74 @@ class AcquisitionSearch {
                     AcquisitionSearchSettings settings)
       : encoding_(encoding), surrogate_(surrogate), score_(score), prior_(prior), settings_(std::move(settings)) {}
 
-  /// Model points of the candidates (unit points), best first: the refined ones, then the others
-  /// by score.
-  std::vector<Eigen::VectorXd> rank(const std::vector<Eigen::VectorXd>& unit_points) const {
-    Eigen::MatrixXd Z(static_cast<Eigen::Index>(unit_points.size()), encoding_.width());
-    for (std::size_t i = 0; i < unit_points.size(); ++i)
-      Z.row(static_cast<Eigen::Index>(i)) = encoding_.from_unit(unit_points[i]).transpose();
-    const auto batch = surrogate_.predict(Z);
-    std::vector<double> values(unit_points.size());
-    for (std::size_t i = 0; i < values.size(); ++i)
-      values[i] = score_(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]) +
-                  prior_.log_value(unit_points[i]);
+  /// A ranked candidate: its index among the unit points, and the model point L-BFGS-B refined it
+  /// to (empty when it was not refined: its model point is then the candidate's own).
+  struct Proposal {
+    std::size_t candidate;
+    Eigen::VectorXd refined;
+  };
+
+  /// The candidates (unit points), best first: the refined ones, then the others by score. Only
+  /// the refined ones carry a model point: an ask usually takes the first, and a model point of a
+  /// wide encoding (3,000 categories) costs as much as the candidate's prediction.
+  std::vector<Proposal> rank(const std::vector<Eigen::VectorXd>& unit_points) const {
+    const std::vector<double> values = scores(unit_points);
     std::vector<std::size_t> order(values.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] > values[b]; });
 
-    struct Proposal {
-      Eigen::VectorXd z;
-      double value;
-    };
     std::vector<Proposal> proposals;
+    std::vector<double> refined_values;
     const std::size_t starts = std::min(settings_.local_starts, order.size());
     for (std::size_t s = 0; s < starts; ++s) {
-      Eigen::VectorXd z = Z.row(static_cast<Eigen::Index>(order[s])).transpose();
+      Eigen::VectorXd z = encoding_.from_unit(unit_points[order[s]]);
       double value = values[order[s]];
       if (!encoding_.continuous().empty()) refine(z, value);
-      proposals.push_back({std::move(z), value});
+      proposals.push_back({order[s], std::move(z)});
+      refined_values.push_back(value);
     }
-    for (std::size_t s = starts; s < order.size(); ++s)
-      proposals.push_back({Z.row(static_cast<Eigen::Index>(order[s])).transpose(), values[order[s]]});
-    std::stable_sort(proposals.begin(), proposals.begin() + static_cast<std::ptrdiff_t>(starts),
-                     [](const Proposal& a, const Proposal& b) { return a.value > b.value; });
-    std::vector<Eigen::VectorXd> ranked;
-    ranked.reserve(proposals.size());
-    for (auto& proposal : proposals) ranked.push_back(std::move(proposal.z));
+    std::vector<std::size_t> by_value(starts);
+    std::iota(by_value.begin(), by_value.end(), 0);
+    std::stable_sort(by_value.begin(), by_value.end(),
+                     [&](std::size_t a, std::size_t b) { return refined_values[a] > refined_values[b]; });
+    std::vector<Proposal> ranked;
+    ranked.reserve(order.size());
+    for (const std::size_t s : by_value) ranked.push_back(std::move(proposals[s]));
+    for (std::size_t s = starts; s < order.size(); ++s) ranked.push_back({order[s], {}});
     return ranked;
   }
 
+  /// The model point of a ranked candidate.
+  Eigen::VectorXd model_point(const Proposal& proposal, const std::vector<Eigen::VectorXd>& unit_points) const {
+    return proposal.refined.size() > 0 ? proposal.refined : encoding_.from_unit(unit_points[proposal.candidate]);
+  }
+
  private:
+  // Candidates scored per batch: at most this many model coordinates in all, so that a batch's
+  // matrices (its model points, their scaled copy, the cross covariances) stay in the cache and
+  // below malloc's mmap threshold. Larger batches are fresh mappings on every ask, each page
+  // faulted in and zeroed; a wide encoding (3,000 categories: 2,500 candidates x 3,002
+  // coordinates) would build 60 MB matrices per ask.
+  static constexpr std::size_t kBatchEntries = std::size_t{1} << 14;
+
+  // Acquisition plus region log-prior of every candidate, predicted batch by batch.
+  std::vector<double> scores(const std::vector<Eigen::VectorXd>& unit_points) const {
+    std::vector<double> values(unit_points.size());
+    const std::size_t batch_size = std::max<std::size_t>(
+        1, kBatchEntries / static_cast<std::size_t>(std::max<Eigen::Index>(encoding_.width(), 1)));
+    for (std::size_t first = 0; first < unit_points.size(); first += batch_size) {
+      const std::size_t count = std::min(batch_size, unit_points.size() - first);
+      const std::vector<Eigen::VectorXd> batch_points(unit_points.begin() + static_cast<std::ptrdiff_t>(first),
+                                                      unit_points.begin() + static_cast<std::ptrdiff_t>(first + count));
+      const auto batch = surrogate_.predict(encoding_.from_unit_rows(batch_points));
+      for (std::size_t i = 0; i < count; ++i)
+        values[first + i] =
+            score_(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]) +
+            prior_.log_value(unit_points[first + i]);
+    }
+    return values;
+  }
+
   // L-BFGS-B over the real coordinates of z (the others held), within the unit cube, or within the
   // trust box around the incumbent; z and value become the best point it evaluated, if better.
   void refine(Eigen::VectorXd& z, double& value) const {
