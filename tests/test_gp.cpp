@@ -506,19 +506,17 @@ TEST_CASE("the model encoding of many unit points is the encoding of each", "[gp
   space.add_real("x", 0.0, 1.0).add_categorical("c", categories).add_int("n", 1, 9).add_categorical("d", {"a", "b"});
   const hpo::ModelEncoding encoding(space);
   hpo::Rng rng(3, 0);
-  std::vector<Eigen::VectorXd> points;
-  for (int i = 0; i < 70; ++i) {
-    Eigen::VectorXd u(4);
-    for (Eigen::Index j = 0; j < 4; ++j) u[j] = rng.uniform();
-    points.push_back(u);
-  }
-  points.push_back(Eigen::Vector4d(0.0, 1.0, 1.0, 0.0));
+  Eigen::MatrixXd points(71, 4);
+  for (Eigen::Index i = 0; i < 70; ++i)
+    for (Eigen::Index j = 0; j < 4; ++j) points(i, j) = rng.uniform();
+  points.row(70) << 0.0, 1.0, 1.0, 0.0;
   const Eigen::MatrixXd rows = encoding.from_unit_rows(points);
-  REQUIRE(rows.rows() == static_cast<Eigen::Index>(points.size()));
+  REQUIRE(rows.rows() == points.rows());
   REQUIRE(rows.cols() == encoding.width());
-  for (std::size_t i = 0; i < points.size(); ++i)
-    CHECK(rows.row(static_cast<Eigen::Index>(i)).transpose() == encoding.from_unit(points[i]));
-  points[5][1] = std::numeric_limits<double>::infinity();
+  for (Eigen::Index i = 0; i < points.rows(); ++i)
+    CHECK(rows.row(i).transpose() == encoding.from_unit(points.row(i).transpose()));
+  CHECK(encoding.rows_per_batch() * encoding.width() <= Eigen::Index{1} << 14);
+  points(5, 1) = std::numeric_limits<double>::infinity();
   CHECK_THROWS_WITH(encoding.from_unit_rows(points), Catch::Contains("\"c\"") && Catch::Contains("inf"));
 }
 

@@ -356,6 +356,33 @@ TEST_CASE("importance: functional ANOVA on the GP ranks the parameter that matte
   REQUIRE(model.to_value(-1e9) < model.to_value(1e9));
 }
 
+TEST_CASE("the model's mean over more points than a batch equals each point's own mean", "[report]") {
+  // A categorical of 130 categories: a batch holds 125 points, and the importance grid alone is
+  // 130 x 128 points, which the model predicts batch by batch rather than as one matrix.
+  hpo::SearchSpace space;
+  std::vector<std::string> names;
+  for (int k = 0; k < 130; ++k) names.push_back("c" + std::to_string(k));
+  space.add_real("x", 0.0, 1.0).add_categorical("c", names);
+  hpo::Study study(space);
+  hpo::Rng rng(6);
+  for (int i = 0; i < 30; ++i) {
+    const double x = rng.uniform();
+    const int c = static_cast<int>(rng.uniform() * 130);
+    study.tell(study.ask(hpo::Config().set("x", x).set("c", names[static_cast<std::size_t>(c)])).number,
+               (x - 0.4) * (x - 0.4) + 0.01 * (c % 7));
+  }
+  const auto model = hpo::report::StudyModel::fit(digest(study), kOptions);
+  REQUIRE(model.usable());
+  Eigen::MatrixXd u(300, 2);
+  for (Eigen::Index r = 0; r < u.rows(); ++r) u.row(r) << rng.uniform(), rng.uniform();
+  const Eigen::VectorXd mean = model.mean(u);
+  REQUIRE(mean.size() == u.rows());
+  for (Eigen::Index r = 0; r < u.rows(); r += 37) CHECK(mean[r] == Approx(model.mean(u.row(r))[0]).epsilon(1e-12));
+  const auto importance = hpo::report::functional_anova(model, 1);
+  REQUIRE(importance.share.size() == 2);
+  REQUIRE(importance.reason.empty());
+}
+
 TEST_CASE("the model of a study whose penalties are the largest double still shows the good region", "[report]") {
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);

@@ -85,22 +85,17 @@ class AcquisitionSearch {
   }
 
  private:
-  // Candidates scored per batch: at most this many model coordinates in all, so that a batch's
-  // matrices (its model points, their scaled copy, the cross covariances) stay in the cache and
-  // below malloc's mmap threshold. Larger batches are fresh mappings on every ask, each page
-  // faulted in and zeroed; a wide encoding (3,000 categories: 2,500 candidates x 3,002
-  // coordinates) would build 60 MB matrices per ask.
-  static constexpr std::size_t kBatchEntries = std::size_t{1} << 14;
-
-  // Acquisition plus region log-prior of every candidate, predicted batch by batch.
+  // Acquisition plus region log-prior of every candidate, predicted batch by batch
+  // (ModelEncoding::rows_per_batch: a wide encoding would otherwise build huge matrices per ask).
   std::vector<double> scores(const std::vector<Eigen::VectorXd>& unit_points) const {
     std::vector<double> values(unit_points.size());
-    const std::size_t batch_size = std::max<std::size_t>(
-        1, kBatchEntries / static_cast<std::size_t>(std::max<Eigen::Index>(encoding_.width(), 1)));
+    const auto batch_size = static_cast<std::size_t>(encoding_.rows_per_batch());
+    Eigen::MatrixXd batch_points;
     for (std::size_t first = 0; first < unit_points.size(); first += batch_size) {
       const std::size_t count = std::min(batch_size, unit_points.size() - first);
-      const std::vector<Eigen::VectorXd> batch_points(unit_points.begin() + static_cast<std::ptrdiff_t>(first),
-                                                      unit_points.begin() + static_cast<std::ptrdiff_t>(first + count));
+      batch_points.resize(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(encoding_.space().size()));
+      for (std::size_t i = 0; i < count; ++i)
+        batch_points.row(static_cast<Eigen::Index>(i)) = unit_points[first + i].transpose();
       const auto batch = surrogate_.predict(encoding_.from_unit_rows(batch_points));
       for (std::size_t i = 0; i < count; ++i)
         values[first + i] =
