@@ -135,6 +135,26 @@ TEST_CASE("max_seconds bounds the run", "[optimize]") {
   REQUIRE_THROWS_WITH(hpo::optimize(space, slow, hpo::RandomSearch(), {.max_seconds = 0.0}), Contains("max_seconds"));
 }
 
+TEST_CASE("a run that ends before its first trial, an empty space and tiny durations are named as they are",
+          "[optimize][errors]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  const auto f = [](const hpo::Config& c) { return c.get<double>("x"); };
+  // std::to_string printed these durations as "0.000000" and "-0.000000".
+  REQUIRE_THROWS_WITH(hpo::optimize(space, f, hpo::RandomSearch(), {.max_seconds = 1e-12, .progress = false}),
+                      Contains("no trial ran") && Contains("max_seconds = 1e-12"));
+  REQUIRE_THROWS_WITH(hpo::optimize(space, f, hpo::RandomSearch(), {.max_seconds = -1e-9, .progress = false}),
+                      Contains("max_seconds") && Contains("-1e-09"));
+  REQUIRE_THROWS_WITH(hpo::optimize(hpo::SearchSpace{}, f, hpo::RandomSearch(), {.progress = false}),
+                      Contains("hpo::optimize") && Contains("no parameter"));
+  const auto journal = (std::filesystem::temp_directory_path() / "hpo_tiny_durations.jsonl").string();
+  REQUIRE_THROWS_WITH(hpo::Study::open(journal, space, hpo::Direction::Minimize, {.heartbeat_interval = 1e-9, .lost_after = 5e-10}),
+                      Contains("lost_after") && Contains("1e-09") && Contains("5e-10"));
+  REQUIRE_THROWS_WITH(hpo::Study::open(journal, space, hpo::Direction::Minimize, {.lock_stale_after = -1e-7}),
+                      Contains("lock_stale_after") && Contains("-1e-07"));
+  std::filesystem::remove(journal);
+}
+
 TEST_CASE("the journal resumes a run, counts its trials and continues the same sequence", "[optimize][journal]") {
   const auto path = temp_path("resume.jsonl");
   const auto space = contract_space();

@@ -153,7 +153,7 @@ inline std::size_t worker_count(std::size_t n_jobs) {
 inline void check_run(const SearchSpace& space, const RunOptions& options) {
   if (!(options.max_seconds > 0.0))
     throw std::invalid_argument("hpo::optimize: max_seconds must be positive, got " +
-                                std::to_string(options.max_seconds));
+                                detail::format_value(options.max_seconds));
   if (space.empty()) throw std::invalid_argument("hpo::optimize: the search space has no parameter");
 }
 
@@ -283,7 +283,7 @@ requires std::derived_from<Space, SearchSpace> &&(!std::same_as<std::remove_cvre
   if (study.completed_count() == 0) {
     const std::string message = study.trials().size() == before && before == 0
                                     ? "hpo::optimize: no trial ran (the run ended before the first: max_seconds = " +
-                                          std::to_string(options.max_seconds) + ", or the optimizer proposed nothing)"
+                                          detail::format_value(options.max_seconds) + ", or the optimizer proposed nothing)"
                                     : "hpo::optimize: no trial completed" + study.failure_summary();
     throw NoTrialCompleted(message, std::move(study));
   }

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "hpo/space/config.hpp"
+
 namespace hpo {
 
 /// Options of a journal that several processes (or machines, over a shared file system) write.
@@ -32,15 +34,15 @@ namespace detail {
 inline void validate(const JournalOptions& o) {
   const auto fail = [](const std::string& what) { throw std::invalid_argument("hpo::JournalOptions: " + what); };
   if (!(o.heartbeat_interval > 0.0) || !std::isfinite(o.heartbeat_interval))
-    fail("heartbeat_interval must be positive and finite, got " + std::to_string(o.heartbeat_interval));
+    fail("heartbeat_interval must be positive and finite, got " + detail::format_value(o.heartbeat_interval));
   if (!(o.lost_after > o.heartbeat_interval))
-    fail("lost_after must exceed heartbeat_interval (" + std::to_string(o.heartbeat_interval) + "), got " +
-         std::to_string(o.lost_after));
+    fail("lost_after must exceed heartbeat_interval (" + detail::format_value(o.heartbeat_interval) + "), got " +
+         detail::format_value(o.lost_after));
   if (!(o.lock_stale_after > 0.0) || !std::isfinite(o.lock_stale_after))
-    fail("lock_stale_after must be positive and finite, got " + std::to_string(o.lock_stale_after));
+    fail("lock_stale_after must be positive and finite, got " + detail::format_value(o.lock_stale_after));
   if (!(o.lock_timeout > o.lock_stale_after))
-    fail("lock_timeout must exceed lock_stale_after (" + std::to_string(o.lock_stale_after) + "), got " +
-         std::to_string(o.lock_timeout));
+    fail("lock_timeout must exceed lock_stale_after (" + detail::format_value(o.lock_stale_after) + "), got " +
+         detail::format_value(o.lock_timeout));
 }
 }  // namespace detail
 
