@@ -24,7 +24,8 @@
 
 namespace hpo::mpi {
 
-/// How the ranks share the work; designated initializers follow this order.
+/// How the ranks share the work; designated initializers follow this order. A plain value: safe to
+/// read from any thread.
 /// Usage: `hpo::mpi::optimize(space, f, bo, {.max_evaluations = 500}, MPI_COMM_WORLD, {.coordinator_evaluates =
 /// false});`
 struct Options {
