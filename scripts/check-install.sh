@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs hpo into a temporary prefix and builds a consumer with find_package(hpo), and another
-# with add_subdirectory(), as a user's project would.
+# with add_subdirectory(), as a user's project would; then one of hpo::mpi (COMPONENTS mpi).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,3 +28,47 @@ cmake -S "$work/consumer" -B "$work/consumer/sub" -DUSE_SUBDIRECTORY=ON -DHPO_SO
 cmake --build "$work/consumer/sub" >/dev/null
 "$work/consumer/sub/consumer"
 echo "find_package(hpo) and add_subdirectory(hpo) consumers: OK"
+
+# hpo::mpi, when this machine has MPI: a consumer with find_package(hpo CONFIG REQUIRED COMPONENTS mpi),
+# run on 2 ranks. Without MPI, asking for the component must fail with a message saying why.
+mkdir -p "$work/mpi_consumer"
+cat > "$work/mpi_consumer/main.cpp" <<'CPP'
+#include <hpo/hpo.hpp>
+#include <hpo/mpi.hpp>
+#include <cstdio>
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  hpo::SearchSpace space;
+  space.add_real("x", -5.0, 5.0);
+  hpo::RandomSearch random({.seed = 1});
+  const auto study = hpo::mpi::optimize(space, [](const hpo::Config& c) { return c.get<double>("x") * c.get<double>("x"); },
+                                        random, {.max_evaluations = 10, .progress = false});
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  std::printf("rank %d: %zu trials, best %.3f\n", rank, study.finished_count(), study.best().value);
+  MPI_Finalize();
+  return study.finished_count() == 10 ? 0 : 1;
+}
+CPP
+cat > "$work/mpi_consumer/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.25)
+project(mpi_consumer CXX)
+find_package(hpo CONFIG REQUIRED COMPONENTS mpi)
+add_executable(mpi_consumer main.cpp)
+target_link_libraries(mpi_consumer PRIVATE hpo::mpi)
+CMAKE
+if [ -f "$work/prefix/share/hpo/cmake/hpoMpiTargets.cmake" ]; then
+  cmake -S "$work/mpi_consumer" -B "$work/mpi_consumer/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+  cmake --build "$work/mpi_consumer/build" >/dev/null
+  if command -v mpirun >/dev/null; then
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -np 2 "$work/mpi_consumer/build/mpi_consumer"
+  fi
+  echo "find_package(hpo COMPONENTS mpi) consumer: OK"
+else
+  if cmake -S "$work/mpi_consumer" -B "$work/mpi_consumer/build" -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/mpi.log" 2>&1; then
+    echo "find_package(hpo COMPONENTS mpi) succeeded on a machine without MPI"
+    exit 1
+  fi
+  grep -q "hpo::mpi\|installed without hpo::mpi" "$work/mpi.log"
+  echo "no MPI here: find_package(hpo COMPONENTS mpi) fails, saying why: OK"
+fi

@@ -7,6 +7,9 @@ HPO_PACKAGES="g++ cmake make libeigen3-dev liblbfgspp-dev catch2 nlohmann-json3-
 # report's browser test, tests/report/browser_test.sh). CI passes them as arguments:
 # `hpo_ensure_packages $HPO_CI_PACKAGES`.
 HPO_CI_PACKAGES="clang libclang-rt-14-dev libxml2-utils chromium-headless-shell"
+# Optional, for hpo::mpi (<hpo/mpi.hpp>: one search over the ranks of an MPI job) and its tests and
+# example; CMake builds them when it finds MPI. CI installs them: `hpo_ensure_packages $HPO_MPI_PACKAGES`.
+HPO_MPI_PACKAGES="libopenmpi-dev openmpi-bin"
 
 hpo_ensure_packages() {
   local missing=""

@@ -157,6 +157,40 @@ inline void check_run(const SearchSpace& space, const RunOptions& options) {
   if (space.empty()) throw std::invalid_argument("hpo::optimize: the search space has no parameter");
 }
 
+// Records an outcome in the study (a journal error propagates: the run cannot go on without its
+// record), then shows it on `progress` (if any; `running`: trials still being evaluated) and runs
+// the callbacks. Shared with hpo::mpi's coordinator.
+inline Action record_outcome(Study& study, const EvaluationOutcome& outcome, const RunOptions& options,
+                             ProgressLine* progress, std::size_t running) {
+  const Trial& finished =
+      outcome.evaluation ? study.tell(outcome.number, *outcome.evaluation) : study.fail(outcome.number, outcome.error);
+  if (progress) progress->trial_finished(study, finished, running);
+  Action action = Action::Continue;
+  for (const auto& callback : options.callbacks)
+    if (callback(study, finished) == Action::Stop) action = Action::Stop;
+  return action;
+}
+
+// The study a run records into: in memory, or its journal (resumed when it holds trials).
+inline Study open_run_study(const SearchSpace& space, const RunOptions& options) {
+  Study study = options.journal.empty()
+                    ? Study(space, options.direction)
+                    : Study::open(options.journal, space, options.direction, options.journal_options);
+  if (options.progress && study.finished_count() > 0)
+    std::fprintf(stderr, "resuming from %zu trials in %s\n", study.finished_count(), options.journal.c_str());
+  return study;
+}
+
+// The error of a run that ended with no completed trial (`before`: the trials the study held
+// when the run began), or "" when one completed.
+inline std::string no_completed_trial_message(const Study& study, std::size_t before, const RunOptions& options) {
+  if (study.completed_count() > 0) return {};
+  return study.trials().size() == before && before == 0
+             ? "hpo::optimize: no trial ran (the run ended before the first: max_seconds = " +
+                   detail::format_value(options.max_seconds) + ", or the optimizer proposed nothing)"
+             : "hpo::optimize: no trial completed" + study.failure_summary();
+}
+
 /// The run of hpo::optimize: starts trials while there are free workers and budget, evaluates
 /// them (inline with one worker, else on a WorkerPool), and records each result as it comes.
 template <class Space, class F, class O>
@@ -232,16 +266,8 @@ class Run {
     return std::move(*inline_outcome_);
   }
 
-  // Records an outcome in the study (a journal error propagates: the run cannot go on without its
-  // record), then reports it and runs the callbacks.
   Action record(Study& study, const EvaluationOutcome& outcome) {
-    const Trial& finished = outcome.evaluation ? study.tell(outcome.number, *outcome.evaluation)
-                                               : study.fail(outcome.number, outcome.error);
-    if (progress_) progress_->trial_finished(study, finished, running_);
-    Action action = Action::Continue;
-    for (const auto& callback : options_.callbacks)
-      if (callback(study, finished) == Action::Stop) action = Action::Stop;
-    return action;
+    return record_outcome(study, outcome, options_, progress_ ? &*progress_ : nullptr, running_);
   }
 
   const Space& space_;
@@ -273,20 +299,11 @@ requires std::derived_from<Space, SearchSpace> &&(!std::same_as<std::remove_cvre
                 "hpo::optimize: the optimizer must provide `std::optional<hpo::Config> ask(const hpo::Study&)` "
                 "(see the hpo::Optimizer concept)");
   detail::Run<Space, std::remove_reference_t<F>, std::remove_reference_t<O>> run(space, objective, optimizer, options);
-  Study study = options.journal.empty()
-                    ? Study(space, options.direction)
-                    : Study::open(options.journal, space, options.direction, options.journal_options);
-  if (options.progress && study.finished_count() > 0)
-    std::fprintf(stderr, "resuming from %zu trials in %s\n", study.finished_count(), options.journal.c_str());
+  Study study = detail::open_run_study(space, options);
   const std::size_t before = study.trials().size();
   study = run.execute(std::move(study));
-  if (study.completed_count() == 0) {
-    const std::string message = study.trials().size() == before && before == 0
-                                    ? "hpo::optimize: no trial ran (the run ended before the first: max_seconds = " +
-                                          detail::format_value(options.max_seconds) + ", or the optimizer proposed nothing)"
-                                    : "hpo::optimize: no trial completed" + study.failure_summary();
+  if (auto message = detail::no_completed_trial_message(study, before, options); !message.empty())
     throw NoTrialCompleted(message, std::move(study));
-  }
   return study;
 }
 
