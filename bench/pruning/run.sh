@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The pruning benchmark: every method on both objectives for seeds 1-10, then the summary.
+# Usage: bash bench/pruning/run.sh [BUILD_DIR]   (results in BUILD_DIR/pruning/, table on stdout)
+# Two searches at a time, niced: the machine is shared.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+runner=$build/bench/pruning/run_pruning
+out=$build/pruning
+mkdir -p "$out"
+[ -x "$runner" ] || { echo "build run_pruning first: cmake --build $build --target run_pruning" >&2; exit 1; }
+budget=${HPO_PRUNING_BUDGET:-4000}
+seeds=${HPO_PRUNING_SEEDS:-"1 2 3 4 5 6 7 8 9 10"}
+jobs=()
+for objective in synthetic mlp; do
+  for method in bo bo_median bo_asha bo_hyperband random_asha bo_asha_excluded bo_hyperband_excluded; do
+    for seed in $seeds; do jobs+=("hpo $objective $method $seed"); done
+  done
+  for method in tpe_hyperband tpe_median; do
+    for seed in $seeds; do jobs+=("optuna $objective $method $seed"); done
+  done
+done
+run_one() {  # run_one side objective method seed
+  local file="$out/$2.$3.$4.json"
+  [ -s "$file" ] && return 0
+  if [ "$1" = hpo ]; then
+    nice -n 10 "$runner" hpo --objective "$2" --method "$3" --seed "$4" --budget "$budget" > "$file.tmp"
+  else
+    nice -n 10 python3 bench/pruning/optuna_pruning.py --binary "$runner" --objective "$2" --method "$3" \
+      --seed "$4" --budget "$budget" > "$file.tmp"
+  fi
+  mv "$file.tmp" "$file"
+}
+export -f run_one
+export runner out budget
+printf '%s\n' "${jobs[@]}" | xargs -P 2 -L 1 bash -c 'run_one $0 $1 $2 $3'
+python3 bench/pruning/summarize.py "$out"/*.json
