@@ -26,7 +26,7 @@ run_one() {  # run_one side objective method seed
   if [ "$1" = hpo ]; then
     nice -n 10 "$runner" hpo --objective "$2" --method "$3" --seed "$4" --budget "$budget" > "$file.tmp"
   else
-    nice -n 10 python3 bench/pruning/optuna_pruning.py --binary "$runner" --objective "$2" --method "$3" \
+    nice -n 10 /usr/bin/python3 bench/pruning/optuna_pruning.py --binary "$runner" --objective "$2" --method "$3" \
       --seed "$4" --budget "$budget" > "$file.tmp"
   fi
   mv "$file.tmp" "$file"
@@ -34,4 +34,4 @@ run_one() {  # run_one side objective method seed
 export -f run_one
 export runner out budget
 printf '%s\n' "${jobs[@]}" | xargs -P 2 -L 1 bash -c 'run_one $0 $1 $2 $3'
-python3 bench/pruning/summarize.py "$out"/*.json
+/usr/bin/python3 bench/pruning/summarize.py "$out"/*.json
