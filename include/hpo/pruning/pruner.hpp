@@ -77,9 +77,12 @@ void validate_pruner(const P& pruner) {
 class AnyPruner {
  public:
   AnyPruner() = default;
+  // The same_as test comes first: it keeps the copy constructor's own check of Pruner<AnyPruner>
+  // (copy_constructible) from recursing into this constructor.
   template <class P>
-  requires Pruner<std::remove_cvref_t<P>> &&(!std::same_as<std::remove_cvref_t<P>, AnyPruner>)
-      AnyPruner(P&& pruner)  // NOLINT: implicit on purpose, for designated initializers of RunOptions
+  requires(!std::same_as<std::remove_cvref_t<P>, AnyPruner>) &&
+      Pruner<std::remove_cvref_t<P>> AnyPruner(
+          P&& pruner)  // NOLINT: implicit on purpose, for designated initializers of RunOptions
       : held_(make(std::forward<P>(pruner))) {}
 
   /// False when no pruner is held.
