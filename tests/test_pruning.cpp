@@ -297,6 +297,10 @@ TEST_CASE("pruner options out of range are errors naming the field and the value
   CHECK_THROWS_WITH(hpo::optimize(space_1d(), f, random,
                                   {.pruner = hpo::SuccessiveHalvingPruner{.min_resource = 1, .reduction_factor = 1}}),
                     Contains("reduction_factor must be >= 2, got 1"));
+  // A pruner with an objective that cannot report is a mistake, said before any trial runs.
+  auto silent = [](const hpo::Config&) { return 1.0; };
+  CHECK_THROWS_WITH(hpo::optimize(space_1d(), silent, random, {.pruner = hpo::MedianPruner{}}),
+                    Contains("RunOptions::pruner is set, but the objective takes no hpo::Reporter&"));
 }
 
 namespace {

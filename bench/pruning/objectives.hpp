@@ -2,8 +2,10 @@
 // The two objectives of the pruning benchmark, each trained one epoch at a time:
 //   synthetic  a family of learning curves (bench/pruning/README.md): four parameters in [0, 1]; the
 //              final value depends on all four, the curve's shape (exponential, power law or a late
-//              drop after a plateau) on x3, and the configurations that end best learn slowest, so
-//              curves cross and stopping early can be wrong; Gaussian noise on every epoch.
+//              drop after a plateau) and speed on x3, its height on x1 and x3, so curves cross and
+//              stopping early can be wrong; Gaussian noise on every epoch.
+//   adversarial the same form, with every curve of the best quarter of the space on a plateau for
+//              its first 25 epochs or more: stopping early is wrong there by construction.
 //   mlp        the examples' MLP on digits 5-9 (the flagship's data-poor target task: 300 training
 //              and 300 validation images), validation cross-entropy after each epoch.
 // A curve is made from a configuration and a seed; next() trains one more epoch and returns the
@@ -42,20 +44,55 @@ inline hpo::SearchSpace synthetic_space() {
   return space;
 }
 
-/// value(t) = final + amplitude * (phi(t) - phi(100)) + noise, t = 1..100, where
-///   final     = 0.6 (x0 - 0.7)^2 + 0.8 (x1 - 0.25)^2 + 0.4 (x2 - 0.5)^2 + 0.1 (1 - cos(6 pi x0 x2)) + 0.2 x3
-///               (x3 is a "learning rate": a fast learner ends worse)
-///   amplitude = 0.3 + 1.2 (1 - x3) + 0.5 x1           (slow learners start high)
-///   phi       = exp(-t / tau) with tau = 4 + 40 (1 - x3)          when x3 >= 0.6
-///               t^(-alpha) with alpha = 0.3 + 1.2 x3              when 0.25 <= x3 < 0.6
-///               1 / (1 + exp((t - t0) / 4)) with t0 = 8 + 30 (1 - x3) when x3 < 0.25 (a plateau, then a drop)
-///   noise     ~ N(0, (0.01 + 0.03 / sqrt(t))^2), drawn from the seed, the configuration and t
-/// The configurations that end best (x3 small) are the slowest and start worst, so a pruner that
-/// trusts early epochs stops them: early stopping can be wrong here, as with real learning rates.
+/// The shape of a family: value(t) = final + amplitude * (phi(t) - phi(100)) + noise, t = 1..100,
+/// with final = 0.6 (x0 - 0.7)^2 + 0.8 (x1 - 0.25)^2 + 0.4 (x2 - 0.5)^2 + 0.1 (1 - cos(6 pi x0 x2))
+/// + speed_cost * x3 (x3 acts as a learning rate: a fast learner ends worse), and noise
+/// ~ N(0, (0.01 + 0.03 / sqrt(t))^2) drawn from the seed, the configuration and t.
+struct CurveFamily {
+  double speed_cost;    // final += speed_cost * x3
+  double amplitude_x1;  // amplitude = base + amplitude_x3 * (1 - x3) + amplitude_x1 * x1
+  double amplitude_x3;
+  double amplitude_base;
+  double exponential_from;  // x3 >= this: exp(-t / (tau0 + tau1 (1 - x3)))
+  double tau0, tau1;
+  double power_from;          // power_from <= x3 < exponential_from: t^-(0.3 + 1.2 x3)
+  double plateau0, plateau1;  // x3 < power_from: 1 / (1 + exp((t - plateau0 - plateau1 (1 - x3)) / 4))
+};
+
+/// synthetic: curves whose height depends on x1 and x3 more than on the final value, in three
+/// shapes; 15% of the space (x3 < 0.15) sits on a plateau for its first 10-25 epochs, then drops.
+inline constexpr CurveFamily kSynthetic{.speed_cost = 0.1,
+                                        .amplitude_x1 = 0.5,
+                                        .amplitude_x3 = 0.5,
+                                        .amplitude_base = 0.5,
+                                        .exponential_from = 0.5,
+                                        .tau0 = 3.0,
+                                        .tau1 = 30.0,
+                                        .power_from = 0.15,
+                                        .plateau0 = 5.0,
+                                        .plateau1 = 20.0};
+/// adversarial: the configurations that end best learn slowest: a quarter of the space (x3 < 0.25,
+/// up to 0.05 better at the end than anything faster) sits on a plateau for its first 30-38 epochs,
+/// 1.5-2 above its final value, where every other curve has long dropped.
+inline constexpr CurveFamily kAdversarial{.speed_cost = 0.2,
+                                          .amplitude_x1 = 0.5,
+                                          .amplitude_x3 = 1.2,
+                                          .amplitude_base = 0.3,
+                                          .exponential_from = 0.6,
+                                          .tau0 = 4.0,
+                                          .tau1 = 40.0,
+                                          .power_from = 0.25,
+                                          .plateau0 = 8.0,
+                                          .plateau1 = 30.0};
+
 class SyntheticCurve final : public Curve {
  public:
-  SyntheticCurve(const hpo::Config& c, std::uint64_t seed)
-      : x0_(c.get<double>("x0")), x1_(c.get<double>("x1")), x2_(c.get<double>("x2")), x3_(c.get<double>("x3")) {
+  SyntheticCurve(const hpo::Config& c, std::uint64_t seed, const CurveFamily& family)
+      : family_(family),
+        x0_(c.get<double>("x0")),
+        x1_(c.get<double>("x1")),
+        x2_(c.get<double>("x2")),
+        x3_(c.get<double>("x3")) {
     std::uint64_t h = seed * 0x9E3779B97F4A7C15ULL;
     for (double x : {x0_, x1_, x2_, x3_})
       h = (h ^ static_cast<std::uint64_t>(x * 9007199254740992.0)) * 0x100000001B3ULL;
@@ -65,12 +102,12 @@ class SyntheticCurve final : public Curve {
   double final_value() const {
     const double pi = std::numbers::pi;
     return 0.6 * (x0_ - 0.7) * (x0_ - 0.7) + 0.8 * (x1_ - 0.25) * (x1_ - 0.25) + 0.4 * (x2_ - 0.5) * (x2_ - 0.5) +
-           0.1 * (1.0 - std::cos(6.0 * pi * x0_ * x2_)) + 0.2 * x3_;
+           0.1 * (1.0 - std::cos(6.0 * pi * x0_ * x2_)) + family_.speed_cost * x3_;
   }
 
   double next() override {
     ++t_;
-    const double amplitude = 0.3 + 1.2 * (1.0 - x3_) + 0.5 * x1_;
+    const double amplitude = family_.amplitude_base + family_.amplitude_x3 * (1.0 - x3_) + family_.amplitude_x1 * x1_;
     const double noise = (0.01 + 0.03 / std::sqrt(static_cast<double>(t_))) * rng_.normal();
     return final_value() + amplitude * (phi(t_) - phi(kMaxEpochs)) + noise;
   }
@@ -78,11 +115,12 @@ class SyntheticCurve final : public Curve {
  private:
   double phi(int t) const {
     const double time = static_cast<double>(t);
-    if (x3_ >= 0.6) return std::exp(-time / (4.0 + 40.0 * (1.0 - x3_)));
-    if (x3_ >= 0.25) return std::pow(time, -(0.3 + 1.2 * x3_));
-    return 1.0 / (1.0 + std::exp((time - (8.0 + 30.0 * (1.0 - x3_))) / 4.0));
+    if (x3_ >= family_.exponential_from) return std::exp(-time / (family_.tau0 + family_.tau1 * (1.0 - x3_)));
+    if (x3_ >= family_.power_from) return std::pow(time, -(0.3 + 1.2 * x3_));
+    return 1.0 / (1.0 + std::exp((time - (family_.plateau0 + family_.plateau1 * (1.0 - x3_))) / 4.0));
   }
 
+  CurveFamily family_;
   double x0_, x1_, x2_, x3_;
   hpo::Rng rng_;
   int t_ = 0;

@@ -46,7 +46,7 @@ class Server:
 
 def suggest(trial: optuna.Trial, objective: str) -> dict:
     """The same spaces as bench/pruning/objectives.hpp."""
-    if objective == "synthetic":
+    if objective in ("synthetic", "adversarial"):
         return {f"x{i}": trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(4)}
     return {
         "learning_rate": trial.suggest_float("learning_rate", 1e-4, 0.3, log=True),
@@ -60,7 +60,7 @@ def suggest(trial: optuna.Trial, objective: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
-    parser.add_argument("--objective", choices=["synthetic", "mlp"], required=True)
+    parser.add_argument("--objective", choices=["synthetic", "adversarial", "mlp"], required=True)
     parser.add_argument("--method", choices=["tpe_hyperband", "tpe_median"], required=True)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--budget", type=int, required=True)

@@ -1,6 +1,6 @@
 // The pruning benchmark's runner (bench/pruning/README.md).
 //
-//   run_pruning hpo --objective synthetic|mlp --method M --seed S --budget EPOCHS [--data DIR]
+//   run_pruning hpo --objective synthetic|adversarial|mlp --method M --seed S --budget EPOCHS [--data DIR]
 //       One search; prints one JSON line: {"objective","method","seed","trace":[[epochs, best], ...]}
 //       with, after each finished trial, the epochs spent so far and the best final (epoch-100)
 //       validation value of a completed trial (null before the first). Methods:
@@ -41,13 +41,14 @@ struct Objective {
   hpo::SearchSpace space() const { return name == "mlp" ? bench::mlp_space() : bench::synthetic_space(); }
   std::unique_ptr<bench::Curve> curve(const hpo::Config& c, std::uint64_t seed) const {
     if (name == "mlp") return std::make_unique<bench::MlpCurve>(c, seed, *digits);
-    return std::make_unique<bench::SyntheticCurve>(c, seed);
+    return std::make_unique<bench::SyntheticCurve>(c, seed,
+                                                   name == "adversarial" ? bench::kAdversarial : bench::kSynthetic);
   }
 };
 
 Objective make_objective(const std::string& name, const std::string& data) {
-  if (name != "synthetic" && name != "mlp")
-    throw std::invalid_argument("--objective must be synthetic or mlp, got \"" + name + "\"");
+  if (name != "synthetic" && name != "adversarial" && name != "mlp")
+    throw std::invalid_argument("--objective must be synthetic, adversarial or mlp, got \"" + name + "\"");
   Objective objective{name, std::nullopt};
   if (name == "mlp") objective.digits = bench::DigitsTask::load(data);
   return objective;

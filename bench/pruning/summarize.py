@@ -66,7 +66,7 @@ def main() -> None:
                 if line.strip():
                     run = json.loads(line)
                     runs[run["objective"]][run["method"]][run["seed"]] = run["trace"]
-    for objective in ["synthetic", "mlp"]:
+    for objective in ["mlp", "synthetic", "adversarial"]:
         if objective not in runs:
             continue
         methods = [m for m in ORDER if m in runs[objective]]

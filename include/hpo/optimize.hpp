@@ -219,9 +219,14 @@ class Run {
         workers_(worker_count(options.n_jobs)) {
     check_run(space, options);
     if (workers_ > 1) pool_.emplace(workers_);
-    if (options.progress) progress_.emplace(stderr, ProgressLine::is_terminal(stderr), options.max_evaluations);
-    if constexpr (takes_reporter<Space, F>())
+    if constexpr (takes_reporter<Space, F>()) {
       board_ = std::make_shared<PruningBoard>(options.pruner, options.direction);
+    } else if (options.pruner) {
+      throw std::invalid_argument(
+          "hpo::optimize: RunOptions::pruner is set, but the objective takes no hpo::Reporter& and so reports "
+          "nothing to prune on (take one: f(const hpo::Config&, hpo::Reporter&))");
+    }
+    if (options.progress) progress_.emplace(stderr, ProgressLine::is_terminal(stderr), options.max_evaluations);
   }
 
   Study execute(Study study) {
