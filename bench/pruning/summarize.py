@@ -26,6 +26,10 @@ def quantile(values: list[float], q: float) -> float:
     position = q * (len(values) - 1)
     low = int(position)
     high = min(low + 1, len(values) - 1)
+    if position == low or values[high] == values[low]:
+        return values[low]
+    if math.isinf(values[high]):  # "never" reached: interpolating toward it gives never
+        return math.inf
     return values[low] + (position - low) * (values[high] - values[low])
 
 

@@ -66,7 +66,8 @@ struct BayesianOptions {
   /// Pruned trials in the model with their last reported value (LastValue), or out of it
   /// (Excluded). A learning curve seldom rises, so a last value is at worst an optimistic-for-
   /// the-trial estimate of where it was heading, and it tells the model that the region did badly
-  /// early on: measured against Excluded in bench/results/pruning.md.
+  /// early on. Measured against Excluded in bench/results/pruning.md: better with ASHA, whose
+  /// pruned trials left out leave BO proposing next to them again, worse with Hyperband.
   PrunedTrials pruned_trials = PrunedTrials::LastValue;
 };
 using BayesianOptimizationOptions = BayesianOptions;
