@@ -15,6 +15,7 @@ examples=(
   ridge_diabetes
   logistic_breast_cancer
   "transfer_mlp --quick"
+  "pruning_mlp --quick"
 )
 for entry in "${examples[@]}"; do
   read -r -a command <<<"$entry"

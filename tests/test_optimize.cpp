@@ -265,3 +265,31 @@ TEST_CASE("on a terminal, progress is one line updated in place and failures get
   REQUIRE_THAT(shown, Contains("\r\033[Ktrial 3/4  best 0.1  elapsed 0s  left ~0s  running 2"));
   REQUIRE(shown.rfind("trial 3/4") > shown.rfind("trial 2/4"));
 }
+
+TEST_CASE("progress shows a pruned trial with its last step, and counts prunes on a terminal", "[optimize]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  const auto shown_by = [&](bool terminal) {
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out);
+    hpo::Study study(space);
+    {
+      hpo::detail::ProgressLine progress(out, terminal, 3);
+      const auto first = study.ask(hpo::Config().set("x", 0.1));
+      progress.trial_finished(study, study.tell(first.number, 0.1), 0);
+      const auto second = study.ask(hpo::Config().set("x", 0.2));
+      study.report(second.number, 1, 0.9);
+      study.report(second.number, 3, 0.7);
+      progress.trial_finished(study, study.prune(second.number), 0);
+    }
+    std::rewind(out);
+    std::string shown;
+    for (int c; (c = std::fgetc(out)) != EOF;) shown += static_cast<char>(c);
+    std::fclose(out);
+    return shown;
+  };
+  REQUIRE_THAT(shown_by(false), Contains("trial 2/3  pruned at step 3  value 0.7\n"));
+  const std::string terminal = shown_by(true);
+  REQUIRE(std::count(terminal.begin(), terminal.end(), '\n') == 1);  // no line of its own for the prune
+  REQUIRE_THAT(terminal, Contains("\r\033[Ktrial 2/3  best 0.1  elapsed 0s  left ~0s  pruned 1"));
+}

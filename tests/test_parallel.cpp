@@ -7,6 +7,7 @@
 #include <hpo/optimizers/gradient_descent.hpp>
 #include <hpo/optimizers/grid_search.hpp>
 #include <hpo/optimizers/random_search.hpp>
+#include <hpo/pruning.hpp>
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -15,6 +16,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -169,6 +171,88 @@ TEST_CASE("gradient descent evaluates its probes concurrently", "[parallel][thre
                                    {.max_evaluations = 25, .progress = false, .n_jobs = 4});
   REQUIRE(study.finished_count() == 25);
   REQUIRE(most.load() >= 2);  // central differences: 4 probes per step, out together
+}
+
+namespace {
+// Curves |x - 1| + |y - 2| + 3 / epoch reported for 9 epochs, pruned when the pruner says so; a
+// short sleep lets the threads' reports interleave.
+double reported(const hpo::Config& c, int epoch) {
+  return std::abs(c.get<double>("x") - 1.0) + std::abs(c.get<double>("y") - 2.0) + 3.0 / epoch;
+}
+double train_pruned(const hpo::Config& c, hpo::Reporter& reporter) {
+  for (int epoch = 1; epoch <= 9; ++epoch) {
+    std::this_thread::sleep_for(200us);
+    reporter.report(epoch, reported(c, epoch));
+    if (reporter.should_prune()) throw hpo::TrialPruned();
+  }
+  return reported(c, 9);
+}
+
+void check_pruned_study(const hpo::Study& study, const std::string& journal) {
+  std::size_t points = 0;
+  for (const auto& t : study.trials()) {
+    REQUIRE_FALSE(t.running());
+    REQUIRE_FALSE(t.failed());
+    for (const auto& [epoch, value] : t.intermediate) REQUIRE(value == reported(t.config, static_cast<int>(epoch)));
+    REQUIRE(t.intermediate.size() == (t.pruned() ? static_cast<std::size_t>(t.intermediate.rbegin()->first) : 9u));
+    points += t.intermediate.size();
+  }
+  std::ifstream in(journal);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) lines += line.find("\"type\":\"intermediate\"") != std::string::npos;
+  REQUIRE(lines == points);  // every report became its own journal line
+}
+}  // namespace
+
+TEST_CASE("pruning with n_jobs threads: reports from every worker, every curve kept", "[parallel][threads][pruning]") {
+  const std::string path = temp_path("pruning_threads.jsonl");
+  const auto study = hpo::optimize(space_2d(), train_pruned, hpo::RandomSearch({.seed = 4}),
+                                   {.max_evaluations = 40,
+                                    .journal = path,
+                                    .progress = false,
+                                    .n_jobs = 4,
+                                    .pruner = hpo::SuccessiveHalvingPruner{.min_resource = 1, .reduction_factor = 3}});
+  REQUIRE(study.finished_count() == 40);
+  REQUIRE(study.pruned_count() > 10);
+  REQUIRE(study.completed_count() > 0);
+  check_pruned_study(study, path);
+}
+
+TEST_CASE("pruning across processes: each judges against the others' curves from the journal",
+          "[parallel][processes][pruning]") {
+  const std::string path = temp_path("pruning_processes.jsonl");
+  std::vector<pid_t> children;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed)
+    children.push_back(spawn([&, seed] {
+      hpo::optimize(space_2d(), train_pruned, hpo::RandomSearch({.seed = seed}),
+                    {.max_evaluations = 45,
+                     .journal = path,
+                     .progress = false,
+                     .pruner = hpo::SuccessiveHalvingPruner{.min_resource = 1, .reduction_factor = 3}});
+      return 0;
+    }));
+  for (pid_t child : children) REQUIRE(exit_code(child) == 0);
+  const auto study = hpo::Study::load(path);
+  REQUIRE(study.trials().size() == 45);
+  check_pruned_study(study, path);
+  std::set<std::string> workers;
+  for (const auto& t : study.trials()) workers.insert(t.worker);
+  REQUIRE(workers.size() == 3);
+  // Trials pruned at a rung where they beat every earlier trial of their own process: only the
+  // other processes' curves, read from the journal, can have pruned them.
+  std::size_t pruned_by_others = 0;
+  for (const auto& t : study.trials()) {
+    if (!t.pruned()) continue;
+    const auto [rung, value] = *t.intermediate.rbegin();
+    bool best_of_own = true;
+    for (const auto& u : study.trials()) {
+      if (u.number >= t.number || u.worker != t.worker) continue;
+      const auto at = u.intermediate.lower_bound(rung);
+      if (at != u.intermediate.end() && at->second <= value) best_of_own = false;
+    }
+    pruned_by_others += best_of_own;
+  }
+  REQUIRE(pruned_by_others > 0);
 }
 
 TEST_CASE("n_jobs out of range is an error naming it", "[parallel][errors]") {

@@ -108,76 +108,14 @@ class Mlp {
     }
   }
 
+  /// Training in progress, one epoch() at a time (to report a validation value after each, and
+  /// stop early), with Adam's moments and the batch order carried across epochs exactly as train()
+  /// does. The network and the data must outlive it.
+  class Training;
+
   /// Trains on (x, y) for options.epochs passes of shuffled mini-batches; returns the mean training
   /// loss of the last epoch (NaN or an infinity when training diverged).
-  double train(const Matrix& x, const Labels& y, const TrainOptions& options) {
-    check(x, y);
-    if (options.batch_size < 1 || options.epochs < 0 || !(options.learning_rate > 0.0) || options.weight_decay < 0.0 ||
-        options.frozen_layers >= layers_.size())
-      throw std::invalid_argument("Mlp::train: invalid options");
-    const auto n = x.rows();
-    const auto batch = std::min<Eigen::Index>(options.batch_size, n);
-    std::vector<Moments> moments;
-    for (const auto& layer : layers_) moments.push_back(Moments::like(layer));
-    hpo::Rng rng(options.seed, 0xB47C4);
-    std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
-    std::iota(order.begin(), order.end(), Eigen::Index{0});
-    Matrix xs(n, x.cols());
-    Labels ys(n);
-    constexpr float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
-    const auto lr = static_cast<float>(options.learning_rate);
-    const auto decay = static_cast<float>(options.learning_rate * options.weight_decay);
-    std::int64_t step = 0;
-    double last_loss = 0.0;
-    std::vector<Matrix> activations(layers_.size() + 1), pre(layers_.size());
-    std::vector<Layer> gradients(layers_);
-    for (int epoch = 0; epoch < options.epochs; ++epoch) {
-      for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-      for (Eigen::Index r = 0; r < n; ++r) {
-        xs.row(r) = x.row(order[static_cast<std::size_t>(r)]);
-        ys[r] = y[order[static_cast<std::size_t>(r)]];
-      }
-      double epoch_loss = 0.0;
-      for (Eigen::Index start = 0; start < n; start += batch) {
-        const auto m = std::min(batch, n - start);
-        activations[0] = xs.middleRows(start, m);
-        forward(activations, pre);
-        // Softmax cross-entropy: the gradient at the logits is (probabilities - one-hot) / m.
-        Matrix delta = activations.back();
-        for (Eigen::Index r = 0; r < m; ++r) {
-          const int label = ys[start + r];
-          epoch_loss -= std::log(std::max(delta(r, label), 1e-12f));
-          delta(r, label) -= 1.0f;
-        }
-        delta /= static_cast<float>(m);
-        for (std::size_t l = layers_.size(); l-- > options.frozen_layers;) {
-          gradients[l].weights.noalias() = activations[l].transpose() * delta;
-          gradients[l].bias = delta.colwise().sum();
-          if (l > options.frozen_layers) {
-            Matrix back = delta * layers_[l].weights.transpose();
-            delta = back.cwiseProduct(derivative(pre[l - 1], activations[l]));
-          }
-        }
-        ++step;
-        const float correction1 = 1.0f - std::pow(beta1, static_cast<float>(step));
-        const float correction2 = 1.0f - std::pow(beta2, static_cast<float>(step));
-        const float step_size = lr * std::sqrt(correction2) / correction1;
-        for (std::size_t l = options.frozen_layers; l < layers_.size(); ++l) {
-          auto& mo = moments[l];
-          mo.m.weights = beta1 * mo.m.weights + (1 - beta1) * gradients[l].weights;
-          mo.v.weights = beta2 * mo.v.weights + (1 - beta2) * gradients[l].weights.cwiseAbs2();
-          mo.m.bias = beta1 * mo.m.bias + (1 - beta1) * gradients[l].bias;
-          mo.v.bias = beta2 * mo.v.bias + (1 - beta2) * gradients[l].bias.cwiseAbs2();
-          layers_[l].weights *= 1.0f - decay;
-          layers_[l].weights.array() -= step_size * mo.m.weights.array() / (mo.v.weights.array().sqrt() + epsilon);
-          layers_[l].bias.array() -= step_size * mo.m.bias.array() / (mo.v.bias.array().sqrt() + epsilon);
-        }
-      }
-      last_loss = epoch_loss / static_cast<double>(n);
-      if (!std::isfinite(last_loss)) return last_loss;
-    }
-    return last_loss;
-  }
+  double train(const Matrix& x, const Labels& y, const TrainOptions& options);
 
   /// Class probabilities, one row per sample.
   Matrix probabilities(const Matrix& x) const {
@@ -290,6 +228,113 @@ class Mlp {
 
   Activation activation_;
   std::vector<Layer> layers_;
+
+ public:
+  class Training {
+   public:
+    Training(Mlp& net, const Matrix& x, const Labels& y, const TrainOptions& options)
+        : net_(net), x_(x), y_(y), options_(options), rng_(options.seed, 0xB47C4) {
+      net.check(x, y);
+      if (options.batch_size < 1 || options.epochs < 0 || !(options.learning_rate > 0.0) ||
+          options.weight_decay < 0.0 || options.frozen_layers >= net.layers_.size())
+        throw std::invalid_argument("Mlp::train: invalid options");
+      for (const auto& layer : net.layers_) moments_.push_back(Moments::like(layer));
+      order_.resize(static_cast<std::size_t>(x.rows()));
+      std::iota(order_.begin(), order_.end(), Eigen::Index{0});
+      activations_.resize(net.layers_.size() + 1);
+      pre_.resize(net.layers_.size());
+      gradients_ = net.layers_;
+    }
+
+    /// One pass of shuffled mini-batches; the mean training loss of the pass (NaN or an infinity
+    /// when training diverged).
+    double epoch() {
+      const auto n = x_.rows();
+      const auto batch = std::min<Eigen::Index>(options_.batch_size, n);
+      for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.below(i)]);
+      Matrix xs(n, x_.cols());
+      Labels ys(n);
+      for (Eigen::Index r = 0; r < n; ++r) {
+        xs.row(r) = x_.row(order_[static_cast<std::size_t>(r)]);
+        ys[r] = y_[order_[static_cast<std::size_t>(r)]];
+      }
+      double epoch_loss = 0.0;
+      for (Eigen::Index start = 0; start < n; start += batch)
+        epoch_loss +=
+            step(xs.middleRows(start, std::min(batch, n - start)), ys.segment(start, std::min(batch, n - start)));
+      return epoch_loss / static_cast<double>(n);
+    }
+
+   private:
+    // One Adam step on a mini-batch; its summed cross-entropy.
+    double step(const Matrix& xb, const Labels& yb) {
+      auto& layers = net_.layers_;
+      const auto m = xb.rows();
+      activations_[0] = xb;
+      net_.forward(activations_, pre_);
+      // Softmax cross-entropy: the gradient at the logits is (probabilities - one-hot) / m.
+      Matrix delta = activations_.back();
+      double loss = 0.0;
+      for (Eigen::Index r = 0; r < m; ++r) {
+        const int label = yb[r];
+        loss -= std::log(std::max(delta(r, label), 1e-12f));
+        delta(r, label) -= 1.0f;
+      }
+      delta /= static_cast<float>(m);
+      for (std::size_t l = layers.size(); l-- > options_.frozen_layers;) {
+        gradients_[l].weights.noalias() = activations_[l].transpose() * delta;
+        gradients_[l].bias = delta.colwise().sum();
+        if (l > options_.frozen_layers) {
+          Matrix back = delta * layers[l].weights.transpose();
+          delta = back.cwiseProduct(net_.derivative(pre_[l - 1], activations_[l]));
+        }
+      }
+      adam_update();
+      return loss;
+    }
+
+    void adam_update() {
+      constexpr float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
+      const auto lr = static_cast<float>(options_.learning_rate);
+      const auto decay = static_cast<float>(options_.learning_rate * options_.weight_decay);
+      ++steps_;
+      const float correction1 = 1.0f - std::pow(beta1, static_cast<float>(steps_));
+      const float correction2 = 1.0f - std::pow(beta2, static_cast<float>(steps_));
+      const float step_size = lr * std::sqrt(correction2) / correction1;
+      auto& layers = net_.layers_;
+      for (std::size_t l = options_.frozen_layers; l < layers.size(); ++l) {
+        auto& mo = moments_[l];
+        mo.m.weights = beta1 * mo.m.weights + (1 - beta1) * gradients_[l].weights;
+        mo.v.weights = beta2 * mo.v.weights + (1 - beta2) * gradients_[l].weights.cwiseAbs2();
+        mo.m.bias = beta1 * mo.m.bias + (1 - beta1) * gradients_[l].bias;
+        mo.v.bias = beta2 * mo.v.bias + (1 - beta2) * gradients_[l].bias.cwiseAbs2();
+        layers[l].weights *= 1.0f - decay;
+        layers[l].weights.array() -= step_size * mo.m.weights.array() / (mo.v.weights.array().sqrt() + epsilon);
+        layers[l].bias.array() -= step_size * mo.m.bias.array() / (mo.v.bias.array().sqrt() + epsilon);
+      }
+    }
+
+    Mlp& net_;
+    const Matrix& x_;
+    const Labels& y_;
+    TrainOptions options_;
+    hpo::Rng rng_;
+    std::vector<Moments> moments_;
+    std::vector<Eigen::Index> order_;
+    std::vector<Matrix> activations_, pre_;
+    std::vector<Layer> gradients_;
+    std::int64_t steps_ = 0;
+  };
 };
+
+inline double Mlp::train(const Matrix& x, const Labels& y, const TrainOptions& options) {
+  Training training(*this, x, y, options);
+  double last_loss = 0.0;
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    last_loss = training.epoch();
+    if (!std::isfinite(last_loss)) return last_loss;
+  }
+  return last_loss;
+}
 
 }  // namespace examples

@@ -17,6 +17,7 @@
 #include "hpo/optimizers/gradient_descent.hpp"
 #include "hpo/optimizers/grid_search.hpp"
 #include "hpo/optimizers/random_search.hpp"
+#include "hpo/pruning.hpp"
 #include "hpo/report.hpp"
 #include "hpo/sampling/latin_hypercube.hpp"
 #include "hpo/sampling/sobol.hpp"

@@ -10,6 +10,8 @@
 
 namespace hpo {
 
+class Reporter;  // hpo/pruning/reporter.hpp
+
 /// A result an objective may return: something convertible to double, or an hpo::Evaluation.
 template <class R>
 concept ObjectiveResult = std::convertible_to<R, double> || std::same_as<std::remove_cvref_t<R>, Evaluation>;
@@ -18,6 +20,13 @@ concept ObjectiveResult = std::convertible_to<R, double> || std::same_as<std::re
 /// Usage: `static_assert(hpo::Objective<decltype(f)>);`
 template <class F>
 concept Objective = std::invocable<F&, const Config&> && ObjectiveResult<std::invoke_result_t<F&, const Config&>>;
+
+/// An objective that reports intermediate values and may be pruned: callable as
+/// `f(const hpo::Config&, hpo::Reporter&)` (see hpo::Reporter).
+/// Usage: `static_assert(hpo::ReportingObjective<decltype(train)>);`
+template <class F>
+concept ReportingObjective =
+    std::invocable<F&, const Config&, Reporter&> && ObjectiveResult<std::invoke_result_t<F&, const Config&, Reporter&>>;
 
 namespace detail {
 template <class R>

@@ -7,6 +7,7 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,8 @@
 #include "hpo/core/worker_pool.hpp"
 #include "hpo/objective.hpp"
 #include "hpo/progress.hpp"
+#include "hpo/pruning/pruner.hpp"
+#include "hpo/pruning/reporter.hpp"
 #include "hpo/space/typed_space.hpp"
 #include "hpo/study/study.hpp"
 
@@ -81,6 +84,11 @@ struct RunOptions {
   /// How processes sharing the journal cooperate: heartbeats, when a silent process's trials are
   /// lost, the lock.
   JournalOptions journal_options{};
+  /// Stops unpromising trials early: hpo::MedianPruner, hpo::PercentilePruner,
+  /// hpo::SuccessiveHalvingPruner, hpo::HyperbandPruner or any hpo::Pruner. It acts on objectives
+  /// taking `(const hpo::Config&, hpo::Reporter&)`, which report intermediate values and throw
+  /// hpo::TrialPruned when reporter.should_prune() says so. Default: none (no trial is pruned).
+  AnyPruner pruner{};
 };
 
 /// Thrown when a run ends with no completed trial; the study (and its journal) keeps every failure.
@@ -95,26 +103,49 @@ class NoTrialCompleted : public std::runtime_error {
 
 namespace detail {
 
+/// Whether the objective takes a reporter: f(const Config&, Reporter&), or f(const T&, Reporter&)
+/// with a TypedSpace<T>.
 template <class Space, class F>
-Evaluation evaluate(const Space& space, F& objective, const Config& config) {
-  if constexpr (std::invocable<F&, const Config&>) {
-    static_assert(ObjectiveResult<std::invoke_result_t<F&, const Config&>>,
-                  "hpo::optimize: the objective must return a double (or something convertible to double) "
-                  "or an hpo::Evaluation");
-    return to_evaluation(std::invoke(objective, config));
+constexpr bool takes_reporter() {
+  if constexpr (std::invocable<F&, const Config&, Reporter&>) {
+    return true;
+  } else if constexpr (is_typed_space<Space>::value) {
+    return std::invocable<F&, const typename Space::value_type&, Reporter&>;
+  } else {
+    return false;
+  }
+}
+
+template <class R>
+Evaluation checked_result(R&& result) {
+  static_assert(ObjectiveResult<R>,
+                "hpo::optimize: the objective must return a double (or something convertible to double) "
+                "or an hpo::Evaluation");
+  return to_evaluation(std::forward<R>(result));
+}
+
+/// Calls the objective in the form it takes; `reporter` is used (and not null) for the reporting forms only.
+template <class Space, class F>
+Evaluation evaluate(const Space& space, F& objective, const Config& config, Reporter* reporter) {
+  if constexpr (std::invocable<F&, const Config&, Reporter&>) {
+    return checked_result(std::invoke(objective, config, *reporter));
+  } else if constexpr (std::invocable<F&, const Config&>) {
+    return checked_result(std::invoke(objective, config));
   } else if constexpr (is_typed_space<Space>::value) {
     using Bound = typename Space::value_type;
-    static_assert(std::invocable<F&, const Bound&>,
+    static_assert(std::invocable<F&, const Bound&> || std::invocable<F&, const Bound&, Reporter&>,
                   "hpo::optimize: the objective must be callable as f(const hpo::Config&) or, with an "
-                  "hpo::TypedSpace<T>, as f(const T&)");
-    static_assert(ObjectiveResult<std::invoke_result_t<F&, const Bound&>>,
-                  "hpo::optimize: the objective must return a double (or something convertible to double) "
-                  "or an hpo::Evaluation");
-    return to_evaluation(std::invoke(objective, space.bind(config)));
+                  "hpo::TypedSpace<T>, as f(const T&) (or, to report intermediate values, with an hpo::Reporter& "
+                  "as second argument)");
+    if constexpr (std::invocable<F&, const Bound&, Reporter&>)
+      return checked_result(std::invoke(objective, space.bind(config), *reporter));
+    else
+      return checked_result(std::invoke(objective, space.bind(config)));
   } else {
     static_assert(std::invocable<F&, const Config&>,
                   "hpo::optimize: the objective must be callable as f(const hpo::Config&) returning a double or "
-                  "an hpo::Evaluation (to pass your own struct, describe the space with hpo::TypedSpace<YourStruct>)");
+                  "an hpo::Evaluation, or as f(const hpo::Config&, hpo::Reporter&) to report intermediate values "
+                  "(to pass your own struct, describe the space with hpo::TypedSpace<YourStruct>)");
     return {};
   }
 }
@@ -123,18 +154,34 @@ Evaluation evaluate(const Space& space, F& objective, const Config& config) {
 
 namespace detail {
 
-/// What one evaluation of the objective gave: an evaluation, or the error it threw.
+/// What one evaluation of the objective gave: an evaluation, the error it threw, or a prune.
 struct EvaluationOutcome {
   std::size_t number = 0;
   std::optional<Evaluation> evaluation;
   std::string error;
+  bool pruned = false;
 };
 
+/// Evaluates a trial; `board` (null when the objective takes no reporter, and under hpo::mpi, which
+/// does not prune) receives its reports.
 template <class Space, class F>
-EvaluationOutcome evaluate_trial(const Space& space, F& objective, const Trial& trial) {
-  EvaluationOutcome outcome{.number = trial.number, .evaluation = std::nullopt, .error = {}};
+EvaluationOutcome evaluate_trial(const Space& space, F& objective, const Trial& trial,
+                                 const std::shared_ptr<PruningBoard>& board = nullptr) {
+  EvaluationOutcome outcome{.number = trial.number, .evaluation = std::nullopt, .error = {}, .pruned = false};
+  // Closes the board's trial however the objective ends, so that a reporter kept past it refuses.
+  struct Close {
+    const std::shared_ptr<PruningBoard>& board;
+    std::size_t number;
+    ~Close() {
+      if (board) board->close(number);
+    }
+  } close{board, trial.number};
   try {
-    outcome.evaluation = evaluate(space, objective, trial.config);
+    std::optional<Reporter> reporter;
+    if (board) reporter.emplace(board, trial.number);
+    outcome.evaluation = evaluate(space, objective, trial.config, reporter ? &*reporter : nullptr);
+  } catch (const TrialPruned&) {
+    outcome.pruned = true;
   } catch (const std::exception& e) {
     outcome.error = e.what();
   } catch (...) {
@@ -157,18 +204,28 @@ inline void check_run(const SearchSpace& space, const RunOptions& options) {
   if (space.empty()) throw std::invalid_argument("hpo::optimize: the search space has no parameter");
 }
 
-// Records an outcome in the study (a journal error propagates: the run cannot go on without its
-// record), then shows it on `progress` (if any; `running`: trials still being evaluated) and runs
-// the callbacks. Shared with hpo::mpi's coordinator.
-inline Action record_outcome(Study& study, const EvaluationOutcome& outcome, const RunOptions& options,
-                             ProgressLine* progress, std::size_t running) {
-  const Trial& finished =
-      outcome.evaluation ? study.tell(outcome.number, *outcome.evaluation) : study.fail(outcome.number, outcome.error);
+// A trial's end in the study: pruned, completed or failed.
+inline const Trial& finish_outcome(Study& study, const EvaluationOutcome& outcome) {
+  if (outcome.pruned) return study.prune(outcome.number);
+  return outcome.evaluation ? study.tell(outcome.number, *outcome.evaluation) : study.fail(outcome.number, outcome.error);
+}
+
+// Shows a finished trial and runs the callbacks: Stop when one of them asks to.
+inline Action announce_finished(const Study& study, const Trial& finished, const RunOptions& options,
+                                ProgressLine* progress, std::size_t running) {
   if (progress) progress->trial_finished(study, finished, running);
   Action action = Action::Continue;
   for (const auto& callback : options.callbacks)
     if (callback(study, finished) == Action::Stop) action = Action::Stop;
   return action;
+}
+
+// Records an outcome in the study (a journal error propagates: the run cannot go on without its
+// record), then shows it on `progress` (if any; `running`: trials still being evaluated) and runs
+// the callbacks. Shared with hpo::mpi's coordinator.
+inline Action record_outcome(Study& study, const EvaluationOutcome& outcome, const RunOptions& options,
+                             ProgressLine* progress, std::size_t running) {
+  return announce_finished(study, finish_outcome(study, outcome), options, progress, running);
 }
 
 // The study a run records into: in memory, or its journal (resumed when it holds trials).
@@ -193,6 +250,9 @@ inline std::string no_completed_trial_message(const Study& study, std::size_t be
 
 /// The run of hpo::optimize: starts trials while there are free workers and budget, evaluates
 /// them (inline with one worker, else on a WorkerPool), and records each result as it comes.
+/// An objective taking a reporter reports into a PruningBoard, whose reports this thread moves into
+/// the study (and so the journal): at once with one worker (the objective runs on this thread),
+/// else whenever a result arrives and every kReportPoll while waiting for one.
 template <class Space, class F, class O>
 class Run {
  public:
@@ -204,10 +264,22 @@ class Run {
         workers_(worker_count(options.n_jobs)) {
     check_run(space, options);
     if (workers_ > 1) pool_.emplace(workers_);
+    if constexpr (takes_reporter<Space, F>()) {
+      board_ = std::make_shared<PruningBoard>(options.pruner, options.direction);
+    } else if (options.pruner) {
+      throw std::invalid_argument(
+          "hpo::optimize: RunOptions::pruner is set, but the objective takes no hpo::Reporter& and so reports "
+          "nothing to prune on (take one: f(const hpo::Config&, hpo::Reporter&))");
+    }
     if (options.progress) progress_.emplace(stderr, ProgressLine::is_terminal(stderr), options.max_evaluations);
   }
 
   Study execute(Study study) {
+    study_ = &study;
+    if (board_) {
+      board_->update_from(study);
+      if (!pool_) board_->on_report([this] { flush_reports(); }, std::this_thread::get_id());
+    }
     const auto start = std::chrono::steady_clock::now();
     const auto elapsed = [&] {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -229,6 +301,20 @@ class Run {
   }
 
  private:
+  static constexpr std::chrono::milliseconds kReportPoll{50};
+
+  // Moves the workers' reports into the study (a trial finished meanwhile, e.g. marked lost by
+  // another process, keeps its outcome), then brings the board up to date with what the study
+  // read, other processes' curves included.
+  void flush_reports() {
+    Study& study = *study_;
+    const auto pending = board_->take_pending();
+    for (const auto& report : pending)
+      if (study.trial(report.number).running()) study.report(report.number, report.step, report.value);
+    if (pending.empty()) study.sync();
+    board_->update_from(study);
+  }
+
   bool budget_spent(const Study& study) const {
     return options_.max_evaluations > 0 && study.finished_count() >= options_.max_evaluations;
   }
@@ -252,22 +338,37 @@ class Run {
     last_status_ = study.ask_within(optimizer_, options_.max_evaluations, label, trial);
     if (last_status_ != AskStatus::Started) return false;
     ++running_;
+    if (board_) board_->update_from(study);
     if (pool_) {
-      pool_->submit([this, trial = std::move(*trial)] { return evaluate_trial(space_, objective_, trial); });
+      pool_->submit([this, trial = std::move(*trial)] { return evaluate_trial(space_, objective_, trial, board_); });
     } else {
-      inline_outcome_ = evaluate_trial(space_, objective_, *trial);
+      inline_outcome_ = evaluate_trial(space_, objective_, *trial, board_);
     }
     return true;
   }
 
   EvaluationOutcome next_outcome() {
     --running_;
-    if (pool_) return pool_->wait_one();
-    return std::move(*inline_outcome_);
+    if (!pool_) return std::move(*inline_outcome_);
+    if (!board_) return pool_->wait_one();
+    for (;;) {
+      if (auto outcome = pool_->wait_one_for(kReportPoll)) return std::move(*outcome);
+      flush_reports();
+    }
   }
 
   Action record(Study& study, const EvaluationOutcome& outcome) {
-    return record_outcome(study, outcome, options_, progress_ ? &*progress_ : nullptr, running_);
+    return announce_finished(study, finish(study, outcome), options_, progress_ ? &*progress_ : nullptr, running_);
+  }
+
+  // The trial's reports first, then its end: failed by a non-finite report (whatever the objective
+  // did with the exception), pruned, completed or failed.
+  const Trial& finish(Study& study, const EvaluationOutcome& outcome) {
+    if (board_) {
+      flush_reports();
+      if (auto failure = board_->failure(outcome.number); !failure.empty()) return study.fail(outcome.number, failure);
+    }
+    return finish_outcome(study, outcome);
   }
 
   const Space& space_;
@@ -281,6 +382,8 @@ class Run {
   std::size_t running_ = 0;
   std::size_t next_label_ = 0;
   AskStatus last_status_ = AskStatus::Started;
+  std::shared_ptr<PruningBoard> board_;  // null when the objective takes no reporter
+  Study* study_ = nullptr;               // the study execute() runs, for flush_reports()
 };
 
 }  // namespace detail

@@ -29,8 +29,10 @@ inline std::string format_duration(double seconds) {
 
 /// The progress display of one run. On a terminal it redraws one line after each finished trial
 /// (trials done / budget, best so far, elapsed, estimated time left, trials running when there
-/// are), and prints failures as lines of their own above it; elsewhere it prints
-/// `trial 12/50  value 0.4131  best 0.3979` (or `failed: reason`) per trial, as logs want.
+/// are, trials pruned so far when there are), and prints failures as lines of their own above it
+/// (not prunes: with a pruner most trials end so, and the line counts them); elsewhere it prints
+/// `trial 12/50  value 0.4131  best 0.3979` (or `failed: reason`, `pruned at step 9  value 0.52`)
+/// per trial, as logs want.
 /// Not thread-safe: hpo::optimize calls it from its calling thread only.
 /// Usage: `ProgressLine progress(stderr, is_terminal(stderr), 50); progress.trial_finished(study, trial, 0);`
 class ProgressLine {
@@ -50,15 +52,18 @@ class ProgressLine {
     ++finished_here_;
     const std::string total = budget_ ? "/" + std::to_string(budget_) : std::string();
     const std::string done = "trial " + std::to_string(study.finished_count()) + total;
+    if (trial.pruned()) ++pruned_here_;
     if (!terminal_) {
       if (trial.completed())
         std::fprintf(out_, "%s  value %.6g  best %.6g\n", done.c_str(), trial.value, study.best().value);
+      else if (trial.pruned())
+        std::fprintf(out_, "%s  pruned at step %s  value %.6g\n", done.c_str(), last_step(trial).c_str(), trial.value);
       else
         std::fprintf(out_, "%s  %s: %s\n", done.c_str(), to_string(trial.state), trial.error.c_str());
       std::fflush(out_);
       return;
     }
-    if (!trial.completed())
+    if (trial.failed())
       std::fprintf(out_, "\r\033[K%s  %s: %s\n", done.c_str(), to_string(trial.state), trial.error.c_str());
     std::string line = done;
     if (study.completed_count() > 0) line += "  best " + format_number(study.best().value);
@@ -67,6 +72,7 @@ class ProgressLine {
       line += "  left ~" + format_duration(elapsed() / static_cast<double>(finished_here_) *
                                            static_cast<double>(budget_ - study.finished_count()));
     if (running > 0) line += "  running " + std::to_string(running);
+    if (pruned_here_ > 0) line += "  pruned " + std::to_string(pruned_here_);
     line.resize(std::min(line.size(), width()));
     std::fprintf(out_, "\r\033[K%s", line.c_str());
     std::fflush(out_);
@@ -86,6 +92,10 @@ class ProgressLine {
     return text;
   }
 
+  static std::string last_step(const Trial& trial) {
+    return trial.intermediate.empty() ? std::string("-") : std::to_string(trial.intermediate.rbegin()->first);
+  }
+
   double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
 
   std::size_t width() const {
@@ -99,6 +109,7 @@ class ProgressLine {
   std::size_t budget_;
   std::chrono::steady_clock::time_point start_;
   std::size_t finished_here_ = 0;
+  std::size_t pruned_here_ = 0;
   bool drawn_ = false;
 };
 

@@ -382,6 +382,17 @@ TEST_CASE("ranks called with different budgets or spaces: the same error on ever
         3);
 }
 
+TEST_CASE("a pruner is refused on every rank, saying that MPI runs do not prune yet") {
+  hpo::RandomSearch random({.seed = 13});
+  auto curve = [](const hpo::Config& c, hpo::Reporter& reporter) {
+    reporter.report(1, bowl(c));
+    return bowl(c);
+  };
+  CHECK_THROWS_WITH(hpo::mpi::optimize(mixed_space(), curve, random,
+                                       {.max_evaluations = 4, .progress = false, .pruner = hpo::MedianPruner{}}),
+                    Contains("RunOptions::pruner is not supported over MPI"));
+}
+
 TEST_CASE("an error on rank 0 (a journal for another space) is thrown on every rank") {
   const std::string journal = fresh_journal("other_space");
   if (rank() == 0) hpo::Study::open(journal, hpo::SearchSpace().add_real("y", 0.0, 1.0));

@@ -1,11 +1,13 @@
 #pragma once
 // Threads that run tasks handed to them and give back each result as it is ready.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <thread>
 #include <utility>
@@ -40,6 +42,16 @@ class WorkerPool {
       tasks_.push_back(std::move(task));
     }
     work_ready_.notify_one();
+  }
+
+  /// Like wait_one(), but gives up after `timeout`: std::nullopt then.
+  template <class Rep, class Period>
+  std::optional<Result> wait_one_for(std::chrono::duration<Rep, Period> timeout) {
+    std::unique_lock lock(mutex_);
+    if (!result_ready_.wait_for(lock, timeout, [this] { return !results_.empty(); })) return std::nullopt;
+    Result result = std::move(results_.front());
+    results_.pop_front();
+    return result;
   }
 
   /// Blocks until a task has finished, and returns its result.

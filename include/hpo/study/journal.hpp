@@ -6,6 +6,7 @@
 //   {"type":"start","number":0,"config":{...},"worker":"node1:4711","session":"9f..","started_at":...}
 //   {"type":"finish","number":0,"state":"completed","value":0.41,"config":{...},"duration":0.02,...}
 //   {"type":"trial","number":1,"state":"failed","error":"...","config":{...},...}   (a whole trial)
+//   {"type":"intermediate","number":0,"step":3,"value":0.52,"session":"9f.."}   (reported while running)
 //   {"type":"heartbeat","worker":"node1:4711","session":"9f.."}
 //   {"type":"close","worker":"node1:4711","session":"9f.."}
 //   {"type":"record","kind":"warm_start",...}
@@ -120,6 +121,12 @@ inline nlohmann::json finish_to_json(const Trial& trial) {
 inline nlohmann::json start_to_json(const Trial& trial, const std::string& session) {
   return {{"type", "start"},        {"number", trial.number}, {"config", config_to_json(trial.config)},
           {"worker", trial.worker}, {"session", session},     {"started_at", trial.started_at}};
+}
+
+/// A value a running trial reported at a step (Study::report), as it is reported.
+inline nlohmann::json intermediate_to_json(std::size_t number, std::int64_t step, double value,
+                                           const std::string& session) {
+  return {{"type", "intermediate"}, {"number", number}, {"step", step}, {"value", value}, {"session", session}};
 }
 
 /// A trial's outcome from a "trial" or "finish" line, with the checks tell() applies.

@@ -30,6 +30,8 @@
 #include "hpo/core/optimizer_concept.hpp"
 #include "hpo/core/transfer_reporting.hpp"
 #include "hpo/core/utf8.hpp"
+#include "hpo/pruning/pruner.hpp"
+#include "hpo/pruning/report_rules.hpp"
 #include "hpo/space/search_space.hpp"
 #include "hpo/study/evaluation_rules.hpp"
 #include "hpo/study/journal.hpp"
@@ -277,6 +279,54 @@ class Study {
     return finish(std::move(outcome));
   }
 
+  /// Records the value a running trial reached at `step` (an epoch, a boosting round), for pruners
+  /// and the report. With a journal it is a line of its own, so that other processes and a resumed
+  /// run see the curve as it grows. Steps are >= 0 and never decrease (std::invalid_argument naming
+  /// the step otherwise); a step reported again is ignored (the first value stands, so that a
+  /// pruner's decision taken on it stays valid); a NaN or infinite value fails the trial
+  /// ("reported nan at step 3"). A trial that is not running is an error naming its state.
+  /// Usage: `study.report(trial->number, epoch, validation_loss);`
+  const Trial& report(std::size_t number, std::int64_t step, double value) {
+    const Trial trial = running_trial(number, "hpo::Study::report");
+    const auto fate = detail::report_fate(trial, step, value, "hpo::Study::report");
+    if (fate == detail::ReportFate::Fail) return fail(number, detail::report_failure(step, value));
+    if (fate == detail::ReportFate::Ignore) return trials_[number];
+    if (!journal_) {
+      trials_[number].intermediate.emplace(step, value);
+      return trials_[number];
+    }
+    const auto line =
+        detail::journal_line(detail::intermediate_to_json(number, step, value, journal_->writer->session()));
+    journal_->writer->transact([&](std::string& lines) {
+      read_updates();
+      if (trials_[number].running()) lines += line;
+    });
+    read_updates();
+    return trials_[number];
+  }
+
+  /// The pruner should_prune() consults; none by default (it then never prunes).
+  /// Usage: `study.set_pruner(hpo::MedianPruner{.warmup_steps = 5});`
+  void set_pruner(AnyPruner pruner) { pruner_ = std::move(pruner); }
+
+  /// Whether the pruner would stop running trial `number` now, judged against every trial's curve
+  /// (other processes' as of this read of the journal); false before the trial's first report and
+  /// without a pruner. Then stop evaluating it and call prune().
+  bool should_prune(std::size_t number) {
+    const Trial& trial = running_trial_ref(number, "hpo::Study::should_prune");
+    if (!pruner_ || trial.intermediate.empty()) return false;
+    return pruner_.should_prune(PruningContext{.trials = trials_, .number = number, .direction = direction_});
+  }
+
+  /// Finishes a running trial as pruned: it keeps its intermediate values and its last reported
+  /// value (NaN when it reported none).
+  const Trial& prune(std::size_t number) {
+    Trial outcome = running_trial(number, "hpo::Study::prune");
+    outcome.state = TrialState::Pruned;
+    if (!outcome.intermediate.empty()) outcome.value = outcome.intermediate.rbegin()->second;
+    return finish(std::move(outcome));
+  }
+
   /// The latest record of what a warm start did (kind "warm_start": its sources, the parts of the
   /// transfer in use and, for Bayesian optimization, each source's current weight), or nullopt when
   /// the study was never warm-started. Kept in the journal, so a resumed study still has it.
@@ -383,7 +433,9 @@ class Study {
     return started;
   }
 
-  Trial running_trial(std::size_t number, const char* who) {
+  Trial running_trial(std::size_t number, const char* who) { return running_trial_ref(number, who); }
+
+  const Trial& running_trial_ref(std::size_t number, const char* who) {
     if (journal_) read_updates();
     if (number >= trials_.size())
       throw std::invalid_argument(std::string(who) + ": no trial number " + std::to_string(number) +
@@ -477,12 +529,26 @@ class Study {
       trials_[number] = std::move(trial);
       account(trials_[number]);
       if (journal_ && journal_->owners[number] == journal_->writer->session()) --journal_->own_running;
+    } else if (type == "intermediate") {
+      apply_intermediate(json);
     } else if (type == "record") {
       records_.push_back(json);
       records_.back().erase("session");
     } else if (type != "heartbeat" && type != "close") {
       throw std::invalid_argument("unknown line type \"" + type + "\"");
     }
+  }
+
+  // A value reported while running: kept unless the trial has finished meanwhile (its finish line
+  // holds its curve) or the step is already known (the first value stands, as report() rules).
+  void apply_intermediate(const nlohmann::json& json) {
+    const auto number = static_cast<std::size_t>(
+        detail::json_integer(json.at("number"), "\"number\"", 0, std::numeric_limits<std::int64_t>::max()));
+    if (number >= trials_.size())
+      throw std::invalid_argument("reports for trial " + std::to_string(number) + ", which no line started");
+    const auto step = detail::json_integer(json.at("step"), "\"step\"", 0, std::numeric_limits<std::int64_t>::max());
+    const double value = detail::json_finite(json.at("value"), "\"value\"");
+    if (trials_[number].running()) trials_[number].intermediate.emplace(step, value);
   }
 
   void add_trial(Trial trial, std::string owner) {
@@ -590,6 +656,7 @@ class Study {
   std::deque<Config> queue_;
   bool from_queue_ = false;
   std::vector<nlohmann::json> records_;
+  AnyPruner pruner_;
   std::optional<Journal> journal_;  // copies read on their own and share the writer
   std::string origin_;
 };

@@ -14,6 +14,14 @@
 
 namespace hpo {
 
+/// How Bayesian optimization models the trials a pruner stopped (see BayesianOptions::pruned_trials).
+enum class PrunedTrials {
+  /// In the model with their last reported value, an early value standing for the final one.
+  LastValue,
+  /// Out of the model (never proposed again all the same).
+  Excluded,
+};
+
 /// Options of hpo::BayesianOptimization; designated initializers follow this order.
 /// Usage: `hpo::BayesianOptimization bo({.seed = 7, .kernel = hpo::KernelType::Matern32});`
 struct BayesianOptions {
@@ -55,6 +63,12 @@ struct BayesianOptions {
   /// the last full fit; in between they are re-fitted from the last fit (no restarts) every 8 new
   /// observations, and otherwise new observations enter by the O(n^2) Cholesky update.
   std::size_t full_refit_until = 64;
+  /// Pruned trials in the model with their last reported value (LastValue), or out of it
+  /// (Excluded). A learning curve seldom rises, so a last value is at worst an optimistic-for-
+  /// the-trial estimate of where it was heading, and it tells the model that the region did badly
+  /// early on. Measured against Excluded in bench/results/pruning.md: better with ASHA, whose
+  /// pruned trials left out leave BO proposing next to them again, worse with Hyperband.
+  PrunedTrials pruned_trials = PrunedTrials::LastValue;
 };
 using BayesianOptimizationOptions = BayesianOptions;
 
@@ -75,6 +89,8 @@ inline void validate(const BayesianOptions& options) {
          " is not an hpo::OutputTransform");
   if (!(options.ucb_beta >= 0.0) || !std::isfinite(options.ucb_beta))
     fail("ucb_beta must be finite and >= 0, got " + detail::format_value(options.ucb_beta));
+  if (options.pruned_trials != PrunedTrials::LastValue && options.pruned_trials != PrunedTrials::Excluded)
+    fail("pruned_trials = " + std::to_string(static_cast<int>(options.pruned_trials)) + " is not an hpo::PrunedTrials");
   if (options.candidates > 1'000'000)
     fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
 }

@@ -3,6 +3,7 @@
 // values, oriented so that lower is better and shaped by the output transform.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -14,18 +15,27 @@
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/model_encoding.hpp"
 #include "hpo/gp/output_transform.hpp"
+#include "hpo/optimizers/bayesian/options.hpp"
 #include "hpo/study/study.hpp"
 
 namespace hpo::bayesian {
 
-/// The target's GP and the output transform it was fitted with. It holds the completed trials in
+/// The target's GP and the output transform it was fitted with. It holds the completed trials (and
+/// the pruned ones, with their last value, under PrunedTrials::LastValue) in
 /// the order it received them (order()): a refit takes them all in study order, an update appends.
 /// Not thread-safe.
 /// Usage: `auto data = model.refit(study, encoding, 3); model.process().predict(Z);`
 class TargetModel {
  public:
-  TargetModel(std::uint64_t seed, KernelType kernel, OutputTransform transform)
-      : seed_(seed), kernel_(kernel), robust_(transform == OutputTransform::Robust) {}
+  TargetModel(std::uint64_t seed, KernelType kernel, OutputTransform transform,
+              PrunedTrials pruned = PrunedTrials::LastValue)
+      : seed_(seed), kernel_(kernel), robust_(transform == OutputTransform::Robust), pruned_(pruned) {}
+
+  /// Whether the model holds `trial`: completed, or pruned with a last value when pruned trials
+  /// count (PrunedTrials::LastValue).
+  bool models(const Trial& trial) const noexcept {
+    return trial.completed() || (pruned_ == PrunedTrials::LastValue && trial.pruned() && std::isfinite(trial.value));
+  }
 
   /// The completed trials' inputs (model coordinates) and transformed values of the last refit.
   struct Data {
@@ -69,21 +79,22 @@ class TargetModel {
   std::vector<const Trial*> fresh_trials(const Study& study) const {
     std::vector<const Trial*> fresh;
     for (const auto& trial : study.trials())
-      if (trial.completed() && !modeled_.contains(trial.number)) fresh.push_back(&trial);
+      if (models(trial) && !modeled_.contains(trial.number)) fresh.push_back(&trial);
     return fresh;
   }
 
   /// Refits on every completed trial: a new output transform, and the hyperparameters with this
   /// many random restarts (0: from the last fit only).
   Data refit(const Study& study, const ModelEncoding& encoding, int restarts) {
-    const std::size_t n = study.completed_count();
+    std::size_t n = 0;
+    for (const auto& trial : study.trials()) n += models(trial);
     Data data{Eigen::MatrixXd(static_cast<Eigen::Index>(n), encoding.width()), Eigen::VectorXd()};
     Eigen::VectorXd raw(static_cast<Eigen::Index>(n));
     Eigen::Index row = 0;
     modeled_.clear();
     order_.clear();
     for (const auto& trial : study.trials()) {
-      if (!trial.completed()) continue;
+      if (!models(trial)) continue;
       data.X.row(row) = encoding.encode(trial.config).transpose();
       raw[row++] = lower_is_better(trial.value, study.direction());
       modeled_.insert(trial.number);
@@ -112,6 +123,7 @@ class TargetModel {
   std::uint64_t seed_;
   KernelType kernel_;
   bool robust_;
+  PrunedTrials pruned_;
   std::optional<gp::SelectedGaussianProcess> process_;
   std::set<std::size_t> modeled_;
   std::vector<std::size_t> order_;

@@ -1,0 +1,37 @@
+#pragma once
+// The median stopping rule.
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "hpo/pruning/percentile_pruner.hpp"
+
+namespace hpo {
+
+/// Prunes a trial at step s when its best value reported so far is worse than the median of the
+/// values that completed trials reported at step s: the median stopping rule of Google Vizier
+/// (Golovin et al., "Google Vizier: a service for black-box optimization", KDD 2017), in Optuna's
+/// form. hpo::PercentilePruner with percentile 50 (see there for the details).
+/// Usage: `.pruner = hpo::MedianPruner{.warmup_steps = 5, .min_trials = 5}`
+struct MedianPruner {
+  /// Steps below this are never pruned.
+  std::int64_t warmup_steps = 0;
+  /// Completed trials that reported at the step before any decision there (at least 1).
+  std::size_t min_trials = 5;
+
+  /// Throws std::invalid_argument naming the first field out of range, and its value.
+  void validate() const {
+    if (warmup_steps < 0)
+      throw std::invalid_argument("hpo::MedianPruner: warmup_steps must be >= 0, got " + std::to_string(warmup_steps));
+    if (min_trials < 1) throw std::invalid_argument("hpo::MedianPruner: min_trials must be >= 1, got 0");
+  }
+
+  bool should_prune(const PruningContext& context) const {
+    return PercentilePruner{.percentile = 50.0, .warmup_steps = warmup_steps, .min_trials = min_trials}.should_prune(
+        context);
+  }
+};
+
+}  // namespace hpo
