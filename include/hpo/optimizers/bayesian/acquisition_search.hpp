@@ -14,6 +14,7 @@
 #include "hpo/acquisition/selected_acquisition.hpp"
 #include "hpo/core/minimize_in_box.hpp"
 #include "hpo/gp/model_encoding.hpp"
+#include "hpo/optimizers/bayesian/pending_score.hpp"
 #include "hpo/transfer/transfer_surrogate.hpp"
 
 namespace hpo::bayesian {
@@ -29,6 +30,9 @@ struct AcquisitionSearchSettings {
   double half_width = 1.0;
   /// The incumbent in the parameters' unit cube.
   Eigen::VectorXd incumbent_u;
+  /// While trials are running, what the pending strategy makes of the acquisition (null: the
+  /// acquisition itself).
+  const PendingScore* pending = nullptr;
 };
 
 /// Scores candidates by acquisition plus region log-prior and refines the best, as the acquisition
@@ -51,8 +55,9 @@ class AcquisitionSearch {
     const auto batch = surrogate_.predict(Z);
     std::vector<double> values(unit_points.size());
     for (std::size_t i = 0; i < values.size(); ++i)
-      values[i] = score_(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]) +
-                  prior_.log_value(unit_points[i]);
+      values[i] = score_(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]);
+    if (settings_.pending) settings_.pending->score(Z, values);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] += prior_.log_value(unit_points[i]);
     std::vector<std::size_t> order(values.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] > values[b]; });
@@ -104,6 +109,7 @@ class AcquisitionSearch {
     const hpo::detail::BoxObjective negative_acquisition = [&](const Eigen::VectorXd& xs, Eigen::VectorXd& gradient) {
       for (Eigen::Index k = 0; k < m; ++k) full[continuous[static_cast<std::size_t>(k)]] = xs[k];
       auto a = score_(surrogate_.predict_with_gradient(full));
+      if (settings_.pending) settings_.pending->score(full, a);
       for (Eigen::Index k = 0; k < m; ++k) gradient[k] = -a.gradient[continuous[static_cast<std::size_t>(k)]];
       if (prior_.scale > 0.0) {
         // Real parameters keep their unit coordinate in the model, so the prior's gradient with

@@ -10,6 +10,7 @@
 #include "hpo/acquisition/selected_acquisition.hpp"
 #include "hpo/gp/output_transform.hpp"
 #include "hpo/gp/selected_kernel.hpp"
+#include "hpo/optimizers/bayesian/pending_strategy.hpp"
 #include "hpo/transfer/warm_start.hpp"
 
 namespace hpo {
@@ -55,6 +56,9 @@ struct BayesianOptions {
   /// the last full fit; in between they are re-fitted from the last fit (no restarts) every 8 new
   /// observations, and otherwise new observations enter by the O(n^2) Cholesky update.
   std::size_t full_refit_until = 64;
+  /// What to do with the trials still running at an ask (hpo::PendingStrategy); with none running
+  /// it changes nothing.
+  PendingStrategy pending = PendingStrategy::KrigingBeliever;
 };
 using BayesianOptimizationOptions = BayesianOptions;
 
@@ -75,6 +79,8 @@ inline void validate(const BayesianOptions& options) {
          " is not an hpo::OutputTransform");
   if (!(options.ucb_beta >= 0.0) || !std::isfinite(options.ucb_beta))
     fail("ucb_beta must be finite and >= 0, got " + std::to_string(options.ucb_beta));
+  if (options.pending < PendingStrategy::KrigingBeliever || options.pending > PendingStrategy::QLogExpectedImprovement)
+    fail("pending = " + std::to_string(static_cast<int>(options.pending)) + " is not an hpo::PendingStrategy");
   if (options.candidates > 1'000'000)
     fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
 }
