@@ -115,8 +115,9 @@ requires std::derived_from<Space, SearchSpace> &&(!std::same_as<std::remove_cvre
   // The pruner's board of curves lives in one process; sharing it over MPI is not built yet, and a
   // pruner that silently never prunes would waste the budget it was set to save.
   if (options.pruner)
-    throw std::invalid_argument("hpo::mpi::optimize: RunOptions::pruner is not supported over MPI yet (run "
-                                "hpo::optimize with n_jobs, or several processes on one journal, to prune)");
+    throw std::invalid_argument(
+        "hpo::mpi::optimize: RunOptions::pruner is not supported over MPI yet (run "
+        "hpo::optimize with n_jobs, or several processes on one journal, to prune)");
   const std::size_t jobs = hpo::detail::worker_count(options.n_jobs);
   int size = 1;
   detail::check(MPI_Comm_size(comm, &size), "MPI_Comm_size");

@@ -207,7 +207,8 @@ inline void check_run(const SearchSpace& space, const RunOptions& options) {
 // A trial's end in the study: pruned, completed or failed.
 inline const Trial& finish_outcome(Study& study, const EvaluationOutcome& outcome) {
   if (outcome.pruned) return study.prune(outcome.number);
-  return outcome.evaluation ? study.tell(outcome.number, *outcome.evaluation) : study.fail(outcome.number, outcome.error);
+  return outcome.evaluation ? study.tell(outcome.number, *outcome.evaluation)
+                            : study.fail(outcome.number, outcome.error);
 }
 
 // Shows a finished trial and runs the callbacks: Stop when one of them asks to.

@@ -7,6 +7,7 @@
 #include <hpo/mpi.hpp>
 #include <hpo/optimizers/bayesian_optimization.hpp>
 #include <hpo/optimizers/random_search.hpp>
+#include <hpo/pruning/median_pruner.hpp>
 
 #include <algorithm>
 #include <atomic>

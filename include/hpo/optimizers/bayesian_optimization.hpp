@@ -2,9 +2,12 @@
 // Bayesian optimization with a Gaussian-process surrogate: the orchestrator of the parts in
 // optimizers/bayesian/ and transfer/transfer_surrogate.hpp.
 
+#include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
@@ -14,9 +17,14 @@
 #include "hpo/optimizers/bayesian/acquisition_search.hpp"
 #include "hpo/optimizers/bayesian/candidates.hpp"
 #include "hpo/optimizers/bayesian/initial_design.hpp"
+#include "hpo/optimizers/bayesian/local_penalization.hpp"
 #include "hpo/optimizers/bayesian/options.hpp"
+#include "hpo/optimizers/bayesian/pending_q_log_ei.hpp"
+#include "hpo/optimizers/bayesian/pending_score.hpp"
+#include "hpo/optimizers/bayesian/pending_strategy.hpp"
 #include "hpo/optimizers/bayesian/refit_schedule.hpp"
 #include "hpo/optimizers/bayesian/target_model.hpp"
+#include "hpo/optimizers/bayesian/thompson_sample.hpp"
 #include "hpo/sampling/sobol.hpp"
 #include "hpo/study/seen_configurations.hpp"
 #include "hpo/study/study.hpp"
@@ -86,7 +94,8 @@ class BayesianOptimization {
     if (auto transferred = warm.empty() ? std::nullopt : warm.next_initial_point(study)) return transferred;
     update_model(study);
     const bayesian::StepKind step = next_step();
-    const auto fantasy = target_.with_running_trials(study, encoding_);
+    const PendingStrategy strategy = pending_strategy(study);
+    const auto fantasy = fantasized(study, strategy);
     const auto& model = fantasy ? *fantasy : target_.process();
     const auto surrogate =
         transfer_.surrogate(model, step == bayesian::StepKind::Global && warm.uses(WarmStartPart::Surrogate));
@@ -99,6 +108,7 @@ class BayesianOptimization {
     const auto candidates = bayesian::candidate_points(study.space(), incumbent_u, step,
                                                        bayesian::sweep_size(options_.candidates, encoding_.width(), n),
                                                        width, options_.seed, study.trials().size());
+    const auto pending = pending_score(study, strategy, surrogate, candidates);
     // Each gradient step costs O(n^2); past 200 observations fewer, shorter refinements keep an ask
     // within its budget (the local candidates already sit near the incumbent).
     const bool large = n > 200;
@@ -107,7 +117,8 @@ class BayesianOptimization {
         {.local_starts = large ? std::min<std::size_t>(options_.local_starts, 3) : options_.local_starts,
          .max_iterations = large ? 10 : 30,
          .half_width = step == bayesian::StepKind::Local ? width : 1.0,
-         .incumbent_u = incumbent_u});
+         .incumbent_u = incumbent_u,
+         .pending = pending.get()});
     for (const auto& proposal : search.rank(candidates))
       if (Config config = encoding_.decode(search.model_point(proposal, candidates)); !seen_.contains(config))
         return config;
@@ -118,6 +129,9 @@ class BayesianOptimization {
   // Past this many observations the weights are recomputed at each refit only: the target's own
   // model dominates by then and the ranking loss costs O(n^2) per draw.
   static constexpr std::size_t kWeightEveryAskUntil = 150;
+  // Candidates at which local penalization measures the gradient of the mean (as many as GPyOpt's
+  // estimate of the Lipschitz constant samples).
+  static constexpr std::size_t kLipschitzPoints = 500;
 
   // Starts over on a new study, or when the study is not the one the state was built from.
   void prepare(const Study& study) {
@@ -139,6 +153,65 @@ class BayesianOptimization {
     ++model_asks_;
     const bool local = options_.exploit_every > 0 && model_asks_ % options_.exploit_every == 0;
     return local ? bayesian::StepKind::Local : bayesian::StepKind::Global;
+  }
+
+  // The strategy for the running trials of this ask. Thompson sampling and qLogEI need the joint
+  // posterior of the target's own GP, which the warm start's ensemble and source basis do not
+  // give: with a warm start they fall back to the kriging believer.
+  PendingStrategy pending_strategy(const Study& study) const {
+    const PendingStrategy chosen = options_.pending;
+    if (study.running_count() == 0) return PendingStrategy::KrigingBeliever;  // nothing pending: no difference
+    if ((chosen == PendingStrategy::ThompsonSampling || chosen == PendingStrategy::QLogExpectedImprovement) &&
+        !options_.warm_start.empty())
+      return PendingStrategy::KrigingBeliever;
+    return chosen;
+  }
+
+  // The target's GP with the running trials fantasized, for the strategies that fantasize (nullopt
+  // otherwise, or when none is running).
+  std::optional<gp::SelectedGaussianProcess> fantasized(const Study& study, PendingStrategy strategy) const {
+    const auto explained = [this](const Eigen::VectorXd& z) { return transfer_.basis_mean(z); };
+    switch (strategy) {
+      case PendingStrategy::KrigingBeliever:
+        return target_.with_running_trials(study, encoding_);
+      case PendingStrategy::ConstantLiarMin:
+        return target_.with_running_trials(study, encoding_, target_.best(), explained);
+      case PendingStrategy::ConstantLiarMean:
+        return target_.with_running_trials(study, encoding_, target_.mean(), explained);
+      default:
+        return std::nullopt;
+    }
+  }
+
+  // What the strategies that work on the acquisition make of it (null for the others).
+  std::unique_ptr<bayesian::PendingScore> pending_score(const Study& study, PendingStrategy strategy,
+                                                        const transfer::CombinedSurrogate& surrogate,
+                                                        const std::vector<Eigen::VectorXd>& candidates) const {
+    if (strategy != PendingStrategy::LocalPenalization && strategy != PendingStrategy::ThompsonSampling &&
+        strategy != PendingStrategy::QLogExpectedImprovement)
+      return nullptr;
+    std::vector<Eigen::VectorXd> running;
+    for (const auto& trial : study.trials())
+      if (trial.running()) running.push_back(encoding_.encode(trial.config));
+    // Each ask's draws come from their own stream, by the number of trials: a resumed study draws
+    // the same.
+    Rng rng(options_.seed ^ bayesian::kPendingDrawsSalt, study.trials().size());
+    switch (strategy) {
+      case PendingStrategy::LocalPenalization: {
+        // The Lipschitz constant from the mean's gradient at up to kLipschitzPoints candidates,
+        // spread over the sweep.
+        const std::size_t stride = std::max<std::size_t>(1, candidates.size() / kLipschitzPoints);
+        Eigen::MatrixXd points((candidates.size() + stride - 1) / stride, encoding_.width());
+        for (std::size_t i = 0, row = 0; i < candidates.size(); i += stride, ++row)
+          points.row(static_cast<Eigen::Index>(row)) = encoding_.from_unit(candidates[i]).transpose();
+        return std::make_unique<bayesian::LocalPenalization>(surrogate, running, points, target_.best(),
+                                                             options_.acquisition != Acquisition::UpperConfidenceBound);
+      }
+      case PendingStrategy::ThompsonSampling:
+        return std::make_unique<bayesian::ThompsonSample>(target_.process(), rng);
+      default:
+        return std::make_unique<bayesian::PendingQLogEI>(target_.process(), running, target_.best(), rng);
+    }
   }
 
   // Brings the target model up to date with the completed trials, on the refit schedule, with the

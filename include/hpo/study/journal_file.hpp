@@ -12,8 +12,10 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <stop_token>
@@ -84,6 +86,15 @@ class JournalReader {
     }
     bytes.resize(done);
     return split(bytes, to_end);
+  }
+
+  /// The lines of `bytes` (whole lines, each with its newline) when they were written at `at`,
+  /// the offset this reader has read up to: as read() would return them once they are in the
+  /// file, without reading the file. Nullopt, and nothing consumed, when `at` is elsewhere (other
+  /// lines came before them, or a repaired line this reader has not consumed): read() then.
+  std::optional<std::vector<JournalLine>> accept(std::string_view bytes, std::uintmax_t at) {
+    if (at != offset_ || bytes.empty() || bytes.back() != '\n') return std::nullopt;
+    return split(bytes, false);
   }
 
   const std::string& path() const noexcept { return path_; }
@@ -185,15 +196,18 @@ class JournalWriter {
 
   /// Runs work(lines) holding the journal's lock, then writes what it added to `lines`. The work
   /// may read the journal (the lock keeps other writers out, so what it reads is the file's end).
+  /// Returns the offset in the file at which the lines were written (nullopt when the work added
+  /// none), so that a reader that had read up to there can take them without reading them back.
   /// Throws std::runtime_error naming the journal and the reason when the lock cannot be taken or
   /// the write fails; a failed write is undone, so the file never keeps half a line.
   template <class Work>
-  void transact(Work&& work) {
+  std::optional<std::uintmax_t> transact(Work&& work) {
     std::lock_guard guard(mutex_);
     JournalLock lock(path_, worker_, options_);
     std::string lines;
     work(lines);
-    if (!lines.empty()) write_locked(lines);
+    if (lines.empty()) return std::nullopt;
+    return write_locked(lines);
   }
 
   /// How many trials this session has running: while any, a thread sends heartbeats; with none,
@@ -236,7 +250,7 @@ class JournalWriter {
     }
   }
 
-  void write_locked(const std::string& lines) {
+  std::uintmax_t write_locked(const std::string& lines) {
     FileDescriptor fd(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
     if (fd.get() < 0)
       throw std::runtime_error("hpo: cannot open journal \"" + path_ + "\" for writing: " + errno_text(errno));
@@ -257,6 +271,7 @@ class JournalWriter {
       }
       done += static_cast<std::size_t>(n);
     }
+    return end;
   }
 
   // The file's end after repair: a last line without its newline is completed when it holds a

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -375,6 +376,9 @@ class Study {
     std::map<std::string, Session> sessions;
     std::vector<std::string> owners;  // per trial: the session that started it ("" for a whole trial)
     std::size_t own_running = 0;      // trials this session started that are still running
+    // The numbers of the running trials: a sync looks at these only, so that its cost does not
+    // grow with the journal's length.
+    std::set<std::size_t> running;
   };
 
   static bool ends_with_newline(const std::string& path) {
@@ -418,7 +422,8 @@ class Study {
     trial.worker = journal_->writer->worker() + worker;
     const std::size_t known = trials_.size();
     bool started = false;
-    journal_->writer->transact([&](std::string& lines) {
+    std::string written;
+    const auto at = journal_->writer->transact([&](std::string& lines) {
       read_updates();
       if (limit > 0 && trials_.size() >= limit) return;
       if (duplicates == Duplicates::Refused)
@@ -426,9 +431,10 @@ class Study {
           if (trials_[n].config == trial.config) return;
       trial.number = trials_.size();
       lines += detail::journal_line(detail::start_to_json(trial, journal_->writer->session()));
+      written = lines;
       started = true;
     });
-    read_updates();
+    read_own(written, at);
     if (started) report_running();
     return started;
   }
@@ -460,19 +466,32 @@ class Study {
     }
     nlohmann::json record = detail::finish_to_json(outcome);
     record["session"] = journal_->writer->session();
-    journal_->writer->transact([&](std::string& lines) {
+    std::string written;
+    const auto at = journal_->writer->transact([&](std::string& lines) {
       read_updates();
       if (trials_[number].running()) lines += detail::journal_line(record);
+      written = lines;
     });
-    read_updates();
+    read_own(written, at);
     report_running();
     return trials_[number];
   }
 
   // Reads and applies the journal's new complete lines; a malformed one is an error naming the
   // file and line.
-  void read_updates() {
-    for (const auto& line : journal_->reader.read()) {
+  void read_updates() { apply_lines(journal_->reader.read()); }
+
+  // After this study wrote `written` at offset `at` of the journal: applies those lines as reading
+  // them back would, without reading the file, when nothing came between them and what this study
+  // had read (else reads the file). Lines others append after them are read at the next sync.
+  void read_own(const std::string& written, std::optional<std::uintmax_t> at) {
+    if (at)
+      if (auto own = journal_->reader.accept(written, *at)) return apply_lines(*own);
+    read_updates();
+  }
+
+  void apply_lines(const std::vector<detail::JournalLine>& lines) {
+    for (const auto& line : lines) {
       try {
         const auto json = detail::parse_line(line.text);
         if (!journal_->has_header) {
@@ -528,7 +547,10 @@ class Study {
       detail::outcome_from_json(json, space_, trial);
       trials_[number] = std::move(trial);
       account(trials_[number]);
-      if (journal_ && journal_->owners[number] == journal_->writer->session()) --journal_->own_running;
+      if (journal_) {
+        journal_->running.erase(number);
+        if (journal_->owners[number] == journal_->writer->session()) --journal_->own_running;
+      }
     } else if (type == "intermediate") {
       apply_intermediate(json);
     } else if (type == "record") {
@@ -555,7 +577,10 @@ class Study {
     trial.number = trials_.size();  // in file order: a trial lost in flight by a version-1 writer leaves no gap
     trials_.push_back(std::move(trial));
     if (journal_) {
-      if (trials_.back().running() && owner == journal_->writer->session()) ++journal_->own_running;
+      if (trials_.back().running()) {
+        journal_->running.insert(trials_.back().number);
+        if (owner == journal_->writer->session()) ++journal_->own_running;
+      }
       journal_->owners.push_back(std::move(owner));
     }
     account(trials_.back());
@@ -582,7 +607,7 @@ class Study {
     if (session.worker == journal_->writer->worker() && !detail::LiveSessions::contains(owner))
       return "lost: " + session.worker + " no longer runs the study that started it";
     const std::size_t colon = session.worker.rfind(':');
-    if (colon != std::string::npos && session.worker.substr(0, colon) == detail::host_name()) {
+    if (colon != std::string::npos && session.worker.compare(0, colon, detail::host_name()) == 0) {
       const long pid = std::strtol(session.worker.c_str() + colon + 1, nullptr, 10);
       if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
         return "lost: " + session.worker + " is no longer running";
@@ -602,9 +627,8 @@ class Study {
   void mark_lost_trials() {
     if (!std::isfinite(journal_->writer->options().lost_after)) return;
     std::vector<std::pair<std::size_t, std::string>> lost;
-    for (std::size_t n = 0; n < trials_.size(); ++n)
-      if (trials_[n].running())
-        if (auto reason = lost_reason(journal_->owners[n]); !reason.empty()) lost.emplace_back(n, std::move(reason));
+    for (const std::size_t n : journal_->running)
+      if (auto reason = lost_reason(journal_->owners[n]); !reason.empty()) lost.emplace_back(n, std::move(reason));
     if (lost.empty()) return;
     journal_->writer->transact([&](std::string& lines) {
       read_updates();

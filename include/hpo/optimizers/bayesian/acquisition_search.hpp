@@ -14,6 +14,7 @@
 #include "hpo/acquisition/selected_acquisition.hpp"
 #include "hpo/core/minimize_in_box.hpp"
 #include "hpo/gp/model_encoding.hpp"
+#include "hpo/optimizers/bayesian/pending_score.hpp"
 #include "hpo/transfer/transfer_surrogate.hpp"
 
 namespace hpo::bayesian {
@@ -29,6 +30,9 @@ struct AcquisitionSearchSettings {
   double half_width = 1.0;
   /// The incumbent in the parameters' unit cube.
   Eigen::VectorXd incumbent_u;
+  /// While trials are running, what the pending strategy makes of the acquisition (null: the
+  /// acquisition itself).
+  const PendingScore* pending = nullptr;
 };
 
 /// Scores candidates by acquisition plus region log-prior and refines the best, as the acquisition
@@ -91,16 +95,21 @@ class AcquisitionSearch {
     std::vector<double> values(unit_points.size());
     const auto batch_size = static_cast<std::size_t>(encoding_.rows_per_batch());
     Eigen::MatrixXd batch_points;
+    std::vector<double> batch_values;
     for (std::size_t first = 0; first < unit_points.size(); first += batch_size) {
       const std::size_t count = std::min(batch_size, unit_points.size() - first);
       batch_points.resize(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(encoding_.space().size()));
       for (std::size_t i = 0; i < count; ++i)
         batch_points.row(static_cast<Eigen::Index>(i)) = unit_points[first + i].transpose();
-      const auto batch = surrogate_.predict(encoding_.from_unit_rows(batch_points));
+      const Eigen::MatrixXd Z = encoding_.from_unit_rows(batch_points);
+      const auto batch = surrogate_.predict(Z);
+      batch_values.resize(count);
       for (std::size_t i = 0; i < count; ++i)
-        values[first + i] =
-            score_(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]) +
-            prior_.log_value(unit_points[first + i]);
+        batch_values[i] =
+            score_(batch.mean[static_cast<Eigen::Index>(i)], batch.variance[static_cast<Eigen::Index>(i)]);
+      if (settings_.pending) settings_.pending->score(Z, batch_values);
+      for (std::size_t i = 0; i < count; ++i)
+        values[first + i] = batch_values[i] + prior_.log_value(unit_points[first + i]);
     }
     return values;
   }
@@ -129,6 +138,7 @@ class AcquisitionSearch {
     const hpo::detail::BoxObjective negative_acquisition = [&](const Eigen::VectorXd& xs, Eigen::VectorXd& gradient) {
       for (Eigen::Index k = 0; k < m; ++k) full[continuous[static_cast<std::size_t>(k)]] = xs[k];
       auto a = score_(surrogate_.predict_with_gradient(full));
+      if (settings_.pending) settings_.pending->score(full, a);
       for (Eigen::Index k = 0; k < m; ++k) gradient[k] = -a.gradient[continuous[static_cast<std::size_t>(k)]];
       if (prior_.scale > 0.0) {
         // Real parameters keep their unit coordinate in the model, so the prior's gradient with

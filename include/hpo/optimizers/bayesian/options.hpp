@@ -10,6 +10,7 @@
 #include "hpo/acquisition/selected_acquisition.hpp"
 #include "hpo/gp/output_transform.hpp"
 #include "hpo/gp/selected_kernel.hpp"
+#include "hpo/optimizers/bayesian/pending_strategy.hpp"
 #include "hpo/transfer/warm_start.hpp"
 
 namespace hpo {
@@ -69,6 +70,9 @@ struct BayesianOptions {
   /// early on. Measured against Excluded in bench/results/pruning.md: better with ASHA, whose
   /// pruned trials left out leave BO proposing next to them again, worse with Hyperband.
   PrunedTrials pruned_trials = PrunedTrials::LastValue;
+  /// What to do with the trials still running at an ask (hpo::PendingStrategy); with none running
+  /// it changes nothing.
+  PendingStrategy pending = PendingStrategy::KrigingBeliever;
 };
 using BayesianOptimizationOptions = BayesianOptions;
 
@@ -91,6 +95,8 @@ inline void validate(const BayesianOptions& options) {
     fail("ucb_beta must be finite and >= 0, got " + detail::format_value(options.ucb_beta));
   if (options.pruned_trials != PrunedTrials::LastValue && options.pruned_trials != PrunedTrials::Excluded)
     fail("pruned_trials = " + std::to_string(static_cast<int>(options.pruned_trials)) + " is not an hpo::PrunedTrials");
+  if (options.pending < PendingStrategy::KrigingBeliever || options.pending > PendingStrategy::QLogExpectedImprovement)
+    fail("pending = " + std::to_string(static_cast<int>(options.pending)) + " is not an hpo::PendingStrategy");
   if (options.candidates > 1'000'000)
     fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <vector>
@@ -62,18 +63,24 @@ class TargetModel {
 
   /// The GP with every running trial fantasized at its posterior mean (the kriging believer,
   /// Ginsbourger, Le Riche & Carraro 2010), so that concurrent asks spread out; nullopt when no
-  /// trial is running (then the GP itself is the model).
-  std::optional<gp::SelectedGaussianProcess> with_running_trials(const Study& study,
-                                                                 const ModelEncoding& encoding) const {
+  /// trial is running (then the GP itself is the model). With `lie`, every running trial is
+  /// fantasized at that transformed value instead (the same paper's constant liar); the GP then
+  /// receives the lie minus `explained(z)` (what a source basis already predicts there).
+  std::optional<gp::SelectedGaussianProcess> with_running_trials(
+      const Study& study, const ModelEncoding& encoding, std::optional<double> lie = std::nullopt,
+      const std::function<double(const Eigen::VectorXd&)>& explained = {}) const {
     std::optional<gp::SelectedGaussianProcess> fantasy;
     for (const auto& trial : study.trials()) {
       if (!trial.running()) continue;
       if (!fantasy) fantasy.emplace(*process_);
       const Eigen::VectorXd z = encoding.encode(trial.config);
-      fantasy->add_observation(z, fantasy->predict(z).mean);
+      fantasy->add_observation(z, lie ? *lie - (explained ? explained(z) : 0.0) : fantasy->predict(z).mean);
     }
     return fantasy;
   }
+
+  /// The mean of the transformed values the model holds.
+  double mean() const noexcept { return modeled_.empty() ? 0.0 : sum_ / static_cast<double>(modeled_.size()); }
 
   /// Completed trials the model does not hold yet.
   std::vector<const Trial*> fresh_trials(const Study& study) const {
@@ -105,6 +112,7 @@ class TargetModel {
     if (!process_) process_.emplace(gp::GaussianProcessOptions{.seed = seed_}, gp::SelectedKernel(0, kernel_));
     process_->fit(data.X, data.y, restarts);
     best_ = data.y.minCoeff();
+    sum_ = data.y.sum();
     return data;
   }
 
@@ -117,6 +125,7 @@ class TargetModel {
     modeled_.insert(trial.number);
     order_.push_back(trial.number);
     best_ = std::min(best_, y);
+    sum_ += y;
   }
 
  private:
@@ -129,6 +138,7 @@ class TargetModel {
   std::vector<std::size_t> order_;
   gp::ValueTransform transform_;
   double best_ = 0.0;
+  double sum_ = 0.0;
 };
 
 }  // namespace hpo::bayesian
