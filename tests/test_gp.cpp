@@ -717,7 +717,7 @@ TEST_CASE("the output transform keeps any finite value finite, in order and inve
   REQUIRE(robust.inverse(1e300) == std::numeric_limits<double>::max());
 }
 
-TEST_CASE("quantiles and interpolation stay finite for any finite values; the normal quantile is accurate",
+TEST_CASE("quantiles and interpolation stay finite for any finite values, and the normal quantile is accurate",
           "[gp][statistics]") {
   const double max = std::numeric_limits<double>::max();
   REQUIRE(hpo::detail::quantile({-max, max}, 0.9) == Approx(0.8 * max));

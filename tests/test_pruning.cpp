@@ -115,7 +115,7 @@ TEST_CASE("percentile pruner: linear interpolation between order statistics", "[
   CHECK_FALSE(decide(quarter, trials, 5, hpo::Direction::Maximize));
 }
 
-TEST_CASE("successive halving: rungs at 1, 3, 9; a trial goes on when among the best max(1, n/3)", "[pruning]") {
+TEST_CASE("successive halving: rungs at 1, 3, 9, and a trial goes on when among the best max(1, n/3)", "[pruning]") {
   const hpo::SuccessiveHalvingPruner asha{.min_resource = 1, .reduction_factor = 3};
   // Rung 1 in arrival order: 5 (n=1 keep 1: on), 4 (n=2: best, on), 6 (n=3 keep 1: pruned), 3 (on),
   // 4.5 (n=5 keep 1: pruned), 3.5 (n=6 keep 2: second, on), 3.6 (n=7 keep 2: third, pruned).
@@ -183,7 +183,7 @@ TEST_CASE("hyperband: brackets from the seed alone, in Hyperband's proportions, 
   CHECK(decide(hyperband, trials, aggressive[1]));  // second of two, keep 1
 }
 
-TEST_CASE("should_prune before any report is false; with no pruner it is always false", "[pruning]") {
+TEST_CASE("should_prune before any report is false, and with no pruner it is always false", "[pruning]") {
   hpo::Study study(space_1d());
   study.set_pruner(hpo::SuccessiveHalvingPruner{});
   const auto first = study.ask(hpo::Config{}.set("x", 0.1));

@@ -277,7 +277,7 @@ TEST_CASE("resume from the journal: finished trials are kept, and none is evalua
   if (rank() == 0) CHECK(digest(hpo::Study::load(journal)) == digest(second));
 }
 
-TEST_CASE("callbacks run on rank 0, and one can stop the run; running trials still finish and are recorded") {
+TEST_CASE("callbacks run on rank 0, and one can stop the run, and running trials still finish and are recorded") {
   std::size_t calls = 0;
   hpo::RandomSearch random({.seed = 7});
   const auto study = hpo::mpi::optimize(mixed_space(),
@@ -302,7 +302,7 @@ TEST_CASE("callbacks run on rank 0, and one can stop the run; running trials sti
   CHECK(same_on_every_rank(digest(study)));
 }
 
-TEST_CASE("max_seconds stops starting trials; those running finish") {
+TEST_CASE("max_seconds stops starting trials, and those running finish") {
   hpo::RandomSearch random({.seed = 8});
   const auto start = std::chrono::steady_clock::now();
   const auto study = hpo::mpi::optimize(mixed_space(),
