@@ -5,6 +5,8 @@
 #include <hpo/optimizers/grid_search.hpp>
 #include <hpo/optimizers/random_search.hpp>
 
+#include "support/temp_files.hpp"
+
 #include <unistd.h>
 #include <algorithm>
 #include <cmath>
@@ -30,11 +32,7 @@ double contract_objective(const hpo::Config& c) {
   return c.get<double>("x") + c.get<int>("units") + (c.get<std::string>("act") == "relu" ? 1.0 : 0.0);
 }
 
-std::string temp_path(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() / ("hpo_test_" + name);
-  std::filesystem::remove(path);
-  return path.string();
-}
+std::string temp_path(const std::string& name) { return hpo_test::temp_path("optimize", name); }
 }  // namespace
 
 static_assert(hpo::Objective<decltype(&contract_objective)>);
@@ -148,8 +146,9 @@ TEST_CASE("a run that ends before its first trial, an empty space and tiny durat
   REQUIRE_THROWS_WITH(hpo::optimize(hpo::SearchSpace{}, f, hpo::RandomSearch(), {.progress = false}),
                       Contains("hpo::optimize") && Contains("no parameter"));
   const auto journal = (std::filesystem::temp_directory_path() / "hpo_tiny_durations.jsonl").string();
-  REQUIRE_THROWS_WITH(hpo::Study::open(journal, space, hpo::Direction::Minimize, {.heartbeat_interval = 1e-9, .lost_after = 5e-10}),
-                      Contains("lost_after") && Contains("1e-09") && Contains("5e-10"));
+  REQUIRE_THROWS_WITH(
+      hpo::Study::open(journal, space, hpo::Direction::Minimize, {.heartbeat_interval = 1e-9, .lost_after = 5e-10}),
+      Contains("lost_after") && Contains("1e-09") && Contains("5e-10"));
   REQUIRE_THROWS_WITH(hpo::Study::open(journal, space, hpo::Direction::Minimize, {.lock_stale_after = -1e-7}),
                       Contains("lock_stale_after") && Contains("-1e-07"));
   std::filesystem::remove(journal);

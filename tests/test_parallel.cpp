@@ -9,6 +9,8 @@
 #include <hpo/optimizers/random_search.hpp>
 #include <hpo/pruning.hpp>
 
+#include "support/temp_files.hpp"
+
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -42,12 +44,7 @@ double bowl(const hpo::Config& c) {
   return x * x + y * y;
 }
 
-std::string temp_path(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() / ("hpo_test_parallel_" + name);
-  std::filesystem::remove(path);
-  std::filesystem::remove(path.string() + ".lock");
-  return path.string();
-}
+std::string temp_path(const std::string& name) { return hpo_test::temp_path("parallel", name); }
 
 std::set<std::string> distinct_configs(const hpo::Study& study) {
   std::set<std::string> configs;

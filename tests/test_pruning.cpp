@@ -7,6 +7,8 @@
 #include <hpo/optimizers/random_search.hpp>
 #include <hpo/pruning.hpp>
 
+#include "support/temp_files.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -26,12 +28,7 @@ hpo::SearchSpace space_1d() {
   return space;
 }
 
-std::string temp_path(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() / ("hpo_test_pruning_" + name);
-  std::filesystem::remove(path);
-  std::filesystem::remove(path.string() + ".lock");
-  return path.string();
-}
+std::string temp_path(const std::string& name) { return hpo_test::temp_path("pruning", name); }
 
 // A trial with a hand-made curve and state.
 hpo::Trial curve_trial(std::size_t number, std::map<std::int64_t, double> curve,

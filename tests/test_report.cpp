@@ -5,6 +5,8 @@
 
 #include <hpo/report.hpp>
 
+#include "support/temp_files.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -19,18 +21,9 @@ using Catch::Contains;
 
 namespace {
 
-std::string temp_path(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() / ("hpo_test_report_" + name);
-  std::filesystem::remove(path);
-  return path.string();
-}
+std::string temp_path(const std::string& name) { return hpo_test::temp_path("report", name); }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using hpo_test::read_file;
 
 // A study read from journal lines written here: the only way to give trials intermediate values,
 // workers and a pruned state before the pruning and parallel APIs exist.

@@ -5,6 +5,7 @@
 #include <hpo/study/study.hpp>
 
 #include "fuzz/round_trip.hpp"
+#include "support/temp_files.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -24,18 +25,9 @@ hpo::SearchSpace small_space() {
   return space;
 }
 
-std::string temp_path(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() / ("hpo_test_" + name);
-  std::filesystem::remove(path);
-  return path.string();
-}
+std::string temp_path(const std::string& name) { return hpo_test::temp_path("study", name); }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using hpo_test::read_file;
 }  // namespace
 
 TEST_CASE("ask/tell by hand with several trials outstanding, told out of order", "[study]") {
