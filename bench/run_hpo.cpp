@@ -4,6 +4,7 @@
 //                [--budget 100] [--out results.csv]
 #include <hpo/hpo.hpp>
 
+#include "command_line.hpp"
 #include "functions.hpp"
 
 #include <chrono>
@@ -20,26 +21,8 @@
 
 namespace {
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream stream(text);
-  for (std::string part; std::getline(stream, part, ',');)
-    if (!part.empty()) parts.push_back(part);
-  return parts;
-}
-
-std::vector<int> parse_seeds(const std::string& text) {
-  std::vector<int> seeds;
-  for (const auto& part : split(text)) {
-    const auto dash = part.find('-');
-    if (dash == std::string::npos) {
-      seeds.push_back(std::stoi(part));
-    } else {
-      for (int s = std::stoi(part.substr(0, dash)); s <= std::stoi(part.substr(dash + 1)); ++s) seeds.push_back(s);
-    }
-  }
-  return seeds;
-}
+using hpo::bench::parse_ints;
+using hpo::bench::split;
 
 // One entry per peer: runs the optimizer on (space, objective) with the budget and seed.
 using Runner = std::function<hpo::Study(const hpo::SearchSpace&, const std::function<double(const hpo::Config&)>&,
@@ -99,7 +82,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     for (const auto* function : functions) {
-      for (int seed : parse_seeds(args["--seeds"])) {
+      for (int seed : parse_ints(args["--seeds"])) {
         const auto bounds = function->shifted_bounds(seed);
         hpo::SearchSpace space;
         for (std::size_t j = 0; j < bounds.size(); ++j)

@@ -23,6 +23,7 @@
 //     CPU time. One Markdown table on stdout.
 #include <hpo/hpo.hpp>
 
+#include "command_line.hpp"
 #include "functions.hpp"
 
 #include <sys/resource.h>
@@ -54,26 +55,8 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream stream(text);
-  for (std::string part; std::getline(stream, part, ',');)
-    if (!part.empty()) parts.push_back(part);
-  return parts;
-}
-
-std::vector<int> parse_ints(const std::string& text) {
-  std::vector<int> values;
-  for (const auto& part : split(text)) {
-    const auto dash = part.find('-', 1);
-    if (dash == std::string::npos) {
-      values.push_back(std::stoi(part));
-    } else {
-      for (int s = std::stoi(part.substr(0, dash)); s <= std::stoi(part.substr(dash + 1)); ++s) values.push_back(s);
-    }
-  }
-  return values;
-}
+using hpo::bench::parse_ints;
+using hpo::bench::split;
 
 const std::map<std::string, hpo::PendingStrategy>& strategies() {
   static const std::map<std::string, hpo::PendingStrategy> all{

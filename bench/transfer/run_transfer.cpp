@@ -23,6 +23,7 @@
 //       Errors are answered as {"error":"..."}.
 #include <hpo/hpo.hpp>
 
+#include "../command_line.hpp"
 #include "families.hpp"
 
 #include <nlohmann/json.hpp>
@@ -46,26 +47,8 @@ namespace fs = std::filesystem;
 namespace tr = hpo::bench::transfer;
 using json = nlohmann::json;
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream stream(text);
-  for (std::string part; std::getline(stream, part, ',');)
-    if (!part.empty()) parts.push_back(part);
-  return parts;
-}
-
-std::vector<int> parse_seeds(const std::string& text) {
-  std::vector<int> seeds;
-  for (const auto& part : split(text)) {
-    const auto dash = part.find('-');
-    if (dash == std::string::npos) {
-      seeds.push_back(std::stoi(part));
-    } else {
-      for (int s = std::stoi(part.substr(0, dash)); s <= std::stoi(part.substr(dash + 1)); ++s) seeds.push_back(s);
-    }
-  }
-  return seeds;
-}
+using hpo::bench::parse_ints;
+using hpo::bench::split;
 
 std::vector<std::shared_ptr<const tr::Family>> parse_families(const std::string& text) {
   if (text == "all") return tr::families();
@@ -125,7 +108,7 @@ int run_sources(std::map<std::string, std::string>& args, bool force) {
   const std::string work = args["--work"];
   const std::size_t budget = std::stoul(args["--source-budget"]);
   for (const auto& family : parse_families(args["--families"])) {
-    for (int seed : parse_seeds(args["--seeds"])) {
+    for (int seed : parse_ints(args["--seeds"])) {
       const auto start = std::chrono::steady_clock::now();
       const auto dir = task_dir(work, family->name(), seed);
       fs::create_directories(dir);
@@ -214,7 +197,7 @@ int run_hpo(std::map<std::string, std::string>& args) {
   out << "family,seed,method,eval_index,value,best_so_far,regret,elapsed_s\n";
   out.precision(17);
   for (const auto& family : parse_families(args["--families"])) {
-    for (int seed : parse_seeds(args["--seeds"])) {
+    for (int seed : parse_ints(args["--seeds"])) {
       const double fstar = read_task_json(work, family->name(), seed).at("fstar").get<double>();
       const tr::Task target = family->task(seed, 0);
       for (const auto& name : chosen) {
