@@ -22,6 +22,7 @@
 #include "hpo/optimizers/bayesian/pending_q_log_ei.hpp"
 #include "hpo/optimizers/bayesian/pending_score.hpp"
 #include "hpo/optimizers/bayesian/pending_strategy.hpp"
+#include "hpo/optimizers/bayesian/quadratic_step.hpp"
 #include "hpo/optimizers/bayesian/refit_schedule.hpp"
 #include "hpo/optimizers/bayesian/target_model.hpp"
 #include "hpo/optimizers/bayesian/thompson_sample.hpp"
@@ -36,8 +37,9 @@ namespace hpo {
 
 /// Bayesian optimization (Snoek, Larochelle, Adams, NeurIPS 2012) with a Matern-5/2 ARD Gaussian
 /// process (MAP hyperparameters), log expected improvement (Ament et al., NeurIPS 2023), a Sobol
-/// initial design and periodic trust-region exploitation steps. Works on every kind of parameter:
-/// reals by L-BFGS-B, integers and categories through a model encoding in which every point is a
+/// initial design and periodic trust-region exploitation steps (on real parameters, in the end
+/// game, the step of a local quadratic model: BayesianOptions::local_quadratic). Works on every
+/// kind of parameter: reals by L-BFGS-B, integers and categories through a model encoding in which every point is a
 /// valid configuration. Trials still running are fantasized at their posterior mean ("kriging
 /// believer", Ginsbourger et al. 2010), so concurrent asks give distinct points. Failed trials stay
 /// out of the model and are never proposed again; no configuration already in the study is.
@@ -105,6 +107,18 @@ class BayesianOptimization {
     const Eigen::VectorXd incumbent_u = study.space().to_unit(study.best().config);
     const Eigen::Index n = model.observation_count();
     const double width = bayesian::trust_width(model_asks_);
+    if (step == bayesian::StepKind::Local && options_.local_quadratic && study.running_count() == 0) {
+      // Powell's ratio test in its simplest form: a quadratic step that did not improve on the
+      // incumbent hands the next local step back to the GP.
+      const bool failed = quadratic_trial_ && study.best().number != *quadratic_trial_;
+      quadratic_trial_.reset();
+      if (!failed)
+        if (const auto u = bayesian::quadratic_step(study, incumbent_u, width))
+          if (Config config = study.space().from_unit(*u); !seen_.contains(config)) {
+            quadratic_trial_ = study.trials().size();
+            return config;
+          }
+    }
     const auto candidates = bayesian::candidate_points(study.space(), incumbent_u, step,
                                                        bayesian::sweep_size(options_.candidates, encoding_.width(), n),
                                                        width, options_.seed, study.trials().size());
@@ -143,6 +157,7 @@ class BayesianOptimization {
     transfer_.reset(space_changed);
     seen_.clear();
     model_asks_ = 0;
+    quadratic_trial_.reset();
   }
 
   // The RGPE ensemble steers the global steps only: a trust-region step refines around the
@@ -247,6 +262,7 @@ class BayesianOptimization {
   detail::SeenConfigurations seen_;
   ModelEncoding encoding_;
   std::size_t model_asks_ = 0;
+  std::optional<std::size_t> quadratic_trial_;
 };
 
 }  // namespace hpo

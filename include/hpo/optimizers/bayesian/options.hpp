@@ -73,6 +73,15 @@ struct BayesianOptions {
   /// What to do with the trials still running at an ask (hpo::PendingStrategy); with none running
   /// it changes nothing.
   PendingStrategy pending = PendingStrategy::KrigingBeliever;
+  /// Local steps on a space of real parameters minimize a quadratic fitted to the raw values of
+  /// the trials nearest the incumbent, within the trust region, once enough trials lie within it
+  /// (bayesian::quadratic_step; Powell's trust-region model, NEWUOA 2004, which dlib's
+  /// global_function_search alternates with its global steps). The GP's trust-region step is taken
+  /// instead when the quadratic predicts no improvement, while trials are running, and on the
+  /// local step after a quadratic step that did not improve on the incumbent. Converges to the
+  /// precision of the values on smooth objectives, where the GP's noise floor stalls
+  /// (bench/results/bo_efficiency.md).
+  bool local_quadratic = true;
 };
 using BayesianOptimizationOptions = BayesianOptions;
 
