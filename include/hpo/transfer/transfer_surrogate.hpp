@@ -225,12 +225,12 @@ class TransferSurrogate {
     const Eigen::VectorXd t = (y.array() - standardization.mean) / standardization.scale;
     const double spread = hpo::detail::population_deviation(y, y.mean());
     // The regression's coefficients are N(0, 1) in units of the values' spread (SourceBasis).
-    // With many candidates the best unrelated one clears a fixed bar more often: the bar rises by
-    // the log of the multiplicity (a prior of expected/k on each source; a Bonferroni correction
-    // in odds).
-    const double bar = warm.options().source_basis_min_log_bayes_factor + std::log(warm.multiplicity());
+    // No multiplicity correction here: the evidence's Occam factor already charges each source
+    // that enters, and raising the bar by log(sources / 3) kept related sources out of a library
+    // (bench/results/transfer_library.md, the ablation).
     const auto related =
-        select_sources_by_evidence(covariance, t, h, spread > 0.0 ? spread / standardization.scale : 1.0, bar);
+        select_sources_by_evidence(covariance, t, h, spread > 0.0 ? spread / standardization.scale : 1.0,
+                                   warm.options().source_basis_min_log_bayes_factor);
     if (std::find(related.begin(), related.end(), true) == related.end()) return;
     basis_ = SourceBasis::fit(h, y, related);
     const Eigen::VectorXd remainder = y - basis_.predict(h).mean;

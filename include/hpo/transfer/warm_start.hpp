@@ -81,12 +81,12 @@ struct WarmStartOptions {
   /// order); the rest are left out and recorded, so that per-ask cost stays bounded for a large
   /// library.
   std::size_t max_sources = 100;
-  /// How many of the sources are expected to be related to the target: the evidence asked of
-  /// each source (the source basis's Bayes factor, the rank test behind the region prior) grows
-  /// with the multiplicity max(1, sources / expected_related_sources), a prior of
-  /// expected/sources on each source's relatedness. A handful of hand-picked sources is tested as
-  /// before; 40 sources from a library need log(40/3) more log evidence, so that among many
-  /// candidates one that fits a few observations by chance does not enter.
+  /// How many of the sources are expected to be related to the target: the rank test behind the
+  /// region prior (a source counts there only once it orders the target's observations better
+  /// than chance) is Bonferroni-corrected by the multiplicity max(1, sources /
+  /// expected_related_sources). A handful of hand-picked sources is tested as before; among 40
+  /// candidates one that orders a few observations well by chance no longer pulls the search
+  /// into its region.
   double expected_related_sources = 3.0;
 };
 
