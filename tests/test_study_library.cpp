@@ -137,7 +137,7 @@ TEST_CASE("source agreement links copies, not their negations", "[library]") {
   REQUIRE(first[0] == warm.sources()[0].configs[0]);
   REQUIRE(first[1] == warm.sources()[4].configs[0]);
 
-  // Pure and symmetric.
+  // Deterministic.
   const auto again = hpo::WarmStart::from(library, square(), {.initial_points = 4});
   REQUIRE(again.describe() == warm.describe());
 }

@@ -17,7 +17,9 @@
 
 namespace hpo::transfer {
 
-/// Pairwise agreement of source studies and the clusters it links them into.
+/// Pairwise agreement of source studies and the clusters it links them into: what
+/// source_agreement() returns (see there for the method). A plain value; thread-safe to read.
+/// Usage: `auto a = hpo::transfer::source_agreement(points, values); std::size_t c = a.cluster[0];`
 struct SourceAgreement {
   /// tau(i, j): Kendall's tau of source j's values against source i's surface (a nearest-neighbour
   /// interpolation of i's trials) at j's configurations, averaged with tau(j, i); 1 on the diagonal.
