@@ -12,6 +12,20 @@
 //       parts of the transfer, for ablations), and writes one CSV row per
 //       evaluation: family,seed,method,eval_index,value,best_so_far,regret,elapsed_s
 //       (regret = best_so_far - the target's optimum in task.json).
+//   run_transfer library-sources --work DIR [--seeds 0-19] [--source-budget 50] [--force]
+//       The library of issue 19, per seed: DIR/library/seed<S>/<family>-<ii>.jsonl for ii = 01..10 of
+//       each of quadratic, hartmann, digits-krr and unrelated (Styblinski-Tang): 40 journals, tuned
+//       with cold BO as `sources` does (seed 200000 + 1000 S + 100 family + i); and the all-unrelated
+//       library DIR/unrelated_library/seed<S>/unrelated-<ii>.jsonl, ii = 01..40. Needs the targets'
+//       task.json from `sources`.
+//   run_transfer library  --work DIR [--families quadratic,hartmann,digits-krr,unrelated] [--seeds]
+//                         [--budget 40] [--out CSV] [--timing CSV] [--expected-related 3]
+//       Per target: hpo-bo-cold; hpo-bo-library (hpo::load_studies of the seed's whole library,
+//       hpo::WarmStart::from(library, space)); hpo-bo-family10 (the target family's 10 journals:
+//       oracle selection), hpo-bo-family3, hpo-bo-family1. For family unrelated (the hartmann
+//       target), the library is the all-unrelated one and only cold and library run. Rows as `hpo`;
+//       --timing writes family,seed,method,eval_index,ask_s (the optimizer's own time per ask,
+//       objective excluded) and the source-model cache's fits and hits after the run.
 //   run_transfer tasks    --work DIR [--out CSV]
 //       One CSV row per target (family,seed,fstar,fmedian,optimum_method,description) from the task.json files.
 //   run_transfer evaluate --work DIR
@@ -37,6 +51,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -224,6 +239,137 @@ int run_hpo(std::map<std::string, std::string>& args) {
   return 0;
 }
 
+
+// ---- library (issue 19) -------------------------------------------------------------------------
+const std::vector<std::string> kLibraryFamilies = {"quadratic", "hartmann", "digits-krr", "unrelated"};
+constexpr int kLibraryPerFamily = 10;
+constexpr int kUnrelatedLibrary = 40;
+
+std::string two_digits(int i) { return (i < 10 ? "0" : "") + std::to_string(i); }
+
+fs::path library_dir(const std::string& work, int seed) {
+  return fs::path(work) / "library" / ("seed" + std::to_string(seed));
+}
+fs::path unrelated_library_dir(const std::string& work, int seed) {
+  return fs::path(work) / "unrelated_library" / ("seed" + std::to_string(seed));
+}
+
+int run_library_sources(std::map<std::string, std::string>& args, bool force) {
+  const std::string work = args["--work"];
+  const std::size_t budget = std::stoul(args["--source-budget"]);
+  const auto tune = [&](const std::string& family_name, std::size_t family_index, int seed, int i,
+                        const fs::path& path) {
+    if (!force && fs::exists(path)) return;
+    const tr::Task source = tr::find_family(family_name)->task(seed, i);
+    hpo::BayesianOptimization bo(
+        {.seed = static_cast<std::uint64_t>(200000 + 1000 * seed + 100 * static_cast<int>(family_index) + i)});
+    hpo::optimize(source.space, source.objective, bo, {.max_evaluations = budget, .progress = false})
+        .save(path.string());
+  };
+  for (int seed : parse_ints(args["--seeds"])) {
+    const auto start = std::chrono::steady_clock::now();
+    fs::create_directories(library_dir(work, seed));
+    fs::create_directories(unrelated_library_dir(work, seed));
+    for (std::size_t f = 0; f < kLibraryFamilies.size(); ++f)
+      for (int i = 1; i <= kLibraryPerFamily; ++i)
+        tune(kLibraryFamilies[f], f, seed, i,
+             library_dir(work, seed) / (kLibraryFamilies[f] + "-" + two_digits(i) + ".jsonl"));
+    for (int i = 1; i <= kUnrelatedLibrary; ++i) {
+      const auto path = unrelated_library_dir(work, seed) / ("unrelated-" + two_digits(i) + ".jsonl");
+      const auto shared = library_dir(work, seed) / ("unrelated-" + two_digits(i) + ".jsonl");
+      if (i <= kLibraryPerFamily && (force || !fs::exists(path)))
+        fs::copy_file(shared, path, fs::copy_options::overwrite_existing);  // the same task and seed
+      else
+        tune("unrelated", 3, seed, i, path);
+    }
+    std::cerr << "library seed " << seed << " in " << seconds_since(start) << " s\n";
+  }
+  return 0;
+}
+
+// The optimizer's own time per ask: BayesianOptimization wrapped so that only ask() is timed.
+struct TimedBayesianOptimization {
+  hpo::BayesianOptimization inner;
+  std::vector<double>* seconds;
+  std::optional<hpo::Config> ask(const hpo::Study& study) {
+    const auto start = std::chrono::steady_clock::now();
+    auto config = inner.ask(study);
+    seconds->push_back(seconds_since(start));
+    return config;
+  }
+};
+
+int run_library(std::map<std::string, std::string>& args) {
+  const std::string work = args["--work"];
+  const std::size_t budget = std::stoul(args["--budget"]);
+  std::ofstream file, timing;
+  if (!args["--out"].empty()) file.open(args["--out"]);
+  if (!args["--timing"].empty()) timing.open(args["--timing"]);
+  std::ostream& out = args["--out"].empty() ? std::cout : file;
+  out << "family,seed,method,eval_index,value,best_so_far,regret,elapsed_s\n";
+  out.precision(17);
+  if (timing) timing << "family,seed,method,eval_index,ask_s,sources,cache_fits,cache_hits\n";
+  const std::string families = args["--families"] == "all" ? "quadratic,hartmann,digits-krr,unrelated" : args["--families"];
+  auto& cache = hpo::transfer::SourceModelCache::instance();
+  // For ablations: the multiplicity correction (WarmStartOptions::expected_related_sources).
+  hpo::WarmStartOptions library_options;
+  if (!args["--expected-related"].empty()) library_options.expected_related_sources = std::stod(args["--expected-related"]);
+  for (const auto& family_name : split(families)) {
+    const auto family = tr::find_family(family_name);
+    if (!family) throw std::invalid_argument("unknown family " + family_name);
+    for (int seed : parse_ints(args["--seeds"])) {
+      const double fstar = read_task_json(work, family_name, seed).at("fstar").get<double>();
+      const tr::Task target = family->task(seed, 0);
+      // Arms: name -> journals (empty: cold). The library arm runs first after cold, so that its
+      // first ask pays for fitting every source model (the cache is then warm for the others).
+      std::vector<std::pair<std::string, std::vector<hpo::Study>>> arms;
+      arms.emplace_back("hpo-bo-cold", std::vector<hpo::Study>{});
+      if (family_name == "unrelated") {
+        arms.emplace_back("hpo-bo-library", hpo::load_studies(unrelated_library_dir(work, seed).string()));
+      } else {
+        arms.emplace_back("hpo-bo-library", hpo::load_studies(library_dir(work, seed).string()));
+        for (int count : {10, 3, 1}) {
+          std::vector<hpo::Study> chosen;
+          for (int i = 1; i <= count; ++i)
+            chosen.push_back(hpo::Study::load(
+                (library_dir(work, seed) / (family_name + "-" + two_digits(i) + ".jsonl")).string()));
+          arms.emplace_back("hpo-bo-family" + std::to_string(count), std::move(chosen));
+        }
+      }
+      for (const auto& [name, journals] : arms) {
+        const auto start = std::chrono::steady_clock::now();
+        hpo::WarmStart warm;
+        if (!journals.empty()) warm = hpo::WarmStart::from(journals, target.space, library_options);
+        const double setup = seconds_since(start);
+        double best = std::numeric_limits<double>::infinity();
+        std::size_t index = 0;
+        hpo::RunOptions options{.max_evaluations = budget, .progress = false};
+        options.callbacks.emplace_back([&](const hpo::Study&, const hpo::Trial& trial) {
+          if (trial.completed()) best = std::min(best, trial.value);
+          out << family_name << ',' << seed << ',' << name << ',' << ++index << ',' << trial.value << ',' << best
+              << ',' << best - fstar << ',' << seconds_since(start) << '\n';
+        });
+        std::vector<double> ask_seconds;
+        TimedBayesianOptimization bo{
+            hpo::BayesianOptimization({.seed = static_cast<std::uint64_t>(seed), .warm_start = warm}), &ask_seconds};
+        hpo::optimize(target.space, target.objective, bo, options);
+        out.flush();
+        if (timing) {
+          for (std::size_t k = 0; k < ask_seconds.size(); ++k)
+            timing << family_name << ',' << seed << ',' << name << ',' << k + 1 << ','
+                   << ask_seconds[k] + (k == 0 ? setup : 0.0) << ',' << warm.sources().size() << ',' << cache.fits()
+                   << ',' << cache.hits() << '\n';
+          timing.flush();
+        }
+        std::cerr << name << ' ' << family_name << " seed " << seed << ": " << warm.sources().size() << " sources, "
+                  << warm.left_out().size() << " left out, regret " << best - fstar << " in " << seconds_since(start)
+                  << " s\n";
+      }
+    }
+  }
+  return 0;
+}
+
 // ---- tasks --------------------------------------------------------------------------------------
 int run_tasks(std::map<std::string, std::string>& args) {
   std::ofstream file;
@@ -302,7 +448,7 @@ int run_evaluate(std::map<std::string, std::string>& args) {
 
 int main(int argc, char** argv) {
   const std::string usage =
-      "usage: run_transfer sources|hpo|tasks|evaluate --work DIR [--families all|a,b] [--seeds 0-19] "
+      "usage: run_transfer sources|hpo|library-sources|library|tasks|evaluate --work DIR [--families all|a,b] [--seeds 0-19] "
       "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate,basis] [--out CSV] "
       "[--data DIR] [--force]\n";
   if (argc < 2) {
@@ -318,6 +464,8 @@ int main(int argc, char** argv) {
                                           {"--methods", "hpo-random-cold,hpo-random-warm,hpo-bo-cold,hpo-bo-warm"},
                                           {"--warm-parts", ""},
                                           {"--out", ""},
+                                          {"--timing", ""},
+                                          {"--expected-related", ""},
                                           {"--data", ""}};
   bool force = false;
   for (int i = 2; i < argc; ++i) {
@@ -337,6 +485,8 @@ int main(int argc, char** argv) {
     if (mode == "sources") return run_sources(args, force);
     if (mode == "hpo") return run_hpo(args);
     if (mode == "tasks") return run_tasks(args);
+    if (mode == "library-sources") return run_library_sources(args, force);
+    if (mode == "library") return run_library(args);
     if (mode == "evaluate") return run_evaluate(args);
   } catch (const std::exception& e) {
     std::cerr << "run_transfer: " << e.what() << "\n";

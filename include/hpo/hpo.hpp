@@ -28,4 +28,5 @@
 #include "hpo/study/journal.hpp"
 #include "hpo/study/study.hpp"
 #include "hpo/study/trial.hpp"
+#include "hpo/transfer/study_library.hpp"
 #include "hpo/transfer/warm_start.hpp"

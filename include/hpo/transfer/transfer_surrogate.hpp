@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "hpo/study/study.hpp"
 #include "hpo/transfer/ranking_weights.hpp"
 #include "hpo/transfer/source_basis.hpp"
+#include "hpo/transfer/source_model_cache.hpp"
 #include "hpo/transfer/warm_start.hpp"
 
 namespace hpo::transfer {
@@ -60,7 +62,12 @@ struct CombinedSurrogate {
     for (std::size_t i = 0; i < sources->size(); ++i) {
       const bool weighted = ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0;
       const auto& gp = (*sources)[i];
-      source.push_back(weighted ? gp.predict(Z) : gp::BatchPrediction{gp.predict_mean(Z), {}});
+      if (weighted)
+        source.push_back(gp.predict(Z));
+      else if (in_basis(i))
+        source.push_back({gp.predict_mean(Z), {}});
+      else  // neither weighted nor in the regression: it contributes nothing, so it costs nothing
+        source.push_back({Eigen::VectorXd::Zero(Z.rows()), {}});
     }
     if (basis) {
       Eigen::MatrixXd h(Z.rows(), static_cast<Eigen::Index>(source.size()));
@@ -86,7 +93,12 @@ struct CombinedSurrogate {
     gp::PredictionWithGradient result = target->predict_with_gradient(z);
     if (!needs_sources()) return result;
     std::vector<gp::PredictionWithGradient> source;
-    for (const auto& model : *sources) source.push_back(model.predict_with_gradient(z));
+    for (std::size_t i = 0; i < sources->size(); ++i) {
+      if (in_basis(i) || (ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0))
+        source.push_back((*sources)[i].predict_with_gradient(z));
+      else
+        source.push_back({0.0, 0.0, Eigen::VectorXd::Zero(z.size()), Eigen::VectorXd::Zero(z.size())});
+    }
     if (basis) add_basis(source, result);
     if (!ensemble()) return result;
     const double w_target = weights[weights.size() - 1];
@@ -107,6 +119,11 @@ struct CombinedSurrogate {
   }
 
  private:
+  bool in_basis(std::size_t i) const {
+    return basis && std::find(basis->columns.begin(), basis->columns.end(), static_cast<Eigen::Index>(i)) !=
+                        basis->columns.end();
+  }
+
   void add_basis(const std::vector<gp::PredictionWithGradient>& source, gp::PredictionWithGradient& result) const {
     Eigen::VectorXd h(static_cast<Eigen::Index>(source.size()));
     for (std::size_t i = 0; i < source.size(); ++i) h[static_cast<Eigen::Index>(i)] = source[i].mean;
@@ -155,11 +172,19 @@ class TransferSurrogate {
 
   /// One GP per source, fitted once on the source's own standardized values (robust transform,
   /// then mean 0 and spread 1). A source of more than 300 trials keeps its best 150 and 150
-  /// spread over the rest.
+  /// spread over the rest. Fitted models live in SourceModelCache, keyed by the source's
+  /// fingerprint, and are seeded by it: the same journal gives the same model in every optimizer
+  /// of the process, whatever its seed or the source's place in the library.
   void fit_sources(const WarmStart& warm, const ModelEncoding& encoding) {
     const auto& sources = warm.sources();
+    auto& cache = SourceModelCache::instance();
     for (std::size_t i = source_models_.size(); i < sources.size(); ++i) {
       const auto& source = sources[i];
+      const SourceModelCache::Key key{source.fingerprint, static_cast<int>(settings_.kernel), settings_.robust_outputs};
+      if (auto cached = cache.find(key)) {
+        source_models_.push_back(*cached);
+        continue;
+      }
       std::vector<std::size_t> rows;
       const std::size_t count = source.configs.size();
       if (count <= 300) {
@@ -179,9 +204,9 @@ class TransferSurrogate {
       const double mean = y.mean();
       const double spread = hpo::detail::population_deviation(y, mean);
       y = (y.array() - mean) / (spread > 0.0 ? spread : 1.0);
-      gp::SelectedGaussianProcess model = make_model(settings_.seed + hpo::detail::salt::kSourceModel + i);
+      gp::SelectedGaussianProcess model = make_model(source.fingerprint ^ hpo::detail::salt::kSourceModel);
       model.fit(X, y, 3);
-      source_models_.push_back(std::move(model));
+      source_models_.push_back(*cache.store(key, std::move(model)));
     }
   }
 
@@ -200,6 +225,9 @@ class TransferSurrogate {
     const Eigen::VectorXd t = (y.array() - standardization.mean) / standardization.scale;
     const double spread = hpo::detail::population_deviation(y, y.mean());
     // The regression's coefficients are N(0, 1) in units of the values' spread (SourceBasis).
+    // No multiplicity correction here: the evidence's Occam factor already charges each source
+    // that enters, and raising the bar by log(sources / 3) kept related sources out of a library
+    // (bench/results/transfer_library.md, the ablation).
     const auto related =
         select_sources_by_evidence(covariance, t, h, spread > 0.0 ? spread / standardization.scale : 1.0,
                                    warm.options().source_basis_min_log_bayes_factor);
@@ -211,7 +239,11 @@ class TransferSurrogate {
 
   /// The source basis's mean at one model point z (0 without a basis): what the target GP does not model.
   double basis_mean(const Eigen::VectorXd& z) const {
-    return basis_.empty() ? 0.0 : basis_.mean(source_means(z.transpose()).row(0).transpose());
+    if (basis_.empty()) return 0.0;
+    Eigen::VectorXd h = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(source_models_.size()));
+    const Eigen::MatrixXd point = z.transpose();
+    for (const Eigen::Index c : basis_.columns) h[c] = source_models_[static_cast<std::size_t>(c)].predict_mean(point)[0];
+    return basis_.mean(h);
   }
 
   /// RGPE weights from how well each model orders the target's observations (the trials `order`,
@@ -234,23 +266,48 @@ class TransferSurrogate {
     std::vector<PointPredictions> sources;
     Eigen::MatrixXd source_mean(n, static_cast<Eigen::Index>(source_models_.size()));
     sources_significant_.clear();
+    // One-sided 5%, Bonferroni-corrected by the multiplicity: among 40 unrelated sources, one
+    // orders a handful of observations well by chance far more often than one time in twenty.
+    const double z_critical = hpo::detail::normal_quantile(1.0 - 0.05 / warm.multiplicity());
     for (const auto& model : source_models_) {
       const auto p = model.predict(X);
       source_mean.col(static_cast<Eigen::Index>(sources.size())) = p.mean;
       sources.push_back({p.mean, p.variance});
-      sources_significant_.push_back(orders_better_than_chance(p.mean, y));
+      sources_significant_.push_back(orders_better_than_chance(p.mean, y, z_critical));
     }
     auto loo = target.leave_one_out();
     // The target model's leave-one-out mean includes the regression it subtracted from the values.
     if (!basis_.empty()) loo.mean += basis_.predict(source_mean).mean;
+    // Many sources: only the kRankingCandidates whose means misrank the fewest pairs enter the
+    // draws; the others get weight zero. The draws' cost is then bounded whatever the library's
+    // size, and fewer candidates leave fewer chances for an unrelated source to win a draw by luck.
+    std::vector<std::size_t> candidates(sources.size());
+    std::iota(candidates.begin(), candidates.end(), std::size_t{0});
+    if (candidates.size() > kRankingCandidates) {
+      std::vector<double> loss(sources.size());
+      for (std::size_t i = 0; i < sources.size(); ++i) loss[i] = misranked_pairs(sources[i].mean, y);
+      std::stable_sort(candidates.begin(), candidates.end(),
+                       [&](std::size_t a, std::size_t b) { return loss[a] < loss[b]; });
+      candidates.resize(kRankingCandidates);
+      std::sort(candidates.begin(), candidates.end());
+    }
+    std::vector<PointPredictions> entered;
+    for (const std::size_t i : candidates) entered.push_back(sources[i]);
     const double pairs =
-        0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(sources.size() + 1);
+        0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(entered.size() + 1);
     const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
-    weights_ = ranking_weights(
-        sources, {loo.mean, loo.variance}, y,
+    const Eigen::VectorXd w = ranking_weights(
+        entered, {loo.mean, loo.variance}, y,
         {.samples = samples,
          .seed = settings_.seed ^ (hpo::detail::salt::kRankingWeights * static_cast<std::uint64_t>(n))});
+    weights_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(sources.size()) + 1);
+    for (std::size_t c = 0; c < candidates.size(); ++c)
+      weights_[static_cast<Eigen::Index>(candidates[c])] = w[static_cast<Eigen::Index>(c)];
+    weights_[weights_.size() - 1] = w[w.size() - 1];
   }
+
+  /// At most this many sources enter RGPE's draws at one ask (update_weights).
+  static constexpr std::size_t kRankingCandidates = 10;
 
   /// The region prior after n target observations (see RegionPrior), its scale set by the weight
   /// of the sources that have earned it: RGPE hands the first few clustered observations to

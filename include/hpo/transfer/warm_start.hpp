@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -16,6 +18,7 @@
 
 #include "hpo/space/search_space.hpp"
 #include "hpo/study/study.hpp"
+#include "hpo/transfer/source_agreement.hpp"
 
 namespace hpo {
 
@@ -74,6 +77,17 @@ struct WarmStartOptions {
   /// log 3: "positive" evidence (Kass & Raftery 1995); lower let unrelated sources in, higher
   /// slowed related ones (bench/results/design_measurements.md).
   double source_basis_min_log_bayes_factor = 1.0986122886681098;
+  /// At most this many sources are kept (those agreeing with the most others, then by library
+  /// order); the rest are left out and recorded, so that per-ask cost stays bounded for a large
+  /// library.
+  std::size_t max_sources = 100;
+  /// How many of the sources are expected to be related to the target: the rank test behind the
+  /// region prior (a source counts there only once it orders the target's observations better
+  /// than chance) is Bonferroni-corrected by the multiplicity max(1, sources /
+  /// expected_related_sources). A handful of hand-picked sources is tested as before; among 40
+  /// candidates one that orders a few observations well by chance no longer pulls the search
+  /// into its region.
+  double expected_related_sources = 3.0;
 };
 
 /// Knowledge transferred from source studies to a target search space.
@@ -84,13 +98,21 @@ struct WarmStartOptions {
 /// - a source category the target lacks drops that source trial;
 /// - a target parameter the source lacks is filled with the target's central value (the value at
 ///   the middle of its unit interval: the midpoint, the log-midpoint, the middle category);
-/// - failed and running source trials are ignored; a source without a completed trial, or sharing
-///   no parameter with the target, is an error.
+/// - failed and running source trials are ignored.
+/// A source that cannot be matched (it shares no parameter with the target, a parameter has another
+/// kind, no completed trial, every trial uses a category the target lacks) is left out, and
+/// left_out() and the record say which and why; when no source matches, std::invalid_argument
+/// gives every reason. So a whole library (hpo::load_studies) can be passed as it is.
+/// Before any target observation, the matched sources are linked by how much they agree with each
+/// other (hpo::transfer::source_agreement): initial points are taken from the clusters in turn,
+/// largest first, so that a library of several families contributes a point from each.
 /// Initial points follow Feurer, Springenberg & Hutter (AAAI 2015): each source's best
 /// configurations by rank, merged across sources rank by rank, deduplicated and spread.
 /// The region follows Perrone et al. (NeurIPS 2019): the smallest box holding every source's top
 /// configurations, widened by a margin; categories restricted to those seen there.
-/// Usage: `auto warm = hpo::WarmStart::from({hpo::Study::load("source.jsonl")}, space);`
+/// Not thread-safe to build; a built WarmStart is read-only and may be shared between threads.
+/// Usage: `auto warm = hpo::WarmStart::from({hpo::Study::load("source.jsonl")}, space);` or, from a
+/// library, `auto warm = hpo::WarmStart::from(hpo::load_studies("studies/"), space);`
 class WarmStart {
  public:
   /// One source, matched to the target: its completed trials as target configurations, best first,
@@ -101,6 +123,17 @@ class WarmStart {
     std::vector<double> values;  ///< in the source's own units, oriented so that lower is better
     std::size_t dropped = 0;     ///< trials dropped by the matching rules
     std::string origin;          ///< the source's journal path, or "source #k" for a study in memory
+    std::size_t cluster = 0;     ///< its cluster of agreeing sources (0 = the largest)
+    std::size_t support = 0;     ///< how many other sources it agrees with significantly
+    /// Hash of the matched trials and the target space: the key of cached source models, so that a
+    /// changed journal is never served a model fitted on its old contents.
+    std::uint64_t fingerprint = 0;
+  };
+
+  /// A source left out, and why.
+  struct LeftOut {
+    std::string origin;
+    std::string reason;
   };
 
   WarmStart() = default;
@@ -111,7 +144,18 @@ class WarmStart {
     WarmStart warm;
     warm.target_ = target;
     warm.options_ = options;
-    for (std::size_t s = 0; s < sources.size(); ++s) warm.sources_.push_back(match(sources[s], s, target));
+    std::string reasons;
+    for (std::size_t s = 0; s < sources.size(); ++s) {
+      try {
+        warm.sources_.push_back(match(sources[s], s, target));
+      } catch (const std::invalid_argument& e) {
+        warm.left_out_.push_back({origin_of(sources[s], s), e.what()});
+        reasons += (reasons.empty() ? "" : "; ") + std::string(e.what());
+      }
+    }
+    if (warm.sources_.empty())
+      throw std::invalid_argument("hpo::WarmStart::from: no source study matches the target space: " + reasons);
+    warm.link_sources();
     if (options.use_initial_points) warm.pick_initial_points();
     warm.build_region();
     warm.description_ = warm.build_description();
@@ -123,6 +167,13 @@ class WarmStart {
   const std::vector<Source>& sources() const noexcept { return sources_; }
   const std::vector<Config>& initial_points() const noexcept { return initial_points_; }
   const WarmStartOptions& options() const noexcept { return options_; }
+  /// max(1, sources / expected_related_sources): how many times the usual evidence a source must
+  /// show (WarmStartOptions::expected_related_sources).
+  double multiplicity() const noexcept {
+    return std::max(1.0, static_cast<double>(sources_.size()) / options_.expected_related_sources);
+  }
+  /// The sources left out (no match with the target space, or beyond max_sources), in library order.
+  const std::vector<LeftOut>& left_out() const noexcept { return left_out_; }
 
   /// Whether this warm start holds sources and its options switch `part` on.
   bool uses(WarmStartPart part) const noexcept { return !empty() && switched_on(options_, part); }
@@ -268,7 +319,15 @@ class WarmStart {
     nlohmann::json record{{"kind", "warm_start"}};
     record["sources"] = nlohmann::json::array();
     for (const auto& s : sources_)
-      record["sources"].push_back({{"origin", s.origin}, {"trials", s.configs.size()}, {"dropped", s.dropped}});
+      record["sources"].push_back({{"origin", s.origin},
+                                   {"trials", s.configs.size()},
+                                   {"dropped", s.dropped},
+                                   {"cluster", s.cluster},
+                                   {"support", s.support}});
+    if (!left_out_.empty()) {
+      record["left_out"] = nlohmann::json::array();
+      for (const auto& l : left_out_) record["left_out"].push_back({{"origin", l.origin}, {"reason", l.reason}});
+    }
     record["parts"] = nlohmann::json::array();
     for (const WarmStartPart part : kAllParts)
       if (switched_on(options_, part)) record["parts"].push_back(to_string(part));
@@ -310,6 +369,61 @@ class WarmStart {
       fail("region_prior_width must be positive and finite, got " + number(o.region_prior_width));
     if (!std::isfinite(o.source_basis_min_log_bayes_factor))
       fail("source_basis_min_log_bayes_factor must be finite, got " + number(o.source_basis_min_log_bayes_factor));
+    if (o.max_sources == 0) fail("max_sources must be at least 1, got 0");
+    if (!(o.expected_related_sources >= 1.0) || !std::isfinite(o.expected_related_sources))
+      fail("expected_related_sources must be finite and >= 1, got " + number(o.expected_related_sources));
+  }
+
+  static std::string origin_of(const Study& source, std::size_t index) {
+    return source.origin().empty() ? "source #" + std::to_string(index) : source.origin();
+  }
+
+  // Agreement between the sources (source_agreement.hpp) on at most 100 trials each (the best 50
+  // and 50 spread over the rest), their clusters, and the max_sources cap.
+  void link_sources() {
+    std::vector<Eigen::MatrixXd> points;
+    std::vector<Eigen::VectorXd> values;
+    for (const auto& s : sources_) {
+      std::vector<std::size_t> rows;
+      const std::size_t count = s.configs.size();
+      for (std::size_t r = 0; r < std::min<std::size_t>(count, 50); ++r) rows.push_back(r);
+      if (count > 100) {
+        for (std::size_t r = 0; r < 50; ++r) rows.push_back(50 + r * (count - 50) / 50);
+      } else {
+        for (std::size_t r = 50; r < count; ++r) rows.push_back(r);
+      }
+      Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(target_.size()));
+      Eigen::VectorXd y(static_cast<Eigen::Index>(rows.size()));
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        X.row(static_cast<Eigen::Index>(r)) = target_.to_unit(s.configs[rows[r]]).transpose();
+        y[static_cast<Eigen::Index>(r)] = s.values[rows[r]];
+      }
+      points.push_back(std::move(X));
+      values.push_back(std::move(y));
+    }
+    const auto agreement = transfer::source_agreement(points, values);
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      sources_[i].cluster = agreement.cluster[i];
+      sources_[i].support = agreement.support[i];
+    }
+    if (sources_.size() <= options_.max_sources) return;
+    std::vector<std::size_t> order(sources_.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return sources_[a].support > sources_[b].support; });
+    std::vector<bool> keep(sources_.size(), false);
+    for (std::size_t r = 0; r < options_.max_sources; ++r) keep[order[r]] = true;
+    std::vector<Source> kept;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      if (keep[i]) {
+        kept.push_back(std::move(sources_[i]));
+      } else {
+        left_out_.push_back({sources_[i].origin, "beyond max_sources = " + std::to_string(options_.max_sources) +
+                                                     " (agrees with " + std::to_string(sources_[i].support) +
+                                                     " other sources)"});
+      }
+    }
+    sources_ = std::move(kept);
   }
 
   static Source match(const Study& source, std::size_t index, const SearchSpace& target) {
@@ -333,7 +447,7 @@ class WarmStart {
     std::stable_sort(completed.begin(), completed.end(),
                      [&](const Trial* a, const Trial* b) { return source.better(a->value, b->value); });
     Source matched;
-    matched.origin = source.origin().empty() ? "source #" + std::to_string(index) : source.origin();
+    matched.origin = origin_of(source, index);
     for (const Trial* trial : completed) {
       Config config;
       bool keep = true;
@@ -364,9 +478,29 @@ class WarmStart {
     }
     if (matched.configs.empty())
       throw std::invalid_argument(which + ": every completed trial uses a category the target lacks");
+    matched.fingerprint = fingerprint(matched, target);
     return matched;
   }
 
+  // FNV-1a over the target space's header and the matched trials' unit coordinates and values.
+  static std::uint64_t fingerprint(const Source& source, const SearchSpace& target) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    const auto mix = [&](const void* data, std::size_t size) {
+      const auto* bytes = static_cast<const unsigned char*>(data);
+      for (std::size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 0x100000001b3ULL;
+    };
+    const std::string header = detail::header_to_json(target, Direction::Minimize).dump();
+    mix(header.data(), header.size());
+    for (std::size_t r = 0; r < source.configs.size(); ++r) {
+      const Eigen::VectorXd u = target.to_unit(source.configs[r]);
+      mix(u.data(), static_cast<std::size_t>(u.size()) * sizeof(double));
+      mix(&source.values[r], sizeof(double));
+    }
+    return hash;
+  }
+
+  // Rank by rank within a cluster (Feurer et al. 2015's merge), clusters in turn, largest first:
+  // with one cluster this is the plain merge; with several, each family of the library gets a turn.
   void pick_initial_points() {
     std::vector<Eigen::VectorXd> chosen;
     const auto far_enough = [&](const Eigen::VectorXd& u) {
@@ -374,15 +508,30 @@ class WarmStart {
         if ((c - u).norm() < options_.min_distance) return false;
       return true;
     };
-    std::size_t longest = 0;
-    for (const auto& s : sources_) longest = std::max(longest, s.configs.size());
-    for (std::size_t rank = 0; rank < longest && initial_points_.size() < options_.initial_points; ++rank) {
-      for (const auto& s : sources_) {
-        if (rank >= s.configs.size() || initial_points_.size() >= options_.initial_points) continue;
-        const Eigen::VectorXd u = target_.to_unit(s.configs[rank]);
+    std::size_t clusters = 0, longest = 0;
+    for (const auto& s : sources_) {
+      clusters = std::max(clusters, s.cluster + 1);
+      longest = std::max(longest, s.configs.size());
+    }
+    // Each cluster's candidates in merge order, consumed from the front.
+    std::vector<std::vector<const Config*>> queue(clusters);
+    for (std::size_t rank = 0; rank < longest; ++rank)
+      for (const auto& s : sources_)
+        if (rank < s.configs.size()) queue[s.cluster].push_back(&s.configs[rank]);
+    std::vector<std::size_t> next(clusters, 0);
+    bool any = true;
+    while (any && initial_points_.size() < options_.initial_points) {
+      any = false;
+      for (std::size_t c = 0; c < clusters && initial_points_.size() < options_.initial_points; ++c) {
+        // One candidate per cluster per round, taken or skipped: with single-source clusters this
+        // is exactly the rank-by-rank merge.
+        if (next[c] >= queue[c].size()) continue;
+        any = true;
+        const Config& candidate = *queue[c][next[c]++];
+        const Eigen::VectorXd u = target_.to_unit(candidate);
         if (!far_enough(u)) continue;
         chosen.push_back(u);
-        initial_points_.push_back(s.configs[rank]);
+        initial_points_.push_back(candidate);
       }
     }
   }
@@ -420,6 +569,7 @@ class WarmStart {
   SearchSpace target_;
   WarmStartOptions options_;
   std::vector<Source> sources_;
+  std::vector<LeftOut> left_out_;
   std::vector<Config> initial_points_;
   Eigen::VectorXd lower_, upper_;
   std::vector<std::vector<std::string>> categories_;

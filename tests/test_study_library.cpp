@@ -1,0 +1,236 @@
+// A library of past studies: load_studies, selection of what is related, the source-model cache.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <hpo/optimize.hpp>
+#include <hpo/optimizers/bayesian_optimization.hpp>
+#include <hpo/optimizers/random_search.hpp>
+#include <hpo/transfer/source_agreement.hpp>
+#include <hpo/transfer/source_model_cache.hpp>
+#include <hpo/transfer/study_library.hpp>
+#include <hpo/transfer/warm_start.hpp>
+
+#include "support/temp_files.hpp"
+
+using Catch::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+hpo::SearchSpace square() {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
+  return space;
+}
+
+double target_function(const hpo::Config& c) {
+  const double x = c.get<double>("x"), y = c.get<double>("y");
+  return (x - 0.3) * (x - 0.3) + 2.0 * (y - 0.7) * (y - 0.7) + 0.1 * std::sin(9.0 * x);
+}
+
+// A study of `sign` * target_function (optionally scaled and shifted: the same shape) at 30 random
+// points of its own seed.
+hpo::Study study_of(double sign, std::uint64_t seed, double scale = 1.0, double shift = 0.0) {
+  hpo::Study study(square());
+  hpo::RandomSearch random({.seed = seed});
+  for (int i = 0; i < 30; ++i) {
+    auto trial = *study.ask(random);
+    study.tell(trial.number, sign * (scale * target_function(trial.config) + shift));
+  }
+  return study;
+}
+
+std::string fresh_folder(const std::string& name) {
+  const auto path = fs::temp_directory_path() / ("hpo_test_study_library_" + name);
+  fs::remove_all(path);
+  fs::create_directories(path);
+  return path.string();
+}
+}  // namespace
+
+TEST_CASE("load_studies reads every journal of a folder sorted by name", "[library]") {
+  const auto folder = fresh_folder("sorted");
+  study_of(1.0, 1).save(folder + "/b.jsonl");
+  study_of(-1.0, 2).save(folder + "/a.jsonl");
+  std::ofstream(folder + "/notes.txt") << "not a journal\n";
+  fs::create_directories(folder + "/nested.jsonl");  // a folder, not a journal
+  const auto library = hpo::load_studies(folder);
+  REQUIRE(library.size() == 2);
+  REQUIRE(fs::path(library[0].origin()).filename() == "a.jsonl");
+  REQUIRE(fs::path(library[1].origin()).filename() == "b.jsonl");
+  REQUIRE(library[0].completed_count() == 30);
+}
+
+TEST_CASE("load_studies reads a journal being written as it stands", "[library]") {
+  const auto folder = fresh_folder("running");
+  study_of(1.0, 3).save(folder + "/running.jsonl");
+  {
+    // A running study: a trial line cut off mid-write, no newline at the end.
+    std::ofstream append(folder + "/running.jsonl", std::ios::app);
+    append << R"({"type":"trial","number":30,"config":{"x":0.)";
+  }
+  const auto library = hpo::load_studies(folder);
+  REQUIRE(library.size() == 1);
+  REQUIRE(library[0].completed_count() == 30);
+}
+
+TEST_CASE("load_studies: bad folders and bad journals are errors naming them", "[library]") {
+  const auto missing = (fs::temp_directory_path() / "hpo_test_study_library_missing").string();
+  fs::remove_all(missing);
+  REQUIRE_THROWS_WITH(hpo::load_studies(missing), Contains(missing) && Contains("does not exist"));
+  const auto empty = fresh_folder("empty");
+  std::ofstream(empty + "/readme.txt") << "no journals here\n";
+  REQUIRE_THROWS_WITH(hpo::load_studies(empty), Contains(empty) && Contains("no study journal"));
+  const auto file = hpo_test::temp_path("study_library", "a_file");
+  std::ofstream(file) << "x\n";
+  REQUIRE_THROWS_WITH(hpo::load_studies(file), Contains(file) && Contains("not a folder"));
+  const auto broken = fresh_folder("broken");
+  study_of(1.0, 4).save(broken + "/good.jsonl");
+  std::ofstream(broken + "/bad.jsonl") << "this is not json\n{}\n";
+  REQUIRE_THROWS_WITH(hpo::load_studies(broken), Contains(broken) && Contains("bad.jsonl"));
+}
+
+TEST_CASE("a library with incompatible spaces: the unmatched sources are left out and recorded", "[library]") {
+  hpo::SearchSpace other;
+  other.add_real("momentum", 0.0, 1.0);
+  hpo::Study no_shared(other);
+  no_shared.tell(no_shared.ask(hpo::Config().set("momentum", 0.5)).number, 1.0);
+  hpo::SearchSpace kinds;
+  kinds.add_int("x", 0, 8);
+  hpo::Study mismatched(kinds);
+  mismatched.tell(mismatched.ask(hpo::Config().set("x", std::int64_t{3})).number, 1.0);
+
+  const auto warm = hpo::WarmStart::from({no_shared, study_of(1.0, 5), mismatched}, square());
+  REQUIRE(warm.sources().size() == 1);
+  REQUIRE(warm.sources()[0].origin == "source #1");
+  REQUIRE(warm.left_out().size() == 2);
+  REQUIRE(warm.left_out()[0].origin == "source #0");
+  REQUIRE_THAT(warm.left_out()[0].reason, Contains("shares no parameter"));
+  REQUIRE(warm.left_out()[1].origin == "source #2");
+  REQUIRE_THAT(warm.left_out()[1].reason, Contains("\"x\"") && Contains("integer"));
+  const auto& record = warm.describe();
+  REQUIRE(record.at("left_out").size() == 2);
+  REQUIRE(record.at("left_out")[1].at("origin") == "source #2");
+
+  // Nothing matches: an error with every reason.
+  REQUIRE_THROWS_WITH(hpo::WarmStart::from({no_shared, mismatched}, square()),
+                      Contains("no source study matches") && Contains("shares no parameter") && Contains("integer"));
+}
+
+TEST_CASE("source agreement links copies, not their negations", "[library]") {
+  std::vector<hpo::Study> library;
+  for (std::uint64_t s = 0; s < 4; ++s) library.push_back(study_of(1.0, 10 + s, 1.0 + static_cast<double>(s), 3.0));
+  for (std::uint64_t s = 0; s < 4; ++s) library.push_back(study_of(-1.0, 20 + s));
+  const auto warm = hpo::WarmStart::from(library, square(), {.initial_points = 4});
+  for (std::size_t i = 0; i < 8; ++i) {
+    INFO(i);
+    REQUIRE(warm.sources()[i].support == 3);  // agrees with its three kin, with none of the others
+    REQUIRE(warm.sources()[i].cluster == (i < 4 ? 0U : 1U));
+  }
+  // Initial points alternate between the two clusters: each family of the library gets a turn.
+  const auto& first = warm.initial_points();
+  REQUIRE(first.size() == 4);
+  REQUIRE(first[0] == warm.sources()[0].configs[0]);
+  REQUIRE(first[1] == warm.sources()[4].configs[0]);
+
+  // Deterministic.
+  const auto again = hpo::WarmStart::from(library, square(), {.initial_points = 4});
+  REQUIRE(again.describe() == warm.describe());
+}
+
+TEST_CASE("from a library, Bayesian optimization uses the copies of the target and not the negated ones",
+          "[library]") {
+  std::vector<hpo::Study> library;
+  for (std::uint64_t s = 0; s < 3; ++s) library.push_back(study_of(-1.0, 30 + s));
+  for (std::uint64_t s = 0; s < 3; ++s) library.push_back(study_of(1.0, 40 + s, 2.0, -1.0));
+  hpo::SearchSpace unrelated_space;
+  unrelated_space.add_real("lr", 1e-4, 1.0, hpo::Scale::Log);
+  hpo::Study unrelated(unrelated_space);
+  unrelated.tell(unrelated.ask(hpo::Config().set("lr", 0.01)).number, 0.5);
+  library.push_back(unrelated);
+  const auto warm = hpo::WarmStart::from(library, square());
+  REQUIRE(warm.sources().size() == 6);
+  REQUIRE(warm.left_out().size() == 1);
+
+  const auto run = [&] {
+    hpo::BayesianOptimization bo({.seed = 3, .warm_start = warm});
+    return hpo::optimize(square(), target_function, bo, {.max_evaluations = 15, .progress = false});
+  };
+  const auto study = run();
+  const auto record = study.warm_start_record();
+  REQUIRE(record);
+  INFO(record->dump());
+  double copies = 0.0;
+  for (std::size_t i = 0; i < 6; ++i) {
+    const auto& source = record->at("sources")[i];
+    if (i < 3) {
+      REQUIRE(source.at("weight").get<double>() == 0.0);
+      REQUIRE(source.at("orders_target") == false);
+      REQUIRE(source.at("in_regression") == false);
+    } else {
+      REQUIRE(source.at("orders_target") == true);
+      copies += source.at("weight").get<double>();
+    }
+  }
+  REQUIRE(copies > 0.5);
+  REQUIRE(record->at("left_out").size() == 1);
+
+  // Deterministic: the same library and seed give the same trials.
+  const auto again = run();
+  REQUIRE(again.trials().size() == study.trials().size());
+  for (std::size_t i = 0; i < study.trials().size(); ++i) REQUIRE(again.trials()[i].config == study.trials()[i].config);
+}
+
+TEST_CASE("source models are fitted once per journal and refitted when the journal changes", "[library]") {
+  const auto folder = fresh_folder("cache");
+  study_of(1.0, 50).save(folder + "/one.jsonl");
+  study_of(1.0, 51, 3.0).save(folder + "/two.jsonl");
+  auto& cache = hpo::transfer::SourceModelCache::instance();
+  cache.clear();
+  const auto run = [&](std::uint64_t seed) {
+    const auto warm = hpo::WarmStart::from(hpo::load_studies(folder), square(), {.initial_points = 1});
+    hpo::BayesianOptimization bo({.seed = seed, .warm_start = warm});
+    return hpo::optimize(square(), target_function, bo, {.max_evaluations = 8, .progress = false});
+  };
+  const auto first = run(1);
+  REQUIRE(cache.fits() == 2);
+  const auto hits = cache.hits();
+  run(2);  // another optimizer, another seed: the same models
+  REQUIRE(cache.fits() == 2);
+  REQUIRE(cache.hits() >= hits + 2);
+
+  // One journal gains a trial: its model is fitted afresh, the other's is reused.
+  {
+    auto grown = hpo::Study::load(folder + "/two.jsonl");
+    grown.tell(grown.ask(hpo::Config().set("x", 0.3).set("y", 0.7)).number, -5.0);
+    grown.save(folder + "/two.jsonl");
+  }
+  run(1);
+  REQUIRE(cache.fits() == 3);
+  // The same journal and seed as the first run give the same trials, whether fitted or cached.
+  cache.clear();
+  study_of(1.0, 51, 3.0).save(folder + "/two.jsonl");
+  const auto refitted = run(1);
+  REQUIRE(refitted.trials().size() == first.trials().size());
+  for (std::size_t i = 0; i < first.trials().size(); ++i) REQUIRE(refitted.trials()[i].config == first.trials()[i].config);
+}
+
+TEST_CASE("library options are validated", "[library]") {
+  const auto source = study_of(1.0, 60);
+  REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, square(), {.max_sources = 0}), Contains("max_sources"));
+  REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, square(), {.expected_related_sources = 0.5}),
+                      Contains("expected_related_sources") && Contains("0.5"));
+  std::vector<hpo::Study> library;
+  for (std::uint64_t s = 0; s < 3; ++s) library.push_back(study_of(1.0, 70 + s));
+  library.push_back(study_of(-1.0, 80));
+  const auto capped = hpo::WarmStart::from(library, square(), {.max_sources = 3});
+  REQUIRE(capped.sources().size() == 3);  // the three that agree with each other
+  REQUIRE(capped.left_out().size() == 1);
+  REQUIRE(capped.left_out()[0].origin == "source #3");
+  REQUIRE_THAT(capped.left_out()[0].reason, Contains("max_sources"));
+  REQUIRE_THROWS_WITH(hpo::transfer::source_agreement({Eigen::MatrixXd::Zero(2, 2)}, {}), Contains("point sets"));
+}
