@@ -6,7 +6,10 @@
 // shifted Hartmann-6 (every part of the transfer on: RGPE ensemble, source basis, region prior), so
 // the two runs side by side give what the transfer adds to an ask; its transferred initial points
 // are evaluated untimed first (they cost no model), so that both runs time model-based asks only.
-// Usage: bo_overhead [n1,n2,...] [--warm]
+// --model-points M sets BayesianOptions::max_model_points (0: the exact GP on every observation at
+// every n; default: the option's default); --rounds R caps the timed rounds per n (the exact GP at
+// n = 5,000 and more takes seconds to minutes per refit).
+// Usage: bo_overhead [n1,n2,...] [--warm] [--model-points M] [--rounds R]
 // Prints CSV: n,rounds,mean_ms_per_ask,first_ask_ms,median_ms_per_ask
 #include <hpo/hpo.hpp>
 
@@ -16,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,10 +27,20 @@
 int main(int argc, char** argv) {
   std::vector<std::size_t> sizes{50, 100, 200, 400, 800};
   bool warm = false;
+  std::optional<std::size_t> model_points;
+  std::size_t max_rounds = 0;
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
     if (arg == "--warm") {
       warm = true;
+      continue;
+    }
+    if (arg == "--model-points" && a + 1 < argc) {
+      model_points = std::stoul(argv[++a]);
+      continue;
+    }
+    if (arg == "--rounds" && a + 1 < argc) {
+      max_rounds = std::stoul(argv[++a]);
       continue;
     }
     sizes.clear();
@@ -66,7 +80,9 @@ int main(int argc, char** argv) {
       auto trial = study.ask(random);
       study.tell(trial->number, hartmann6(trial->config));
     }
-    hpo::BayesianOptimization bo({.seed = 1, .warm_start = warm_start});
+    hpo::BayesianOptions options{.seed = 1, .warm_start = warm_start};
+    if (model_points) options.max_model_points = *model_points;
+    hpo::BayesianOptimization bo(options);
     // A warm optimizer first hands out the transferred points, which costs no model: those asks
     // are made untimed, so that the first timed ask is the first model-based one (it fits the
     // source GPs) and the median is over model-based asks only, as in a cold run.
@@ -74,7 +90,8 @@ int main(int argc, char** argv) {
       auto trial = study.ask(bo);
       study.tell(trial->number, hartmann6(trial->config));
     }
-    const std::size_t rounds = std::max<std::size_t>(10, n / 4);
+    std::size_t rounds = std::max<std::size_t>(10, n / 4);
+    if (max_rounds > 0) rounds = std::min(rounds, max_rounds);
     std::vector<double> times;
     for (std::size_t r = 0; r < rounds; ++r) {
       const auto start = std::chrono::steady_clock::now();

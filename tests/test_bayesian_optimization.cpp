@@ -3,9 +3,11 @@
 
 #include <hpo/default_optimizer.hpp>
 #include <hpo/optimize.hpp>
+#include <hpo/optimizers/bayesian/model_subset.hpp>
 #include <hpo/optimizers/bayesian_optimization.hpp>
 #include <hpo/optimizers/random_search.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -226,7 +228,11 @@ TEST_CASE("options out of range are errors naming the field and the value", "[bo
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.kernel = static_cast<hpo::KernelType>(9)}), Contains("kernel = 9"));
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.output_transform = static_cast<hpo::OutputTransform>(5)}),
                       Contains("output_transform = 5"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.max_model_points = 49}),
+                      Contains("max_model_points") && Contains("49"));
   REQUIRE_NOTHROW(hpo::BayesianOptimization({.ucb_beta = 0.0, .candidates = 1'000'000}));
+  REQUIRE_NOTHROW(hpo::BayesianOptimization({.max_model_points = 0}));
+  REQUIRE_NOTHROW(hpo::BayesianOptimization({.max_model_points = 50}));
 }
 
 namespace {
@@ -375,4 +381,164 @@ TEST_CASE("with the local quadratic step BO reaches a smooth minimum to 1e-9 soo
   }
   CHECK(with_solved == 5);
   CHECK(without_solved < with_solved);
+}
+
+namespace {
+// n uniform points of [0,1]^2 and a wiggly function of them (length scales near 0.6 once fitted).
+struct Sample {
+  Eigen::MatrixXd X;
+  Eigen::VectorXd y;
+};
+Sample wiggly_sample(Eigen::Index n, std::uint64_t seed) {
+  hpo::Rng rng(seed, 0);
+  Sample s{Eigen::MatrixXd(n, 2), Eigen::VectorXd(n)};
+  for (Eigen::Index i = 0; i < n; ++i) {
+    s.X(i, 0) = rng.uniform();
+    s.X(i, 1) = rng.uniform();
+    s.y(i) = std::sin(10 * s.X(i, 0)) * std::cos(8 * s.X(i, 1)) + s.X(i, 0);
+  }
+  return s;
+}
+double scaled_distance(const Eigen::RowVectorXd& a, const Eigen::RowVectorXd& b, const Eigen::VectorXd& scales) {
+  return (a - b).cwiseQuotient(scales.transpose()).norm();
+}
+}  // namespace
+
+TEST_CASE("model_subset keeps the nearest half and a random half of the rest, deterministically", "[bo][subset]") {
+  const Sample s = wiggly_sample(400, 3);
+  const Eigen::VectorXd scales = (Eigen::VectorXd(2) << 0.5, 2.0).finished();
+  hpo::Rng rng(1, 0);
+  const auto rows = hpo::bayesian::model_subset(s.X, s.y, scales, 100, rng);
+  REQUIRE(rows.size() == 100);
+  REQUIRE(std::is_sorted(rows.begin(), rows.end()));
+  REQUIRE(std::adjacent_find(rows.begin(), rows.end()) == rows.end());
+  Eigen::Index best = 0;
+  s.y.minCoeff(&best);
+  std::vector<std::pair<double, Eigen::Index>> by_distance;
+  for (Eigen::Index i = 0; i < s.X.rows(); ++i)
+    by_distance.emplace_back(scaled_distance(s.X.row(i), s.X.row(best), scales), i);
+  std::sort(by_distance.begin(), by_distance.end());
+  for (std::size_t k = 0; k < 50; ++k) CHECK(std::binary_search(rows.begin(), rows.end(), by_distance[k].second));
+  // The other half is spread over the rest: some of it lies beyond the farthest near point.
+  std::size_t far = 0;
+  for (std::size_t k = 50; k < by_distance.size(); ++k)
+    far += std::binary_search(rows.begin(), rows.end(), by_distance[k].second);
+  CHECK(far == 50);
+  CHECK(std::count_if(rows.begin(), rows.end(), [&](Eigen::Index r) {
+          return scaled_distance(s.X.row(r), s.X.row(best), scales) > 2 * by_distance[49].first;
+        }) > 10);
+
+  hpo::Rng same(1, 0), other(2, 0);
+  CHECK(hpo::bayesian::model_subset(s.X, s.y, scales, 100, same) == rows);
+  CHECK(hpo::bayesian::model_subset(s.X, s.y, scales, 100, other) != rows);
+  hpo::Rng all(1, 0);
+  CHECK(hpo::bayesian::model_subset(s.X, s.y, scales, 400, all).size() == 400);
+}
+
+// The subset GP against the exact GP with the same hyperparameters and standardization, 600 points
+// and a subset of 200: within the radius of the nearest half the means agree to 5% of the values'
+// spread; over the whole square their root-mean-square difference stays under 10% of it; and the
+// subset's variance is nowhere below the exact one (conditioning on fewer observations can only
+// leave more uncertainty).
+TEST_CASE("a subset GP agrees with the exact GP near the incumbent and is never more confident", "[bo][subset]") {
+  const Sample s = wiggly_sample(600, 5);
+  hpo::gp::SelectedGaussianProcess exact({.seed = 1}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));
+  exact.fit(s.X, s.y, 1);
+  const Eigen::VectorXd scales = exact.hyperparameters().length_scales;
+  hpo::Rng rng(9, 0);
+  const auto rows = hpo::bayesian::model_subset(s.X, s.y, scales, 200, rng);
+  Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), 2);
+  Eigen::VectorXd y(X.rows());
+  for (Eigen::Index k = 0; k < X.rows(); ++k) {
+    X.row(k) = s.X.row(rows[static_cast<std::size_t>(k)]);
+    y(k) = s.y(rows[static_cast<std::size_t>(k)]);
+  }
+  hpo::gp::SelectedGaussianProcess subset({.seed = 1}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));
+  subset.set_hyperparameters(exact.hyperparameters());
+  subset.fit_with_fixed_hyperparameters(X, y, exact.output_standardization());
+
+  Eigen::Index best = 0;
+  s.y.minCoeff(&best);
+  std::vector<double> distances;
+  for (Eigen::Index i = 0; i < s.X.rows(); ++i) distances.push_back(scaled_distance(s.X.row(i), s.X.row(best), scales));
+  std::nth_element(distances.begin(), distances.begin() + 99, distances.end());
+  const double radius = distances[99];
+  const double spread = std::sqrt((s.y.array() - s.y.mean()).square().mean());
+
+  hpo::Rng queries(11, 0);
+  double near_worst = 0.0, squares = 0.0, variance_shortfall = 0.0;
+  std::size_t near = 0;
+  const int count = 2000;
+  for (int t = 0; t < count; ++t) {
+    const Eigen::VectorXd x = (Eigen::VectorXd(2) << queries.uniform(), queries.uniform()).finished();
+    const auto a = exact.predict(x);
+    const auto b = subset.predict(x);
+    const double difference = std::abs(a.mean - b.mean);
+    if (scaled_distance(x.transpose(), s.X.row(best), scales) < radius) {
+      near_worst = std::max(near_worst, difference);
+      ++near;
+    }
+    squares += difference * difference;
+    variance_shortfall = std::max(variance_shortfall, a.variance - b.variance);
+  }
+  REQUIRE(near > 20);
+  CHECK(near_worst < 0.05 * spread);
+  CHECK(std::sqrt(squares / count) < 0.1 * spread);
+  CHECK(variance_shortfall < 1e-9 * exact.predict(s.X.row(best).transpose()).variance + 1e-12);
+}
+
+namespace {
+std::vector<hpo::Config> branin_run(std::size_t max_model_points, std::size_t evaluations) {
+  hpo::BayesianOptimization bo({.seed = 4, .max_model_points = max_model_points});
+  const hpo::Study study = hpo::optimize(branin_space(), branin_objective, bo, quiet(evaluations));
+  std::vector<hpo::Config> configs;
+  for (const auto& trial : study.trials()) configs.push_back(trial.config);
+  return configs;
+}
+}  // namespace
+
+TEST_CASE("max_model_points changes nothing until the model holds more observations than it", "[bo][subset]") {
+  const auto exact = branin_run(0, 90);
+  const auto subset = branin_run(60, 90);
+  REQUIRE(exact.size() == 90);
+  REQUIRE(subset.size() == 90);
+  // Ask k (from 0) models the k trials before it: up to ask 60 the model holds at most 60.
+  for (std::size_t k = 0; k <= 60; ++k) REQUIRE(exact[k] == subset[k]);
+  CHECK(!std::equal(exact.begin() + 61, exact.end(), subset.begin() + 61));
+}
+
+TEST_CASE("an ask in a study of 10,000 trials conditions on a subset and is deterministic", "[bo][subset]") {
+  hpo::SearchSpace space;
+  for (int j = 0; j < 6; ++j) space.add_real("x" + std::to_string(j), 0.0, 1.0);
+  hpo::Study study(space);
+  hpo::RandomSearch random({.seed = 3});
+  const auto sphere = [](const hpo::Config& c) {
+    double sum = 0.0;
+    for (int j = 0; j < 6; ++j) sum += std::pow(c.get<double>("x" + std::to_string(j)) - 0.3, 2);
+    return sum;
+  };
+  for (int i = 0; i < 10'000; ++i) {
+    const auto trial = study.ask(random);
+    study.tell(trial->number, sphere(trial->config));
+  }
+  std::vector<hpo::Config> first, second;
+  for (auto* configs : {&first, &second}) {
+    hpo::Study copy = study;
+    hpo::BayesianOptimization bo({.seed = 1});
+    for (int round = 0; round < 3; ++round) {
+      const auto trial = copy.ask(bo);
+      REQUIRE(trial);
+      configs->push_back(trial->config);
+      copy.tell(trial->number, sphere(trial->config));
+    }
+  }
+  CHECK(first == second);
+  // The model found the bowl: its proposals lie closer to the minimum than the random trials'
+  // median.
+  std::vector<double> values;
+  for (const auto& trial : study.trials()) values.push_back(trial.value);
+  std::nth_element(values.begin(), values.begin() + 5000, values.end());
+  for (const auto& config : first) CHECK(sphere(config) < values[5000]);
+  for (const auto& config : first)
+    for (const auto& trial : study.trials()) REQUIRE(trial.config != config);
 }

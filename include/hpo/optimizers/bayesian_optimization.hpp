@@ -44,6 +44,9 @@ namespace hpo {
 /// believer", Ginsbourger et al. 2010), so concurrent asks give distinct points. Failed trials stay
 /// out of the model and are never proposed again; no configuration already in the study is.
 /// Pruned trials enter the model with their last reported value (BayesianOptions::pruned_trials).
+/// Past BayesianOptions::max_model_points observations the GP conditions on a subset of them (the
+/// neighbourhood of the incumbent and a random sample of the rest), so that an ask's cost stops
+/// growing with the study.
 /// With a warm start, the surrogate is the RGPE ensemble of Feurer, Letham & Bakshy (2018): mean
 /// sum_i w_i mu_i, variance sum_i w_i^2 sigma_i^2 over the source GPs (fitted on each source's own
 /// standardized values, mapped onto the target's mean and spread) and the target GP, with the
@@ -63,7 +66,8 @@ class BayesianOptimization {
       : options_((bayesian::validate(options), std::move(options))),
         design_(options_.seed, options_.initial_design),
         schedule_(options_.full_refit_until),
-        target_(options_.seed, options_.kernel, options_.output_transform, options_.pruned_trials),
+        target_(options_.seed, options_.kernel, options_.output_transform, options_.pruned_trials,
+                options_.max_model_points),
         transfer_({.seed = options_.seed,
                    .kernel = options_.kernel,
                    .robust_outputs = options_.output_transform == OutputTransform::Robust}) {}

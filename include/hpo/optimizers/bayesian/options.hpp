@@ -82,6 +82,15 @@ struct BayesianOptions {
   /// precision of the values on smooth objectives, where the GP's noise floor stalls
   /// (bench/results/bo_efficiency.md).
   bool local_quadratic = true;
+  /// Once the model holds more than this many observations, its GP conditions on a subset of this
+  /// many (0: on all of them, at every n), re-chosen at every refit: the half nearest the best
+  /// observation in the metric of the fitted length scales (the neighbourhood of the trust-region
+  /// steps, as TuRBO's local GP, Eriksson et al., NeurIPS 2019) and a random half of the others
+  /// (subset of data, Rasmussen & Williams 2006, section 8.3.1), so that an ask costs O(m^2) and a
+  /// refit O(m^3) in this m however long the study; hpo::bayesian::model_subset. Up to this many
+  /// observations nothing changes. 0, or at least 50. What it costs in regret and saves in time:
+  /// bench/results/scale.md.
+  std::size_t max_model_points = 500;
 };
 using BayesianOptimizationOptions = BayesianOptions;
 
@@ -106,6 +115,8 @@ inline void validate(const BayesianOptions& options) {
     fail("pruned_trials = " + std::to_string(static_cast<int>(options.pruned_trials)) + " is not an hpo::PrunedTrials");
   if (options.pending < PendingStrategy::KrigingBeliever || options.pending > PendingStrategy::QLogExpectedImprovement)
     fail("pending = " + std::to_string(static_cast<int>(options.pending)) + " is not an hpo::PendingStrategy");
+  if (options.max_model_points != 0 && options.max_model_points < 50)
+    fail("max_model_points must be 0 (all) or at least 50, got " + std::to_string(options.max_model_points));
   if (options.candidates > 1'000'000)
     fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
 }

@@ -13,9 +13,12 @@
 #include <Eigen/Core>
 
 #include "hpo/core/direction.hpp"
+#include "hpo/core/random.hpp"
+#include "hpo/core/stream_salts.hpp"
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/model_encoding.hpp"
 #include "hpo/gp/output_transform.hpp"
+#include "hpo/optimizers/bayesian/model_subset.hpp"
 #include "hpo/optimizers/bayesian/options.hpp"
 #include "hpo/study/study.hpp"
 
@@ -24,13 +27,19 @@ namespace hpo::bayesian {
 /// The target's GP and the output transform it was fitted with. It holds the completed trials (and
 /// the pruned ones, with their last value, under PrunedTrials::LastValue) in
 /// the order it received them (order()): a refit takes them all in study order, an update appends.
-/// Not thread-safe.
+/// Past `max_points` (BayesianOptions::max_model_points) a refit conditions the GP on the subset of
+/// model_subset instead, in study order, and order() lists that subset; the transform, best() and
+/// mean() still cover every observation. Not thread-safe.
 /// Usage: `auto data = model.refit(study, encoding, 3); model.process().predict(Z);`
 class TargetModel {
  public:
   TargetModel(std::uint64_t seed, KernelType kernel, OutputTransform transform,
-              PrunedTrials pruned = PrunedTrials::LastValue)
-      : seed_(seed), kernel_(kernel), robust_(transform == OutputTransform::Robust), pruned_(pruned) {}
+              PrunedTrials pruned = PrunedTrials::LastValue, std::size_t max_points = 0)
+      : seed_(seed),
+        kernel_(kernel),
+        robust_(transform == OutputTransform::Robust),
+        pruned_(pruned),
+        max_points_(max_points) {}
 
   /// Whether the model holds `trial`: completed, or pruned with a last value when pruned trials
   /// count (PrunedTrials::LastValue).
@@ -38,7 +47,7 @@ class TargetModel {
     return trial.completed() || (pruned_ == PrunedTrials::LastValue && trial.pruned() && std::isfinite(trial.value));
   }
 
-  /// The completed trials' inputs (model coordinates) and transformed values of the last refit.
+  /// The inputs (model coordinates) and transformed values the GP was fitted on at the last refit.
   struct Data {
     Eigen::MatrixXd X;
     Eigen::VectorXd y;
@@ -48,10 +57,11 @@ class TargetModel {
     process_.reset();
     modeled_.clear();
     order_.clear();
+    encoded_.clear();
   }
 
   bool has_model() const noexcept { return process_.has_value(); }
-  /// Completed trials the model holds.
+  /// Completed trials the model holds (the GP may condition on a subset of them).
   std::size_t size() const noexcept { return modeled_.size(); }
   /// Their trial numbers, in the order the GP holds them.
   const std::vector<std::size_t>& order() const noexcept { return order_; }
@@ -90,8 +100,9 @@ class TargetModel {
     return fresh;
   }
 
-  /// Refits on every completed trial: a new output transform, and the hyperparameters with this
-  /// many random restarts (0: from the last fit only).
+  /// Refits on every completed trial (or, past max_points of them, on the subset model_subset
+  /// chooses): a new output transform, and the hyperparameters with this many random restarts (0:
+  /// from the last fit only).
   Data refit(const Study& study, const ModelEncoding& encoding, int restarts) {
     std::size_t n = 0;
     for (const auto& trial : study.trials()) n += models(trial);
@@ -102,17 +113,18 @@ class TargetModel {
     order_.clear();
     for (const auto& trial : study.trials()) {
       if (!models(trial)) continue;
-      data.X.row(row) = encoding.encode(trial.config).transpose();
+      data.X.row(row) = encoded(trial, encoding).transpose();
       raw[row++] = lower_is_better(trial.value, study.direction());
       modeled_.insert(trial.number);
       order_.push_back(trial.number);
     }
     transform_ = gp::ValueTransform::fit(raw, robust_);
     data.y = transform_(raw);
-    if (!process_) process_.emplace(gp::GaussianProcessOptions{.seed = seed_}, gp::SelectedKernel(0, kernel_));
-    process_->fit(data.X, data.y, restarts);
     best_ = data.y.minCoeff();
     sum_ = data.y.sum();
+    if (!process_) process_.emplace(gp::GaussianProcessOptions{.seed = seed_}, gp::SelectedKernel(0, kernel_));
+    if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
+    process_->fit(data.X, data.y, restarts);
     return data;
   }
 
@@ -129,13 +141,44 @@ class TargetModel {
   }
 
  private:
+  // A trial's model point, encoded once: a refit of a long study would otherwise spend as long
+  // encoding every trial again as fitting its subset.
+  const Eigen::VectorXd& encoded(const Trial& trial, const ModelEncoding& encoding) {
+    if (encoded_.size() <= trial.number) encoded_.resize(trial.number + 1);
+    Eigen::VectorXd& z = encoded_[trial.number];
+    if (z.size() == 0) z = encoding.encode(trial.config);
+    return z;
+  }
+
+  // The rows of `all` model_subset keeps, with order_ cut down to match; the length scales are the
+  // last fit's (none before the first: model_subset then weighs every coordinate alike).
+  Data subset(Data all) {
+    Rng rng(seed_ ^ detail::salt::kModelSubset, static_cast<std::uint64_t>(all.y.size()));
+    const std::vector<Eigen::Index> rows =
+        model_subset(all.X, all.y, process_->hyperparameters().length_scales, max_points_, rng);
+    Data kept{Eigen::MatrixXd(static_cast<Eigen::Index>(rows.size()), all.X.cols()),
+              Eigen::VectorXd(static_cast<Eigen::Index>(rows.size()))};
+    std::vector<std::size_t> numbers;
+    numbers.reserve(rows.size());
+    for (Eigen::Index k = 0; k < kept.X.rows(); ++k) {
+      const Eigen::Index r = rows[static_cast<std::size_t>(k)];
+      kept.X.row(k) = all.X.row(r);
+      kept.y(k) = all.y(r);
+      numbers.push_back(order_[static_cast<std::size_t>(r)]);
+    }
+    order_ = std::move(numbers);
+    return kept;
+  }
+
   std::uint64_t seed_;
   KernelType kernel_;
   bool robust_;
   PrunedTrials pruned_;
+  std::size_t max_points_;
   std::optional<gp::SelectedGaussianProcess> process_;
   std::set<std::size_t> modeled_;
   std::vector<std::size_t> order_;
+  std::vector<Eigen::VectorXd> encoded_;  // by trial number; empty until encoded
   gp::ValueTransform transform_;
   double best_ = 0.0;
   double sum_ = 0.0;
