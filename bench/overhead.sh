@@ -1,36 +1,36 @@
 #!/usr/bin/env bash
-# Per-ask overhead of hpo's Bayesian optimization beside Optuna TPE's, measured in one run, 6-D.
-# Usage: bash bench/overhead.sh [build-folder]   (needs /usr/bin/python3 with python3-optuna)
+# Per-ask overhead of hpo's Bayesian optimization (cold and warm-started) beside Optuna TPE's and
+# dlib's, measured in one run, 6-D, as one table of times and ratios.
+# Usage: bash bench/overhead.sh [build-folder] [n1,n2,...]
+#   (needs /usr/bin/python3 with python3-optuna; default sizes 50,...,10000)
 set -euo pipefail
 build="${1:-build}"
+sizes="${2:-50,100,200,400,800,1000,2000,5000,10000}"
 cd "$(dirname "$0")/.."
-hpo_csv=$("$build/bench/bo_overhead")
-tpe_json=$(/usr/bin/python3 bench/peers/optuna_overhead.py --json)
-/usr/bin/python3 - "$hpo_csv" "$tpe_json" <<'PY'
-import csv, io, json, sys
-hpo = {int(r["n"]): r for r in csv.DictReader(io.StringIO(sys.argv[1]))}
-tpe_data = json.loads(sys.argv[2])
-rows = tpe_data["results"] if isinstance(tpe_data, dict) and "results" in tpe_data else tpe_data
-tpe = {int(r["n"]): float(r["median_ms"]) for r in rows}
-print("| n | hpo BO mean ms/ask (schedule-averaged) | hpo BO median ms | Optuna TPE median ms/ask | ratio BO mean / TPE |")
-print("|--:|--:|--:|--:|--:|")
-for n in sorted(hpo):
-    mean = float(hpo[n]["mean_ms_per_ask"])
-    print(f"| {n} | {mean:.1f} | {float(hpo[n]['median_ms_per_ask']):.1f} | {tpe.get(n, float('nan')):.1f} | {mean / tpe[n]:.2f} |")
-PY
-
+load_before=$(uptime)
+cold_csv=$("$build/bench/bo_overhead" "$sizes")
 # What a warm start adds to an ask: the same schedule, warm-started from three sources of 200 trials.
-sizes=$(/usr/bin/python3 -c 'import csv,io,sys; print(",".join(r["n"] for r in csv.DictReader(io.StringIO(sys.argv[1]))))' "$hpo_csv")
 warm_csv=$("$build/bench/bo_overhead" "$sizes" --warm)
-/usr/bin/python3 - "$hpo_csv" "$warm_csv" <<'PY'
-import csv, io, sys
+tpe_json=$(/usr/bin/python3 bench/peers/optuna_overhead.py --ns "$sizes" --json)
+# dlib (global_function_search) is timed only where bench/peers/dlib_peer.cpp was built.
+dlib_note="not available on this machine"
+if [[ -x "$build/bench/dlib_peer" ]]; then dlib_note="built, but no per-ask timing mode yet"; fi
+load_after=$(uptime)
+/usr/bin/python3 - "$cold_csv" "$warm_csv" "$tpe_json" "$dlib_note" "$load_before" "$load_after" <<'PY'
+import csv, io, json, sys
 cold = {int(r["n"]): r for r in csv.DictReader(io.StringIO(sys.argv[1]))}
 warm = {int(r["n"]): r for r in csv.DictReader(io.StringIO(sys.argv[2]))}
+tpe = {int(r["n"]): r for r in json.loads(sys.argv[3])["results"]}
+dlib, before, after = sys.argv[4], sys.argv[5].strip(), sys.argv[6].strip()
+print(f"load before: {before}")
+print(f"load after:  {after}")
 print()
-print("| n | warm BO mean ms/ask | warm first ask ms | warm median ms | ratio warm / cold mean | ratio warm / cold median |")
-print("|--:|--:|--:|--:|--:|--:|")
-for n in sorted(warm):
-    w, c = warm[n], cold[n]
-    print(f"| {n} | {float(w['mean_ms_per_ask']):.1f} | {float(w['first_ask_ms']):.0f} | {float(w['median_ms_per_ask']):.1f} | "
-          f"{float(w['mean_ms_per_ask']) / float(c['mean_ms_per_ask']):.1f} | {float(w['median_ms_per_ask']) / float(c['median_ms_per_ask']):.1f} |")
+print("| n | hpo cold mean ms | hpo cold median ms | hpo warm mean ms | hpo warm median ms | TPE mean ms | TPE median ms "
+      "| cold mean / TPE mean (target <= 0.5) | warm mean / cold mean (target <= 2) | dlib |")
+print("|--:|--:|--:|--:|--:|--:|--:|--:|--:|:--|")
+for n in sorted(cold):
+    c, w, t = cold[n], warm[n], tpe[n]
+    cm, wm, tm = float(c["mean_ms_per_ask"]), float(w["mean_ms_per_ask"]), float(t["mean_ms"])
+    print(f"| {n} | {cm:.1f} | {float(c['median_ms_per_ask']):.1f} | {wm:.1f} | {float(w['median_ms_per_ask']):.1f} "
+          f"| {tm:.1f} | {float(t['median_ms']):.1f} | {cm / tm:.2f} | {wm / cm:.2f} | {dlib} |")
 PY
