@@ -32,7 +32,7 @@ from collections import defaultdict
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from summarize_transfer import CHECKPOINTS, fmt_evals, fmt_regret, load_runs, load_tasks, pct  # noqa: E402
+from summarize_transfer import CHECKPOINTS, fmt_evals, fmt_regret, load_runs, load_tasks, pct, run_statistics  # noqa: E402
 
 FAMILIES = ["quadratic", "hartmann", "digits-krr", "unrelated"]
 RELATED = ["quadratic", "hartmann", "digits-krr"]
@@ -51,22 +51,7 @@ def main(argv=None) -> int:
     tasks = load_tasks(args.tasks)
     budget = args.budget
 
-    best_found: dict = {}
-    for (family, seed, _m), curve in runs.items():
-        best_found[(family, seed)] = min(best_found.get((family, seed), float("inf")), min(curve))
-    stats: dict = defaultdict(lambda: defaultdict(list))
-    for (family, seed, method), curve in sorted(runs.items()):
-        fstar, fmedian = tasks[(family, seed)]
-        fstar = min(fstar, best_found[(family, seed)])
-        r = [(b - fstar) / (fmedian - fstar) for b in curve][:budget]
-        if len(r) < budget:
-            sys.exit(f"run {(family, seed, method)} has {len(r)} evaluations, fewer than {budget}")
-        s = stats[(family, method)]
-        s["evals"].append(next((k + 1 for k, v in enumerate(r) if v <= args.threshold), budget + 1))
-        s["seeds"].append(seed)
-        for c in CHECKPOINTS:
-            s[f"r{c}"].append(r[c - 1])
-        s["time"].append(elapsed[(family, seed, method)])
+    stats, _lowered = run_statistics(runs, elapsed, tasks, args.threshold, budget)
 
     def med(f, m, key="evals"):
         return pct(stats[(f, m)][key], 50)

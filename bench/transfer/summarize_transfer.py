@@ -99,26 +99,17 @@ def fmt_evals(v, budget):
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("csv", nargs="+", help="run CSVs")
-    ap.add_argument("--tasks", required=True, help="targets' table from `run_transfer tasks`")
-    ap.add_argument("--threshold", type=float, default=1e-3, help="normalized regret threshold (default 1e-3)")
-    ap.add_argument("--budget", type=int, default=40)
-    args = ap.parse_args(argv)
-
-    runs, elapsed = load_runs(args.csv)
-    tasks = load_tasks(args.tasks)
-    budget = args.budget
-
+def run_statistics(runs, elapsed, tasks, threshold, budget):
+    """Per (family, method), lists over seeds: evaluations to `threshold` ("evals"), "seeds", the
+    normalized regret at each checkpoint ("r<c>") and "time"; and how many targets' f* was lowered
+    to the best value some run found (the optima are numerical estimates)."""
     best_found: dict = {}
     for (family, seed, _method), curve in runs.items():
         best_found[(family, seed)] = min(best_found.get((family, seed), float("inf")), min(curve))
 
-    # stats[(family, method)] -> dict of lists over seeds
     stats: dict = defaultdict(lambda: defaultdict(list))
     lowered = 0
-    for (family, seed, method), curve in runs.items():
+    for (family, seed, method), curve in sorted(runs.items()):
         if (family, seed) not in tasks:
             sys.exit(f"no task row for {family} seed {seed}")
         fstar, fmedian = tasks[(family, seed)]
@@ -132,13 +123,28 @@ def main(argv=None) -> int:
         if len(r) < budget:
             sys.exit(f"run {(family, seed, method)} has {len(r)} evaluations, fewer than --budget {budget}")
         r = r[:budget]
-        reached = next((k + 1 for k, v in enumerate(r) if v <= args.threshold), budget + 1)
         s = stats[(family, method)]
-        s["evals"].append(reached)
+        s["evals"].append(next((k + 1 for k, v in enumerate(r) if v <= threshold), budget + 1))
         s["seeds"].append(seed)
         for c in CHECKPOINTS:
             s[f"r{c}"].append(r[c - 1])
         s["time"].append(elapsed[(family, seed, method)])
+    return stats, lowered
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("csv", nargs="+", help="run CSVs")
+    ap.add_argument("--tasks", required=True, help="targets' table from `run_transfer tasks`")
+    ap.add_argument("--threshold", type=float, default=1e-3, help="normalized regret threshold (default 1e-3)")
+    ap.add_argument("--budget", type=int, default=40)
+    args = ap.parse_args(argv)
+
+    runs, elapsed = load_runs(args.csv)
+    tasks = load_tasks(args.tasks)
+    budget = args.budget
+
+    stats, lowered = run_statistics(runs, elapsed, tasks, args.threshold, budget)
 
     families = [f for f in FAMILY_ORDER if any(k[0] == f for k in stats)]
     methods_seen = {k[1] for k in stats}
