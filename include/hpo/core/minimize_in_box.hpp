@@ -8,8 +8,10 @@
 #include <limits>
 #include <stdexcept>
 
-#include <LBFGSB.h>
 #include <Eigen/Core>
+#include <LBFGSpp/Param.h>
+
+#include "hpo/core/linkage.hpp"
 
 namespace hpo::detail {
 
@@ -40,28 +42,11 @@ struct BoxSearchBest {
 /// StopBoxSearch; LBFGS++ also throws on line-search failures, which leave its own iterate
 /// undefined: that is why the best point is kept here, whatever ends the run.
 /// Usage: `detail::BoxSearchBest best; detail::minimize_in_box(f, x0, lo, hi, settings, best);`
-inline void minimize_in_box(const BoxObjective& objective, Eigen::VectorXd start, const Eigen::VectorXd& lower,
-                            const Eigen::VectorXd& upper, const BoxSearchSettings& settings, BoxSearchBest& best) {
-  start = start.cwiseMax(lower).cwiseMin(upper);
-  int evaluations = 0;
-  auto tracked = [&](const Eigen::VectorXd& x, Eigen::VectorXd& gradient) -> double {
-    if (settings.max_evaluations > 0 && ++evaluations > settings.max_evaluations) throw StopBoxSearch{};
-    const double value = objective(x, gradient);
-    if (!std::isfinite(value) || !gradient.allFinite()) throw StopBoxSearch{};
-    if (value < best.value) {
-      best.value = value;
-      best.point = x;
-    }
-    return value;
-  };
-  LBFGSpp::LBFGSBSolver<double> solver(settings.solver);
-  double final_value = 0.0;
-  try {
-    solver.minimize(tracked, start, final_value, lower, upper);
-  } catch (const StopBoxSearch&) {
-  } catch (const std::runtime_error&) {
-  } catch (const std::logic_error&) {
-  }
-}
+HPO_INLINE void minimize_in_box(const BoxObjective& objective, Eigen::VectorXd start, const Eigen::VectorXd& lower,
+                                const Eigen::VectorXd& upper, const BoxSearchSettings& settings, BoxSearchBest& best);
 
 }  // namespace hpo::detail
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/core/impl/minimize_in_box.ipp"
+#endif

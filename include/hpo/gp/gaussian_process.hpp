@@ -16,13 +16,16 @@
 // gradient; there are 1 + random_restarts starts. The model then conditions on all n points
 // with one O(n³) factorization. Measured times: bench/results/design_measurements.md.
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/core/random.hpp"
 #include "hpo/gp/hyperparameter_fit.hpp"
 #include "hpo/gp/jittered_cholesky.hpp"
 #include "hpo/gp/kernel.hpp"
+#include "hpo/gp/matern32.hpp"
 #include "hpo/gp/matern52.hpp"
 #include "hpo/gp/priors.hpp"
 #include "hpo/gp/selected_kernel.hpp"
+#include "hpo/gp/squared_exponential.hpp"
 #include "hpo/space/config.hpp"
 
 #include <Eigen/Cholesky>
@@ -140,17 +143,7 @@ class GaussianProcess {
   }
 
   /// Throws std::invalid_argument naming the first field of `options` out of range, and its value.
-  static void validate(const GaussianProcessOptions& options) {
-    const auto fail = [](const std::string& what) { throw std::invalid_argument("hpo::gp::GaussianProcess: " + what); };
-    if (!(options.noise_floor > 0.0 && options.noise_floor < 1.0))
-      fail("noise_floor must lie in (0, 1), got " + hpo::detail::format_value(options.noise_floor));
-    if (options.random_restarts < 0)
-      fail("random_restarts must be >= 0, got " + std::to_string(options.random_restarts));
-    if (options.max_iterations < 1)
-      fail("max_iterations must be at least 1, got " + std::to_string(options.max_iterations));
-    if (options.max_fit_points < 0)
-      fail("max_fit_points must be >= 0 (0: all), got " + std::to_string(options.max_fit_points));
-  }
+  static void validate(const GaussianProcessOptions& options);
 
   /// Standardizes y, fits the hyperparameters by MAP (warm start plus random restarts,
   /// deterministic for the seed and the number of previous fits) and conditions on all
@@ -164,154 +157,40 @@ class GaussianProcess {
   /// fit with another number of random restarts for this call only; 0 gives a cheap
   /// refit that only polishes the warm start (bench/results/design_measurements.md), for use between
   /// full fits.
-  void fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts) {
-    if (random_restarts < 0) throw std::invalid_argument("hpo::gp::GaussianProcess::fit: negative random_restarts");
-    set_data(points, values, std::nullopt);
-    const std::uint64_t stream = fit_count_++;
-    empty_on_failure([&] {
-      if (observation_count() > 0) optimize_hyperparameters(stream, random_restarts);
-      refactorize();
-    });
-  }
+  void fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts);
 
   /// Standardizes y and conditions on all points with the current hyperparameters,
   /// without fitting them: one O(n³) factorization, for the cheap refits between fits.
-  void fit_with_fixed_hyperparameters(const Eigen::MatrixXd& points, const Eigen::VectorXd& values) {
-    set_data(points, values, std::nullopt);
-    empty_on_failure([&] { refactorize(); });
-  }
+  void fit_with_fixed_hyperparameters(const Eigen::MatrixXd& points, const Eigen::VectorXd& values);
 
   /// As above, but with a given standardization instead of y's sample mean and standard
   /// deviation, e.g. to keep the meaning of the hyperparameters across refits.
   void fit_with_fixed_hyperparameters(const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
-                                      OutputStandardization standardization) {
-    if (!std::isfinite(standardization.mean) || !(standardization.scale > 0.0) ||
-        !std::isfinite(standardization.scale)) {
-      throw std::invalid_argument(
-          "hpo::gp::GaussianProcess: the standardization needs a finite mean and a positive scale");
-    }
-    set_data(points, values, standardization);
-    empty_on_failure([&] { refactorize(); });
-  }
+                                      OutputStandardization standardization);
 
   /// Conditions on one more observation in O(n²), keeping the hyperparameters and the
   /// standardization: the Cholesky factor grows by the row [lᵀ, √(k(x,x) + σ_n² − lᵀl)],
   /// l = L⁻¹k(X, x). When that pivot is not clearly positive (in exact arithmetic it is at
   /// least σ_n² plus the jitter; below half of that, rounding has taken over), the whole
   /// matrix is refactorized with jitter instead.
-  void add_observation(const Eigen::VectorXd& point, double value) {
-    if (!point.allFinite() || !std::isfinite(value)) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::add_observation: non-finite input");
-    }
-    if (observation_count() == 0) {
-      ensure_dimension(point.size());
-      points_ = point.transpose();
-      standardized_values_ = Eigen::VectorXd::Constant(1, (value - standardization_.mean) / standardization_.scale);
-      empty_on_failure([&] { refactorize(); });
-      return;
-    }
-    if (point.size() != dimension()) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::add_observation: point has dimension " +
-                                  std::to_string(point.size()) + ", the model " + std::to_string(dimension()));
-    }
-    const Eigen::Index n = observation_count();
-    const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
-    const Eigen::VectorXd projected = lower_factor_.template triangularView<Eigen::Lower>().solve(cross_covariance);
-    const double diagonal_addition = noise_variance() + jitter_;
-    const double pivot_squared = kernel_.signal_variance() + diagonal_addition - projected.squaredNorm();
-
-    points_.conservativeResize(n + 1, Eigen::NoChange);
-    points_.row(n) = point.transpose();
-    standardized_values_.conservativeResize(n + 1);
-    standardized_values_(n) = (value - standardization_.mean) / standardization_.scale;
-
-    if (!(pivot_squared > 0.5 * diagonal_addition) || !std::isfinite(pivot_squared)) {
-      try {
-        refactorize();
-      } catch (...) {  // refactorize left the old factor intact: drop the new point again
-        points_.conservativeResize(n, Eigen::NoChange);
-        standardized_values_.conservativeResize(n);
-        throw;
-      }
-      return;
-    }
-    lower_factor_.conservativeResize(n + 1, n + 1);
-    lower_factor_.col(n).setZero();
-    lower_factor_.row(n).head(n) = projected.transpose();
-    lower_factor_(n, n) = std::sqrt(pivot_squared);
-    update_weights();
-  }
+  void add_observation(const Eigen::VectorXd& point, double value);
 
   /// Posterior mean and variance of f(x) in the units of y (variance without noise,
   /// at least a tiny positive floor).
-  Prediction predict(const Eigen::VectorXd& point) const {
-    check_query(point);
-    if (observation_count() == 0) return {standardization_.mean, prior_variance()};
-    const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
-    const Eigen::VectorXd projected = lower_factor_.template triangularView<Eigen::Lower>().solve(cross_covariance);
-    const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
-    return {to_output_units(cross_covariance.dot(weights_)), to_output_variance(latent_variance)};
-  }
+  Prediction predict(const Eigen::VectorXd& point) const;
 
   /// predict plus the analytic gradients: ∇μ = s·Jᵀα, ∇σ² = −2s²·Jᵀ K⁻¹k(X, x), with
   /// J = ∂k(X, x)/∂x and s the output scale. Where the variance sits at its floor, its
   /// gradient is 0 (the clamped function is flat there).
-  PredictionWithGradient predict_with_gradient(const Eigen::VectorXd& point) const {
-    check_query(point);
-    if (observation_count() == 0) {
-      return {standardization_.mean, prior_variance(), Eigen::VectorXd::Zero(point.size()),
-              Eigen::VectorXd::Zero(point.size())};
-    }
-    const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
-    const Eigen::MatrixXd jacobian = kernel_.cross_gradient(points_, point);
-    const auto lower = lower_factor_.template triangularView<Eigen::Lower>();
-    const Eigen::VectorXd projected = lower.solve(cross_covariance);
-    const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
-    const double scale = standardization_.scale;
-    PredictionWithGradient result{to_output_units(cross_covariance.dot(weights_)), to_output_variance(latent_variance),
-                                  scale * (jacobian.transpose() * weights_), Eigen::VectorXd::Zero(point.size())};
-    if (latent_variance > kMinimumLatentVariance) {
-      const Eigen::VectorXd solved =  // K⁻¹k(X, x)
-          lower_factor_.transpose().template triangularView<Eigen::Upper>().solve(projected);
-      result.variance_gradient = (-2.0 * scale * scale) * (jacobian.transpose() * solved);
-    }
-    return result;
-  }
+  PredictionWithGradient predict_with_gradient(const Eigen::VectorXd& point) const;
 
   /// Posterior means and variances at every row of `points`, with one triangular solve
   /// for all of them.
-  BatchPrediction predict(const Eigen::MatrixXd& points) const {
-    if (!points.allFinite()) throw std::invalid_argument("hpo::gp::GaussianProcess::predict: non-finite point");
-    const Eigen::Index m = points.rows();
-    if (observation_count() == 0) {
-      return {Eigen::VectorXd::Constant(m, standardization_.mean), Eigen::VectorXd::Constant(m, prior_variance())};
-    }
-    if (points.cols() != dimension()) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::predict: points have dimension " +
-                                  std::to_string(points.cols()) + ", the model " + std::to_string(dimension()));
-    }
-    Eigen::MatrixXd cross_covariance = kernel_.cross_matrix(points_, points);
-    BatchPrediction result;
-    result.mean = (cross_covariance.transpose() * weights_).unaryExpr([this](double z) { return to_output_units(z); });
-    lower_factor_.template triangularView<Eigen::Lower>().solveInPlace(cross_covariance);
-    const Eigen::VectorXd explained = cross_covariance.colwise().squaredNorm().transpose();
-    result.variance =
-        explained.unaryExpr([this](double e) { return to_output_variance(kernel_.signal_variance() - e); });
-    return result;
-  }
+  BatchPrediction predict(const Eigen::MatrixXd& points) const;
 
   /// Posterior means alone at many points (one per row): O(m n), where predict also pays
   /// O(m n^2) for the variances. Usage: `Eigen::VectorXd means = gp.predict_mean(points);`
-  Eigen::VectorXd predict_mean(const Eigen::MatrixXd& points) const {
-    if (!points.allFinite()) throw std::invalid_argument("hpo::gp::GaussianProcess::predict_mean: non-finite point");
-    if (observation_count() == 0) return Eigen::VectorXd::Constant(points.rows(), standardization_.mean);
-    if (points.cols() != dimension()) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::predict_mean: points have dimension " +
-                                  std::to_string(points.cols()) + ", the model " + std::to_string(dimension()));
-    }
-    const Eigen::MatrixXd cross_covariance = kernel_.cross_matrix(points_, points);
-    return (cross_covariance.transpose() * weights_).unaryExpr([this](double z) { return to_output_units(z); });
-  }
+  Eigen::VectorXd predict_mean(const Eigen::MatrixXd& points) const;
 
   /// Eigen expressions: a compile-time column vector (e.g. `X.row(i).transpose()`) is one
   /// point; anything else (a block of rows, a single row `X.row(i)`) is a batch with one
@@ -325,19 +204,7 @@ class GaussianProcess {
 
   /// Closed-form leave-one-out predictions: μ_i = y_i − [K⁻¹y]_i/[K⁻¹]_ii,
   /// σ²_i = 1/[K⁻¹]_ii (standardized), with K including the noise; O(n³).
-  LeaveOneOutPrediction leave_one_out() const {
-    const Eigen::Index n = observation_count();
-    Eigen::MatrixXd inverse_factor = Eigen::MatrixXd::Identity(n, n);
-    lower_factor_.template triangularView<Eigen::Lower>().solveInPlace(inverse_factor);
-    const Eigen::VectorXd inverse_diagonal = inverse_factor.colwise().squaredNorm().transpose();  // [K⁻¹]_ii
-    const double scale = standardization_.scale;
-    LeaveOneOutPrediction result;
-    result.mean = (standardized_values_.array() - weights_.array() / inverse_diagonal.array())
-                      .unaryExpr([this](double z) { return to_output_units(z); })
-                      .matrix();
-    result.variance = (scale * scale) * inverse_diagonal.cwiseInverse();
-    return result;
-  }
+  LeaveOneOutPrediction leave_one_out() const;
 
   /// Current hyperparameters (standardized units).
   Hyperparameters hyperparameters() const {
@@ -346,49 +213,12 @@ class GaussianProcess {
 
   /// Replaces the hyperparameters (standardized units) and, if the model holds data,
   /// refactorizes. They also become the warm start of the next fit.
-  void set_hyperparameters(const Hyperparameters& hyperparameters) {
-    const Eigen::VectorXd& ls = hyperparameters.length_scales;
-    if (ls.size() < 1 || (ls.array() <= 0.0).any() || !ls.allFinite() || !(hyperparameters.signal_variance > 0.0) ||
-        !std::isfinite(hyperparameters.signal_variance) || !(hyperparameters.noise_variance > 0.0) ||
-        !std::isfinite(hyperparameters.noise_variance)) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::set_hyperparameters: values must be positive and finite");
-    }
-    Eigen::VectorXd log_values(ls.size() + 2);
-    log_values << ls.array().log().matrix(), std::log(hyperparameters.signal_variance),
-        std::log(hyperparameters.noise_variance);
-    set_log_hyperparameters(log_values);
-  }
+  void set_hyperparameters(const Hyperparameters& hyperparameters);
 
   /// θ = [ln ℓ_1..ln ℓ_d, ln σ², ln σ_n²] (standardized units).
-  Eigen::VectorXd log_hyperparameters() const {
-    Eigen::VectorXd result(kernel_.log_parameter_count() + 1);
-    result << kernel_.log_parameters(), log_noise_variance_;
-    return result;
-  }
+  Eigen::VectorXd log_hyperparameters() const;
 
-  void set_log_hyperparameters(const Eigen::VectorXd& log_values) {
-    if (log_values.size() < 3 || !log_values.allFinite()) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::set_log_hyperparameters: need d + 2 finite values");
-    }
-    const Eigen::Index d = log_values.size() - 2;
-    if (observation_count() > 0 && d != dimension()) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::set_log_hyperparameters: " + std::to_string(d) +
-                                  " length scales for a model of dimension " + std::to_string(dimension()));
-    }
-    const K previous_kernel = kernel_;
-    const double previous_log_noise_variance = log_noise_variance_;
-    if (kernel_.dimension() != d) kernel_ = kernel_of_dimension(d);
-    kernel_.set_log_parameters(log_values.head(d + 1));
-    log_noise_variance_ = log_values(d + 1);
-    if (observation_count() == 0) return;
-    try {
-      refactorize();
-    } catch (...) {  // keep the model consistent with its factorization
-      kernel_ = previous_kernel;
-      log_noise_variance_ = previous_log_noise_variance;
-      throw;
-    }
-  }
+  void set_log_hyperparameters(const Eigen::VectorXd& log_values);
 
   const K& kernel() const noexcept { return kernel_; }
   double noise_variance() const noexcept { return std::exp(log_noise_variance_); }
@@ -410,15 +240,7 @@ class GaussianProcess {
 
   /// The objective fit maximizes, ln p(y|θ) + ln p(θ) on the current data (all points,
   /// standardized), and its gradient w.r.t. θ; for diagnostics and tests.
-  double log_posterior(const Eigen::VectorXd& log_values, Eigen::VectorXd& gradient) const {
-    if (observation_count() == 0) throw std::logic_error("hpo::gp::GaussianProcess::log_posterior: no data");
-    if (log_values.size() != dimension() + 2) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::log_posterior: expected d + 2 log-hyperparameters");
-    }
-    const HyperparameterPriors priors = HyperparameterPriors::for_dimension(dimension());
-    detail::LogPosteriorWorkspace workspace;
-    return detail::log_posterior(kernel_, points_, standardized_values_, priors, log_values, gradient, workspace);
-  }
+  double log_posterior(const Eigen::VectorXd& log_values, Eigen::VectorXd& gradient) const;
 
   /// Where the one-time jitter report goes (default, or an empty sink: one line on
   /// stderr; pass `[](const std::string&) {}` to silence it).
@@ -430,73 +252,17 @@ class GaussianProcess {
   static void default_warning(const std::string& message) { std::cerr << message << '\n'; }
 
   void set_data(const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
-                std::optional<OutputStandardization> standardization) {
-    if (points.rows() != values.size()) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess: " + std::to_string(points.rows()) + " points but " +
-                                  std::to_string(values.size()) + " values");
-    }
-    if (!points.allFinite() || !values.allFinite()) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess: points and values must be finite");
-    }
-    if (points.rows() > 0 && points.cols() < 1) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess: points need at least one dimension");
-    }
-    // Everything that can throw comes before the first change of state.
-    const OutputStandardization new_standardization =
-        standardization ? *standardization : sample_standardization(values);
-    if (points.rows() > 0) ensure_dimension(points.cols());
-    standardization_ = new_standardization;
-    points_ = points;
-    standardized_values_ = (values.array() - standardization_.mean) / standardization_.scale;
-  }
+                std::optional<OutputStandardization> standardization);
 
-  static OutputStandardization sample_standardization(const Eigen::VectorXd& values) {
-    const Eigen::Index n = values.size();
-    if (n == 0) return {};
-    const double mean = values.mean();
-    // stableNorm: no overflow or underflow for outputs near the ends of double's range.
-    const double scale =
-        n > 1 ? (values.array() - mean).matrix().stableNorm() / std::sqrt(static_cast<double>(n - 1)) : 0.0;
-    if (!std::isfinite(mean) || !std::isfinite(scale)) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess: outputs too large to standardize");
-    }
-    return {mean, scale > 0.0 ? scale : 1.0};
-  }
+  static OutputStandardization sample_standardization(const Eigen::VectorXd& values);
 
   /// A new input dimension resets the hyperparameters to the prior modes.
-  void ensure_dimension(Eigen::Index d) {
-    if (kernel_.dimension() == d) return;
-    const HyperparameterPriors priors = HyperparameterPriors::for_dimension(d);
-    kernel_ = kernel_of_dimension(d);
-    Eigen::VectorXd kernel_parameters(d + 1);
-    kernel_parameters << Eigen::VectorXd::Constant(d, priors.length_scale.log_mode()),
-        priors.signal_variance.log_mode();
-    kernel_.set_log_parameters(kernel_parameters);
-    log_noise_variance_ = std::clamp(priors.noise_variance.log_mode(), std::log(options_.noise_floor),
-                                     HyperparameterBounds::kMaxLogNoiseVariance);
-  }
+  void ensure_dimension(Eigen::Index d);
 
-  void optimize_hyperparameters(std::uint64_t stream, int random_restarts) {
-    Rng rng(options_.seed, stream);
-    const HyperparameterFitSettings settings{.random_restarts = random_restarts,
-                                             .max_iterations = options_.max_iterations,
-                                             .max_fit_points = options_.max_fit_points,
-                                             .noise_floor = options_.noise_floor};
-    const Eigen::VectorXd best =
-        fit_hyperparameters(kernel_, points_, standardized_values_, log_hyperparameters(), settings, rng);
-    kernel_.set_log_parameters(best.head(dimension() + 1));
-    log_noise_variance_ = best(dimension() + 1);
-  }
+  void optimize_hyperparameters(std::uint64_t stream, int random_restarts);
 
   /// A kernel of this one's kind on d inputs, with default hyperparameters.
-  K kernel_of_dimension(Eigen::Index d) const {
-    if constexpr (requires {
-                    { kernel_.with_dimension(d) } -> std::same_as<K>;
-                  })
-      return kernel_.with_dimension(d);
-    else
-      return K(d);
-  }
+  K kernel_of_dimension(Eigen::Index d) const;
 
   /// Runs `step`, which changed the data; if it throws, the model is emptied so that
   /// data and factorization never disagree, and the exception propagates.
@@ -515,57 +281,12 @@ class GaussianProcess {
   /// Full O(n³) factorization of the current data with the current hyperparameters. On
   /// failure it throws before changing anything; the jitter report comes last, so that
   /// a throwing warning sink also leaves a consistent model.
-  void refactorize() {
-    const Eigen::Index n = observation_count();
-    if (n == 0) {
-      lower_factor_.resize(0, 0);
-      weights_.resize(0);
-      jitter_ = 0.0;
-      log_marginal_likelihood_ = 0.0;
-      return;
-    }
-    Eigen::MatrixXd covariance = kernel_.matrix(points_);
-    covariance.diagonal().array() += noise_variance();
-    Eigen::LLT<Eigen::MatrixXd> llt;
-    const std::optional<double> jitter = detail::cholesky_with_jitter(covariance, llt);
-    if (!jitter) {
-      throw std::runtime_error(
-          "hpo::gp::GaussianProcess: Cholesky factorization of the " + std::to_string(n) + " × " + std::to_string(n) +
-          " kernel matrix failed even with jitter up to 1e-3 × its mean diagonal; the hyperparameters or inputs are "
-          "degenerate");
-    }
-    jitter_ = *jitter;
-    lower_factor_ = llt.matrixL();
-    update_weights();
-    if (jitter_ > 0.0 && !jitter_reported_) {
-      jitter_reported_ = true;
-      char message[256];
-      std::snprintf(message, sizeof message,
-                    "hpo::gp::GaussianProcess: kernel matrix of %td points was not numerically positive definite; "
-                    "added jitter %.3g to its diagonal (reported once per model)",
-                    static_cast<std::ptrdiff_t>(n), jitter_);
-      (warning_sink_ ? warning_sink_ : WarningSink(default_warning))(message);
-    }
-  }
+  void refactorize();
 
   /// α = K⁻¹y from the current factor, and the log marginal likelihood.
-  void update_weights() {
-    const auto lower = lower_factor_.template triangularView<Eigen::Lower>();
-    weights_ = lower.solve(standardized_values_);
-    const double data_fit = weights_.squaredNorm();
-    lower_factor_.transpose().template triangularView<Eigen::Upper>().solveInPlace(weights_);
-    const double n = static_cast<double>(observation_count());
-    log_marginal_likelihood_ =
-        -0.5 * data_fit - lower_factor_.diagonal().array().log().sum() - 0.5 * n * std::log(2.0 * std::numbers::pi);
-  }
+  void update_weights();
 
-  void check_query(const Eigen::VectorXd& point) const {
-    if (!point.allFinite()) throw std::invalid_argument("hpo::gp::GaussianProcess::predict: non-finite point");
-    if (observation_count() > 0 && point.size() != dimension()) {
-      throw std::invalid_argument("hpo::gp::GaussianProcess::predict: point has dimension " +
-                                  std::to_string(point.size()) + ", the model " + std::to_string(dimension()));
-    }
-  }
+  void check_query(const Eigen::VectorXd& point) const;
 
   double prior_variance() const noexcept {
     return standardization_.scale * standardization_.scale * kernel_.signal_variance();
@@ -592,9 +313,362 @@ class GaussianProcess {
   WarningSink warning_sink_;
 };
 
+template <Kernel K>
+void GaussianProcess<K>::validate(const GaussianProcessOptions& options) {
+  const auto fail = [](const std::string& what) { throw std::invalid_argument("hpo::gp::GaussianProcess: " + what); };
+  if (!(options.noise_floor > 0.0 && options.noise_floor < 1.0))
+    fail("noise_floor must lie in (0, 1), got " + hpo::detail::format_value(options.noise_floor));
+  if (options.random_restarts < 0) fail("random_restarts must be >= 0, got " + std::to_string(options.random_restarts));
+  if (options.max_iterations < 1)
+    fail("max_iterations must be at least 1, got " + std::to_string(options.max_iterations));
+  if (options.max_fit_points < 0)
+    fail("max_fit_points must be >= 0 (0: all), got " + std::to_string(options.max_fit_points));
+}
+
+template <Kernel K>
+void GaussianProcess<K>::fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts) {
+  if (random_restarts < 0) throw std::invalid_argument("hpo::gp::GaussianProcess::fit: negative random_restarts");
+  set_data(points, values, std::nullopt);
+  const std::uint64_t stream = fit_count_++;
+  empty_on_failure([&] {
+    if (observation_count() > 0) optimize_hyperparameters(stream, random_restarts);
+    refactorize();
+  });
+}
+
+template <Kernel K>
+void GaussianProcess<K>::fit_with_fixed_hyperparameters(const Eigen::MatrixXd& points, const Eigen::VectorXd& values) {
+  set_data(points, values, std::nullopt);
+  empty_on_failure([&] { refactorize(); });
+}
+
+template <Kernel K>
+void GaussianProcess<K>::fit_with_fixed_hyperparameters(const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
+                                                        OutputStandardization standardization) {
+  if (!std::isfinite(standardization.mean) || !(standardization.scale > 0.0) || !std::isfinite(standardization.scale)) {
+    throw std::invalid_argument(
+        "hpo::gp::GaussianProcess: the standardization needs a finite mean and a positive scale");
+  }
+  set_data(points, values, standardization);
+  empty_on_failure([&] { refactorize(); });
+}
+
+template <Kernel K>
+void GaussianProcess<K>::add_observation(const Eigen::VectorXd& point, double value) {
+  if (!point.allFinite() || !std::isfinite(value)) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::add_observation: non-finite input");
+  }
+  if (observation_count() == 0) {
+    ensure_dimension(point.size());
+    points_ = point.transpose();
+    standardized_values_ = Eigen::VectorXd::Constant(1, (value - standardization_.mean) / standardization_.scale);
+    empty_on_failure([&] { refactorize(); });
+    return;
+  }
+  if (point.size() != dimension()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::add_observation: point has dimension " +
+                                std::to_string(point.size()) + ", the model " + std::to_string(dimension()));
+  }
+  const Eigen::Index n = observation_count();
+  const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
+  const Eigen::VectorXd projected = lower_factor_.template triangularView<Eigen::Lower>().solve(cross_covariance);
+  const double diagonal_addition = noise_variance() + jitter_;
+  const double pivot_squared = kernel_.signal_variance() + diagonal_addition - projected.squaredNorm();
+
+  points_.conservativeResize(n + 1, Eigen::NoChange);
+  points_.row(n) = point.transpose();
+  standardized_values_.conservativeResize(n + 1);
+  standardized_values_(n) = (value - standardization_.mean) / standardization_.scale;
+
+  if (!(pivot_squared > 0.5 * diagonal_addition) || !std::isfinite(pivot_squared)) {
+    try {
+      refactorize();
+    } catch (...) {  // refactorize left the old factor intact: drop the new point again
+      points_.conservativeResize(n, Eigen::NoChange);
+      standardized_values_.conservativeResize(n);
+      throw;
+    }
+    return;
+  }
+  lower_factor_.conservativeResize(n + 1, n + 1);
+  lower_factor_.col(n).setZero();
+  lower_factor_.row(n).head(n) = projected.transpose();
+  lower_factor_(n, n) = std::sqrt(pivot_squared);
+  update_weights();
+}
+
+template <Kernel K>
+Prediction GaussianProcess<K>::predict(const Eigen::VectorXd& point) const {
+  check_query(point);
+  if (observation_count() == 0) return {standardization_.mean, prior_variance()};
+  const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
+  const Eigen::VectorXd projected = lower_factor_.template triangularView<Eigen::Lower>().solve(cross_covariance);
+  const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
+  return {to_output_units(cross_covariance.dot(weights_)), to_output_variance(latent_variance)};
+}
+
+template <Kernel K>
+PredictionWithGradient GaussianProcess<K>::predict_with_gradient(const Eigen::VectorXd& point) const {
+  check_query(point);
+  if (observation_count() == 0) {
+    return {standardization_.mean, prior_variance(), Eigen::VectorXd::Zero(point.size()),
+            Eigen::VectorXd::Zero(point.size())};
+  }
+  const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
+  const Eigen::MatrixXd jacobian = kernel_.cross_gradient(points_, point);
+  const auto lower = lower_factor_.template triangularView<Eigen::Lower>();
+  const Eigen::VectorXd projected = lower.solve(cross_covariance);
+  const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
+  const double scale = standardization_.scale;
+  PredictionWithGradient result{to_output_units(cross_covariance.dot(weights_)), to_output_variance(latent_variance),
+                                scale * (jacobian.transpose() * weights_), Eigen::VectorXd::Zero(point.size())};
+  if (latent_variance > kMinimumLatentVariance) {
+    const Eigen::VectorXd solved =  // K⁻¹k(X, x)
+        lower_factor_.transpose().template triangularView<Eigen::Upper>().solve(projected);
+    result.variance_gradient = (-2.0 * scale * scale) * (jacobian.transpose() * solved);
+  }
+  return result;
+}
+
+template <Kernel K>
+BatchPrediction GaussianProcess<K>::predict(const Eigen::MatrixXd& points) const {
+  if (!points.allFinite()) throw std::invalid_argument("hpo::gp::GaussianProcess::predict: non-finite point");
+  const Eigen::Index m = points.rows();
+  if (observation_count() == 0) {
+    return {Eigen::VectorXd::Constant(m, standardization_.mean), Eigen::VectorXd::Constant(m, prior_variance())};
+  }
+  if (points.cols() != dimension()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::predict: points have dimension " +
+                                std::to_string(points.cols()) + ", the model " + std::to_string(dimension()));
+  }
+  Eigen::MatrixXd cross_covariance = kernel_.cross_matrix(points_, points);
+  BatchPrediction result;
+  result.mean = (cross_covariance.transpose() * weights_).unaryExpr([this](double z) { return to_output_units(z); });
+  lower_factor_.template triangularView<Eigen::Lower>().solveInPlace(cross_covariance);
+  const Eigen::VectorXd explained = cross_covariance.colwise().squaredNorm().transpose();
+  result.variance = explained.unaryExpr([this](double e) { return to_output_variance(kernel_.signal_variance() - e); });
+  return result;
+}
+
+template <Kernel K>
+Eigen::VectorXd GaussianProcess<K>::predict_mean(const Eigen::MatrixXd& points) const {
+  if (!points.allFinite()) throw std::invalid_argument("hpo::gp::GaussianProcess::predict_mean: non-finite point");
+  if (observation_count() == 0) return Eigen::VectorXd::Constant(points.rows(), standardization_.mean);
+  if (points.cols() != dimension()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::predict_mean: points have dimension " +
+                                std::to_string(points.cols()) + ", the model " + std::to_string(dimension()));
+  }
+  const Eigen::MatrixXd cross_covariance = kernel_.cross_matrix(points_, points);
+  return (cross_covariance.transpose() * weights_).unaryExpr([this](double z) { return to_output_units(z); });
+}
+
+template <Kernel K>
+LeaveOneOutPrediction GaussianProcess<K>::leave_one_out() const {
+  const Eigen::Index n = observation_count();
+  Eigen::MatrixXd inverse_factor = Eigen::MatrixXd::Identity(n, n);
+  lower_factor_.template triangularView<Eigen::Lower>().solveInPlace(inverse_factor);
+  const Eigen::VectorXd inverse_diagonal = inverse_factor.colwise().squaredNorm().transpose();  // [K⁻¹]_ii
+  const double scale = standardization_.scale;
+  LeaveOneOutPrediction result;
+  result.mean = (standardized_values_.array() - weights_.array() / inverse_diagonal.array())
+                    .unaryExpr([this](double z) { return to_output_units(z); })
+                    .matrix();
+  result.variance = (scale * scale) * inverse_diagonal.cwiseInverse();
+  return result;
+}
+
+template <Kernel K>
+void GaussianProcess<K>::set_hyperparameters(const Hyperparameters& hyperparameters) {
+  const Eigen::VectorXd& ls = hyperparameters.length_scales;
+  if (ls.size() < 1 || (ls.array() <= 0.0).any() || !ls.allFinite() || !(hyperparameters.signal_variance > 0.0) ||
+      !std::isfinite(hyperparameters.signal_variance) || !(hyperparameters.noise_variance > 0.0) ||
+      !std::isfinite(hyperparameters.noise_variance)) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::set_hyperparameters: values must be positive and finite");
+  }
+  Eigen::VectorXd log_values(ls.size() + 2);
+  log_values << ls.array().log().matrix(), std::log(hyperparameters.signal_variance),
+      std::log(hyperparameters.noise_variance);
+  set_log_hyperparameters(log_values);
+}
+
+template <Kernel K>
+Eigen::VectorXd GaussianProcess<K>::log_hyperparameters() const {
+  Eigen::VectorXd result(kernel_.log_parameter_count() + 1);
+  result << kernel_.log_parameters(), log_noise_variance_;
+  return result;
+}
+
+template <Kernel K>
+void GaussianProcess<K>::set_log_hyperparameters(const Eigen::VectorXd& log_values) {
+  if (log_values.size() < 3 || !log_values.allFinite()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::set_log_hyperparameters: need d + 2 finite values");
+  }
+  const Eigen::Index d = log_values.size() - 2;
+  if (observation_count() > 0 && d != dimension()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::set_log_hyperparameters: " + std::to_string(d) +
+                                " length scales for a model of dimension " + std::to_string(dimension()));
+  }
+  const K previous_kernel = kernel_;
+  const double previous_log_noise_variance = log_noise_variance_;
+  if (kernel_.dimension() != d) kernel_ = kernel_of_dimension(d);
+  kernel_.set_log_parameters(log_values.head(d + 1));
+  log_noise_variance_ = log_values(d + 1);
+  if (observation_count() == 0) return;
+  try {
+    refactorize();
+  } catch (...) {  // keep the model consistent with its factorization
+    kernel_ = previous_kernel;
+    log_noise_variance_ = previous_log_noise_variance;
+    throw;
+  }
+}
+
+template <Kernel K>
+double GaussianProcess<K>::log_posterior(const Eigen::VectorXd& log_values, Eigen::VectorXd& gradient) const {
+  if (observation_count() == 0) throw std::logic_error("hpo::gp::GaussianProcess::log_posterior: no data");
+  if (log_values.size() != dimension() + 2) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::log_posterior: expected d + 2 log-hyperparameters");
+  }
+  const HyperparameterPriors priors = HyperparameterPriors::for_dimension(dimension());
+  detail::LogPosteriorWorkspace workspace;
+  return detail::log_posterior(kernel_, points_, standardized_values_, priors, log_values, gradient, workspace);
+}
+
+template <Kernel K>
+void GaussianProcess<K>::set_data(const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
+                                  std::optional<OutputStandardization> standardization) {
+  if (points.rows() != values.size()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess: " + std::to_string(points.rows()) + " points but " +
+                                std::to_string(values.size()) + " values");
+  }
+  if (!points.allFinite() || !values.allFinite()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess: points and values must be finite");
+  }
+  if (points.rows() > 0 && points.cols() < 1) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess: points need at least one dimension");
+  }
+  // Everything that can throw comes before the first change of state.
+  const OutputStandardization new_standardization = standardization ? *standardization : sample_standardization(values);
+  if (points.rows() > 0) ensure_dimension(points.cols());
+  standardization_ = new_standardization;
+  points_ = points;
+  standardized_values_ = (values.array() - standardization_.mean) / standardization_.scale;
+}
+
+template <Kernel K>
+OutputStandardization GaussianProcess<K>::sample_standardization(const Eigen::VectorXd& values) {
+  const Eigen::Index n = values.size();
+  if (n == 0) return {};
+  const double mean = values.mean();
+  // stableNorm: no overflow or underflow for outputs near the ends of double's range.
+  const double scale =
+      n > 1 ? (values.array() - mean).matrix().stableNorm() / std::sqrt(static_cast<double>(n - 1)) : 0.0;
+  if (!std::isfinite(mean) || !std::isfinite(scale)) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess: outputs too large to standardize");
+  }
+  return {mean, scale > 0.0 ? scale : 1.0};
+}
+
+template <Kernel K>
+void GaussianProcess<K>::ensure_dimension(Eigen::Index d) {
+  if (kernel_.dimension() == d) return;
+  const HyperparameterPriors priors = HyperparameterPriors::for_dimension(d);
+  kernel_ = kernel_of_dimension(d);
+  Eigen::VectorXd kernel_parameters(d + 1);
+  kernel_parameters << Eigen::VectorXd::Constant(d, priors.length_scale.log_mode()), priors.signal_variance.log_mode();
+  kernel_.set_log_parameters(kernel_parameters);
+  log_noise_variance_ = std::clamp(priors.noise_variance.log_mode(), std::log(options_.noise_floor),
+                                   HyperparameterBounds::kMaxLogNoiseVariance);
+}
+
+template <Kernel K>
+void GaussianProcess<K>::optimize_hyperparameters(std::uint64_t stream, int random_restarts) {
+  Rng rng(options_.seed, stream);
+  const HyperparameterFitSettings settings{.random_restarts = random_restarts,
+                                           .max_iterations = options_.max_iterations,
+                                           .max_fit_points = options_.max_fit_points,
+                                           .noise_floor = options_.noise_floor};
+  const Eigen::VectorXd best =
+      fit_hyperparameters(kernel_, points_, standardized_values_, log_hyperparameters(), settings, rng);
+  kernel_.set_log_parameters(best.head(dimension() + 1));
+  log_noise_variance_ = best(dimension() + 1);
+}
+
+template <Kernel K>
+K GaussianProcess<K>::kernel_of_dimension(Eigen::Index d) const {
+  if constexpr (requires {
+                  { kernel_.with_dimension(d) } -> std::same_as<K>;
+                })
+    return kernel_.with_dimension(d);
+  else
+    return K(d);
+}
+
+template <Kernel K>
+void GaussianProcess<K>::refactorize() {
+  const Eigen::Index n = observation_count();
+  if (n == 0) {
+    lower_factor_.resize(0, 0);
+    weights_.resize(0);
+    jitter_ = 0.0;
+    log_marginal_likelihood_ = 0.0;
+    return;
+  }
+  Eigen::MatrixXd covariance = kernel_.matrix(points_);
+  covariance.diagonal().array() += noise_variance();
+  Eigen::LLT<Eigen::MatrixXd> llt;
+  const std::optional<double> jitter = detail::cholesky_with_jitter(covariance, llt);
+  if (!jitter) {
+    throw std::runtime_error(
+        "hpo::gp::GaussianProcess: Cholesky factorization of the " + std::to_string(n) + " × " + std::to_string(n) +
+        " kernel matrix failed even with jitter up to 1e-3 × its mean diagonal; the hyperparameters or inputs are "
+        "degenerate");
+  }
+  jitter_ = *jitter;
+  lower_factor_ = llt.matrixL();
+  update_weights();
+  if (jitter_ > 0.0 && !jitter_reported_) {
+    jitter_reported_ = true;
+    char message[256];
+    std::snprintf(message, sizeof message,
+                  "hpo::gp::GaussianProcess: kernel matrix of %td points was not numerically positive definite; "
+                  "added jitter %.3g to its diagonal (reported once per model)",
+                  static_cast<std::ptrdiff_t>(n), jitter_);
+    (warning_sink_ ? warning_sink_ : WarningSink(default_warning))(message);
+  }
+}
+
+template <Kernel K>
+void GaussianProcess<K>::update_weights() {
+  const auto lower = lower_factor_.template triangularView<Eigen::Lower>();
+  weights_ = lower.solve(standardized_values_);
+  const double data_fit = weights_.squaredNorm();
+  lower_factor_.transpose().template triangularView<Eigen::Upper>().solveInPlace(weights_);
+  const double n = static_cast<double>(observation_count());
+  log_marginal_likelihood_ =
+      -0.5 * data_fit - lower_factor_.diagonal().array().log().sum() - 0.5 * n * std::log(2.0 * std::numbers::pi);
+}
+
+template <Kernel K>
+void GaussianProcess<K>::check_query(const Eigen::VectorXd& point) const {
+  if (!point.allFinite()) throw std::invalid_argument("hpo::gp::GaussianProcess::predict: non-finite point");
+  if (observation_count() > 0 && point.size() != dimension()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::predict: point has dimension " +
+                                std::to_string(point.size()) + ", the model " + std::to_string(dimension()));
+  }
+}
+
 /// The Gaussian process the optimizers use: one type whatever the kernel (hpo::KernelType), so that
 /// a program instantiates the fit and the predictions once.
 /// Usage: `hpo::gp::SelectedGaussianProcess gp({.seed = 1}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));`
 using SelectedGaussianProcess = GaussianProcess<SelectedKernel>;
+
+#if HPO_EXTERN_TEMPLATES
+// Compiled mode (core/linkage.hpp): hpo::hpo_compiled instantiates these (src/gp.cpp).
+extern template class GaussianProcess<SelectedKernel>;
+extern template class GaussianProcess<Matern52>;
+extern template class GaussianProcess<Matern32>;
+extern template class GaussianProcess<SquaredExponential>;
+#endif
 
 }  // namespace hpo::gp

@@ -1,0 +1,2 @@
+// Compiled mode (include/hpo/core/linkage.hpp): the bodies of include/hpo/core/.
+#include "hpo/core/impl/minimize_in_box.ipp"

@@ -1,0 +1,9 @@
+// Compiled mode (include/hpo/core/linkage.hpp): the Gaussian processes of include/hpo/gp/, one per kernel.
+#include "hpo/gp/gaussian_process.hpp"
+
+namespace hpo::gp {
+template class GaussianProcess<SelectedKernel>;
+template class GaussianProcess<Matern52>;
+template class GaussianProcess<Matern32>;
+template class GaussianProcess<SquaredExponential>;
+}  // namespace hpo::gp

@@ -1,0 +1,2 @@
+// Compiled mode (include/hpo/core/linkage.hpp): the bodies of include/hpo/report/.
+#include "hpo/report.hpp"
