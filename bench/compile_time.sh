@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Compile time of hpo, as a user pays it: CPU seconds (user + sys) of single translation units,
-# one compile at a time, and the wall time of a fresh `bash scripts/test.sh`.
+# one compile at a time, header-only and in compiled mode (hpo::hpo_compiled: the TU sees
+# declarations only, and the library's src/*.cpp are compiled once), and the wall time of a fresh
+# `bash scripts/test.sh`.
 # Usage: bash bench/compile_time.sh [--no-test-suite] [TREE]
 #   TREE: another checkout of hpo whose headers and quickstart to time (e.g. an older commit's
 #   worktree, for a before/after table); the probes in bench/compile/ are this checkout's.
@@ -33,6 +35,22 @@ row '`bench/compile/random_only.cpp` (random + grid search, Study)' -O2 -O2 -c b
 row '`examples/quickstart.cpp` (Bayesian optimization, `hpo.hpp`)' -O2 -O2 -c "$tree/examples/quickstart.cpp" -o "$work/q.o"
 row '`bench/compile/search.cpp` (the TU that calls optimize())' -O2 -O2 -c bench/compile/search.cpp -o "$work/s.o"
 row '`bench/compile/training.cpp` (rebuild after touching the objective)' -O2 -O2 -c bench/compile/training.cpp -o "$work/t.o"
+
+# Compiled mode (include/hpo/core/linkage.hpp), when the tree has it.
+if [ -f "$tree/include/hpo/core/linkage.hpp" ]; then
+  separate=-DHPO_SEPARATE_COMPILATION
+  row '`#include <hpo/hpo.hpp>` alone, compiled mode' "-fsyntax-only $separate" -fsyntax-only "$separate" "$work/umbrella.cpp"
+  row '`bench/compile/random_only.cpp`, compiled mode' "-O2 $separate" -O2 "$separate" -c bench/compile/random_only.cpp -o "$work/r.o"
+  row '`examples/quickstart.cpp`, compiled mode' "-O2 $separate" -O2 "$separate" -c "$tree/examples/quickstart.cpp" -o "$work/q.o"
+  row '`bench/compile/search.cpp`, compiled mode' "-O2 $separate" -O2 "$separate" -c bench/compile/search.cpp -o "$work/s.o"
+  total=0
+  for source in "$tree"/src/*.cpp; do
+    seconds=$(cpu_seconds -O2 "$separate" -DHPO_COMPILING_LIBRARY -c "$source" -o "$work/lib.o")
+    printf '| library `src/%s` (once per build of hpo::hpo_compiled) | %s | -O2 | %s |\n' "$(basename "$source")" "$cxx" "$seconds"
+    total=$(awk -v a="$total" -v b="$seconds" 'BEGIN { printf "%.1f", a + b }')
+  done
+  printf '| library, all of src/ | %s | -O2 | %s |\n' "$cxx" "$total"
+fi
 
 # What the random-only program includes: no Gaussian process, L-BFGS-B or acquisition header.
 "$cxx" "${flags[@]}" -M bench/compile/random_only.cpp > "$work/deps"

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Installs hpo into a temporary prefix and builds a consumer with find_package(hpo), and another
-# with add_subdirectory(), as a user's project would; then one of hpo::mpi (COMPONENTS mpi).
+# Installs hpo into a temporary prefix and builds the quickstart with find_package(hpo) and with
+# add_subdirectory(), header-only and compiled, as a user's project would; then a program using
+# hpo::mpi (COMPONENTS mpi).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake -S . -B "$work/build" -DHPO_BUILD_TESTS=OFF -DHPO_BUILD_EXAMPLES=OFF -DHPO_BUILD_BENCHMARKS=OFF -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
+cmake --build "$work/build" -j "$(nproc)" --target hpo_compiled >/dev/null
 cmake --install "$work/build" >/dev/null
+# The quickstart as a user's project: header-only (hpo::hpo) and compiled (hpo::hpo_compiled), each
+# with find_package() against the install and with add_subdirectory() on the source tree. The four
+# builds run at once (one compile each).
 mkdir -p "$work/consumer"
 cp examples/quickstart.cpp "$work/consumer/main.cpp"
 cat > "$work/consumer/CMakeLists.txt" <<'CMAKE'
@@ -19,15 +24,24 @@ else()
   find_package(hpo CONFIG REQUIRED)
 endif()
 add_executable(consumer main.cpp)
-target_link_libraries(consumer PRIVATE hpo::hpo)
+target_link_libraries(consumer PRIVATE ${HPO_TARGET})
 CMAKE
-cmake -S "$work/consumer" -B "$work/consumer/find" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
-cmake --build "$work/consumer/find" >/dev/null
-"$work/consumer/find/consumer"
-cmake -S "$work/consumer" -B "$work/consumer/sub" -DUSE_SUBDIRECTORY=ON -DHPO_SOURCE="$root" >/dev/null
-cmake --build "$work/consumer/sub" >/dev/null
-"$work/consumer/sub/consumer"
-echo "find_package(hpo) and add_subdirectory(hpo) consumers: OK"
+consumer() {  # consumer <build dir name> <target> <cmake args...>: configure, build and run one
+  local dir="$work/consumer/$1" target=$2
+  shift 2
+  cmake -S "$work/consumer" -B "$dir" -DHPO_TARGET="$target" "$@" >"$dir.log" 2>&1 &&
+    cmake --build "$dir" >>"$dir.log" 2>&1 && "$dir/consumer" >>"$dir.log" 2>&1 ||
+    { echo "consumer $target ($*) failed:"; cat "$dir.log"; return 1; }
+}
+consumer find_header hpo::hpo -DCMAKE_PREFIX_PATH="$work/prefix" &
+consumer find_compiled hpo::hpo_compiled -DCMAKE_PREFIX_PATH="$work/prefix" &
+consumer sub_header hpo::hpo -DUSE_SUBDIRECTORY=ON -DHPO_SOURCE="$root" &
+consumer sub_compiled hpo::hpo_compiled -DUSE_SUBDIRECTORY=ON -DHPO_SOURCE="$root" &
+failed=0
+for job in $(jobs -p); do wait "$job" || failed=1; done
+[ "$failed" = 0 ]
+grep -q "HPO_SEPARATE_COMPILATION" "$work/prefix/share/hpo/cmake/hpoTargets.cmake"
+echo "find_package(hpo) and add_subdirectory(hpo) consumers, header-only and compiled: OK"
 
 # hpo::mpi, when this machine has MPI: a consumer with find_package(hpo CONFIG REQUIRED COMPONENTS mpi),
 # run on 2 ranks. Without MPI, asking for the component must fail with a message saying why.
