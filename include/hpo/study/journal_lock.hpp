@@ -4,60 +4,24 @@
 // and fcntl locks are not dependable), which records its holder, is released by renaming it away
 // (atomic on NFS, where unlink is not) and is broken when it has not changed for a grace period.
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstdint>
-#include <cstdio>
 #include <cstring>
-#include <random>
-#include <stdexcept>
 #include <string>
-#include <thread>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/study/journal_options.hpp"
 
 namespace hpo::detail {
 
 /// This machine's name, or "localhost" when the system has none to give.
-inline const std::string& host_name() {
-  static const std::string name = [] {
-    char text[256] = {};
-    if (::gethostname(text, sizeof text - 1) != 0 || text[0] == '\0') return std::string("localhost");
-    return std::string(text);
-  }();
-  return name;
-}
+HPO_INLINE const std::string& host_name();
 
 /// A fresh random 64-bit token, in hex: it tells apart two holders with the same host and pid.
 /// Drawn from a generator seeded once per thread and process by std::random_device (whose set-up,
 /// done for every token, was the largest single cost of taking the journal's lock: it queries the
 /// processor, which a virtual machine traps), reseeded in a child after fork() so that parent and
 /// child never share a sequence.
-inline std::string random_token() {
-  thread_local std::uint64_t state = 0;
-  thread_local pid_t seeded_in = 0;
-  const pid_t pid = ::getpid();
-  if (seeded_in != pid) {
-    std::random_device device;
-    state = (static_cast<std::uint64_t>(device()) << 32) ^ device();
-    seeded_in = pid;
-  }
-  // splitmix64 (Steele, Lea & Flood 2014): a full-period sequence with well-mixed outputs.
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  const unsigned long long token = z ^ now ^ (static_cast<std::uint64_t>(pid) << 16);
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", token);
-  return text;
-}
+HPO_INLINE std::string random_token();
 
 inline std::string errno_text(int error) { return std::strerror(error); }
 
@@ -71,81 +35,26 @@ inline std::string errno_text(int error) { return std::strerror(error); }
 /// Usage: `{ detail::JournalLock lock(journal_path, "host:pid", options); ... append ... }`
 class JournalLock {
  public:
-  JournalLock(const std::string& journal, const std::string& holder, const JournalOptions& options)
-      : path_(journal + ".lock"), token_(random_token()) {
-    const std::string content = holder + " " + token_ + "\n";
-    const auto start = std::chrono::steady_clock::now();
-    std::string seen;  // the content of the lock we wait on, and since when it is unchanged
-    auto seen_since = start;
-    auto pause = std::chrono::microseconds(50);
-    for (;;) {
-      const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-      if (fd >= 0) {
-        const bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-        const int error = errno;
-        ::close(fd);
-        if (!written) {
-          ::unlink(path_.c_str());
-          throw std::runtime_error("hpo: cannot write the lock file \"" + path_ + "\": " + errno_text(error));
-        }
-        return;
-      }
-      if (errno != EEXIST)
-        throw std::runtime_error("hpo: cannot take the lock of journal \"" + journal + "\" (creating \"" + path_ +
-                                 "\" failed: " + errno_text(errno) + ")");
-      struct stat status {};
-      if (::lstat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode))
-        throw std::runtime_error("hpo: cannot take the lock of journal \"" + journal + "\": \"" + path_ +
-                                 "\" exists and is not a file");
-      const auto now = std::chrono::steady_clock::now();
-      const std::string current = read_lock();
-      if (current != seen) {
-        seen = current;
-        seen_since = now;
-      } else if (!current.empty() && seconds(now - seen_since) > options.lock_stale_after) {
-        break_stale_lock();
-        continue;
-      }
-      if (seconds(now - start) > options.lock_timeout)
-        throw std::runtime_error(
-            "hpo: could not take the lock of journal \"" + journal + "\" within " +
-            std::to_string(options.lock_timeout) + " s; \"" + path_ + "\" is held by " +
-            (current.empty() ? std::string("an unknown process") : current.substr(0, current.find('\n'))));
-      std::this_thread::sleep_for(pause);
-      pause = std::min(pause * 2, std::chrono::microseconds(20000));
-    }
-  }
+  JournalLock(const std::string& journal, const std::string& holder, const JournalOptions& options);
 
   JournalLock(const JournalLock&) = delete;
   JournalLock& operator=(const JournalLock&) = delete;
 
-  ~JournalLock() {
-    const std::string released = path_ + ".released." + token_;
-    if (::rename(path_.c_str(), released.c_str()) == 0) ::unlink(released.c_str());
-  }
+  ~JournalLock();
 
  private:
   static double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-  std::string read_lock() const {
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {};
-    char buffer[512];
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    ::close(fd);
-    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-  }
+  std::string read_lock() const;
 
-  void break_stale_lock() const {
-    const std::string broken = path_ + ".stale." + token_;
-    if (::rename(path_.c_str(), broken.c_str()) == 0) {
-      std::fprintf(stderr, "hpo: broke the stale lock \"%s\" (its holder stopped while holding it)\n", path_.c_str());
-      ::unlink(broken.c_str());
-    }
-  }
+  void break_stale_lock() const;
 
   std::string path_;
   std::string token_;
 };
 
 }  // namespace hpo::detail
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/study/impl/journal_lock.ipp"
+#endif
