@@ -14,6 +14,7 @@
 
 #include <Eigen/Core>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/core/random.hpp"
 #include "hpo/core/statistics.hpp"
 #include "hpo/core/stream_salts.hpp"
@@ -45,58 +46,19 @@ namespace detail {
 // tied values are remembered because their pairs do not count.
 class ValueOrder {
  public:
-  explicit ValueOrder(const Eigen::VectorXd& y) : order_(static_cast<std::size_t>(y.size())) {
-    std::iota(order_.begin(), order_.end(), Eigen::Index{0});
-    std::stable_sort(order_.begin(), order_.end(), [&](Eigen::Index a, Eigen::Index b) { return y[a] < y[b]; });
-    for (std::size_t start = 0; start < order_.size();) {
-      std::size_t end = start + 1;
-      while (end < order_.size() && y[order_[end]] == y[order_[start]]) ++end;
-      if (end - start > 1) ties_.emplace_back(start, end);
-      start = end;
-    }
-  }
+  explicit ValueOrder(const Eigen::VectorXd& y);
 
   // Pairs whose order under f disagrees with the values' order, in O(n log n) (Knight 1966): the
   // inversions of f read in the values' order, counted by merge sort, less those inside runs of
   // tied values. A tie in f counts as misranked when the lower value has the lower index, which is
   // what the pairwise rule of misranked_pairs gives; keys that break ties in f that way make every
   // key distinct.
-  double misranked(const Eigen::VectorXd& f) {
-    keys_.resize(order_.size());
-    for (std::size_t p = 0; p < order_.size(); ++p) keys_[p] = {f[order_[p]], -order_[p]};
-    double tied = 0.0;
-    for (const auto& [start, end] : ties_)
-      for (std::size_t p = start; p < end; ++p)
-        for (std::size_t q = p + 1; q < end; ++q) tied += keys_[q] < keys_[p] ? 1.0 : 0.0;
-    return count_inversions() - tied;
-  }
+  double misranked(const Eigen::VectorXd& f);
 
  private:
   using Key = std::pair<double, Eigen::Index>;
 
-  double count_inversions() {
-    const std::size_t n = keys_.size();
-    buffer_.resize(n);
-    double inversions = 0.0;
-    for (std::size_t width = 1; width < n; width *= 2) {
-      for (std::size_t low = 0; low < n; low += 2 * width) {
-        const std::size_t middle = std::min(low + width, n), high = std::min(low + 2 * width, n);
-        std::size_t i = low, j = middle, k = low;
-        while (i < middle && j < high) {
-          if (keys_[j] < keys_[i]) {
-            inversions += static_cast<double>(middle - i);
-            buffer_[k++] = keys_[j++];
-          } else {
-            buffer_[k++] = keys_[i++];
-          }
-        }
-        while (i < middle) buffer_[k++] = keys_[i++];
-        while (j < high) buffer_[k++] = keys_[j++];
-      }
-      keys_.swap(buffer_);
-    }
-    return inversions;
-  }
+  double count_inversions();
 
   std::vector<Eigen::Index> order_;
   std::vector<std::pair<std::size_t, std::size_t>> ties_;
@@ -108,26 +70,15 @@ class ValueOrder {
 /// Number of pairs (j, k), j < k, of observations that `f` orders differently from `y`, that is
 /// (f[j] < f[k]) != (y[j] < y[k]); pairs tied in y are skipped. The ranking loss of Feurer, Letham
 /// & Bakshy (2018), eq. 4, counted in O(n log n).
-inline double misranked_pairs(const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
-  return detail::ValueOrder(y).misranked(f);
-}
+HPO_INLINE double misranked_pairs(const Eigen::VectorXd& f, const Eigen::VectorXd& y);
 
 /// Whether `f` orders the values `y` better than chance: Kendall's tau of the pairs (ties in y
 /// skipped) against the one-sided test of no association, normal approximation
 /// z = 3 tau sqrt(n(n-1)) / sqrt(2(2n+5)) > z_critical (1.645: the 5% level). Few points carry
 /// little evidence: with 5 observations only tau > 0.67 (at most 1 of 10 pairs misranked) passes.
 /// Usage: `bool related = hpo::transfer::orders_better_than_chance(source_mean, y);`
-inline bool orders_better_than_chance(const Eigen::VectorXd& f, const Eigen::VectorXd& y, double z_critical = 1.645) {
-  const Eigen::Index n = y.size();
-  if (n < 3) return false;
-  double pairs = 0.0;
-  for (Eigen::Index j = 0; j < n; ++j)
-    for (Eigen::Index k = j + 1; k < n; ++k) pairs += y[j] != y[k] ? 1.0 : 0.0;
-  if (pairs == 0.0) return false;
-  const double tau = 1.0 - 2.0 * misranked_pairs(f, y) / pairs;
-  const auto m = static_cast<double>(n);
-  return 3.0 * tau * std::sqrt(m * (m - 1.0)) / std::sqrt(2.0 * (2.0 * m + 5.0)) > z_critical;
-}
+HPO_INLINE bool orders_better_than_chance(const Eigen::VectorXd& f, const Eigen::VectorXd& y,
+                                          double z_critical = 1.645);
 
 /// RGPE weights (Feurer, Letham, Bakshy, "Scalable Meta-Learning for Bayesian Optimization using
 /// Ranking-Weighted Gaussian Process Ensembles", AutoML workshop 2018): the weight of a model is the
@@ -139,57 +90,11 @@ inline bool orders_better_than_chance(const Eigen::VectorXd& f, const Eigen::Vec
 /// of values matters, so sources on other scales (another metric, another data size) compare
 /// fairly. With fewer than 3 observations no ordering is informative and all weights are equal.
 /// Usage: `Eigen::VectorXd w = hpo::transfer::ranking_weights(sources, target_loo, y, {.seed = 1});`
-inline Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& sources, const PointPredictions& target,
-                                       const Eigen::VectorXd& observed, const RankingWeightOptions& options = {}) {
-  const Eigen::Index n = observed.size();
-  const std::size_t models = sources.size() + 1;
-  const auto check = [&](const PointPredictions& p, const std::string& which) {
-    if (p.mean.size() != n || p.variance.size() != n)
-      throw std::invalid_argument("hpo::transfer::ranking_weights: " + which + " predicts " +
-                                  std::to_string(p.mean.size()) + " points, expected " + std::to_string(n));
-  };
-  for (std::size_t i = 0; i < sources.size(); ++i) check(sources[i], "source " + std::to_string(i));
-  check(target, "the target");
-  if (options.samples == 0)
-    throw std::invalid_argument("hpo::transfer::ranking_weights: samples must be positive, got 0");
-  if (!(options.dilution_quantile >= 0.0 && options.dilution_quantile <= 1.0))
-    throw std::invalid_argument("hpo::transfer::ranking_weights: dilution_quantile must be in [0, 1], got " +
-                                hpo::detail::format_value(options.dilution_quantile));
-  Eigen::VectorXd weights =
-      Eigen::VectorXd::Constant(static_cast<Eigen::Index>(models), 1.0 / static_cast<double>(models));
-  if (n < 3) return weights;
-
-  std::vector<std::vector<double>> losses(models, std::vector<double>(options.samples));
-  detail::ValueOrder order(observed);
-  Rng rng(options.seed, hpo::detail::salt::kRankingDraws);
-  Eigen::VectorXd draw(n);
-  for (std::size_t s = 0; s < options.samples; ++s) {
-    for (std::size_t m = 0; m < models; ++m) {
-      const PointPredictions& p = m < sources.size() ? sources[m] : target;
-      for (Eigen::Index j = 0; j < n; ++j) draw[j] = p.mean[j] + std::sqrt(std::max(p.variance[j], 0.0)) * rng.normal();
-      losses[m][s] = order.misranked(draw);
-    }
-  }
-
-  // Dilution prevention, then the share of draws each remaining model wins.
-  const auto quantile = [](const std::vector<double>& values, double q) {
-    return hpo::detail::quantile(values, q, hpo::detail::QuantileRule::Lower);
-  };
-  const double target_limit = quantile(losses.back(), options.dilution_quantile);
-  std::vector<bool> kept(models, true);
-  for (std::size_t m = 0; m + 1 < models; ++m) kept[m] = quantile(losses[m], 0.5) <= target_limit;
-
-  weights.setZero();
-  for (std::size_t s = 0; s < options.samples; ++s) {
-    double lowest = std::numeric_limits<double>::infinity();
-    for (std::size_t m = 0; m < models; ++m)
-      if (kept[m]) lowest = std::min(lowest, losses[m][s]);
-    double winners = 0.0;
-    for (std::size_t m = 0; m < models; ++m) winners += kept[m] && losses[m][s] == lowest ? 1.0 : 0.0;
-    for (std::size_t m = 0; m < models; ++m)
-      if (kept[m] && losses[m][s] == lowest) weights[static_cast<Eigen::Index>(m)] += 1.0 / winners;
-  }
-  return weights / static_cast<double>(options.samples);
-}
+HPO_INLINE Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& sources, const PointPredictions& target,
+                                           const Eigen::VectorXd& observed, const RankingWeightOptions& options = {});
 
 }  // namespace hpo::transfer
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/transfer/impl/ranking_weights.ipp"
+#endif

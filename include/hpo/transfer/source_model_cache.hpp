@@ -8,6 +8,7 @@
 #include <mutex>
 #include <tuple>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/gp/gaussian_process.hpp"
 
 namespace hpo::transfer {
@@ -34,40 +35,16 @@ class SourceModelCache {
     }
   };
 
-  static SourceModelCache& instance() {
-    static SourceModelCache cache;
-    return cache;
-  }
+  static SourceModelCache& instance();
 
-  std::shared_ptr<const Model> find(const Key& key) {
-    const std::lock_guard lock(mutex_);
-    const auto it = models_.find(key);
-    if (it == models_.end()) return nullptr;
-    ++hits_;
-    return it->second;
-  }
+  std::shared_ptr<const Model> find(const Key& key);
 
-  std::shared_ptr<const Model> store(const Key& key, Model model) {
-    const std::lock_guard lock(mutex_);
-    ++fits_;
-    if (models_.size() >= capacity_) models_.clear();
-    return models_.try_emplace(key, std::make_shared<const Model>(std::move(model))).first->second;
-  }
+  std::shared_ptr<const Model> store(const Key& key, Model model);
 
   /// Models fitted and models served from the cache since the process started (or clear()).
-  std::size_t fits() const {
-    const std::lock_guard lock(mutex_);
-    return fits_;
-  }
-  std::size_t hits() const {
-    const std::lock_guard lock(mutex_);
-    return hits_;
-  }
-  void clear() {
-    const std::lock_guard lock(mutex_);
-    models_.clear();
-    fits_ = hits_ = 0;
-  }
+  std::size_t fits() const;
+  std::size_t hits() const;
+  void clear();
 
  private:
   SourceModelCache() = default;
@@ -78,3 +55,7 @@ class SourceModelCache {
 };
 
 }  // namespace hpo::transfer
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/transfer/impl/source_model_cache.ipp"
+#endif

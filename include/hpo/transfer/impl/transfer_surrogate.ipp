@@ -1,0 +1,288 @@
+#pragma once
+// Bodies of transfer_surrogate.hpp; see core/linkage.hpp.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include "hpo/core/direction.hpp"
+#include "hpo/core/statistics.hpp"
+#include "hpo/core/stream_salts.hpp"
+#include "hpo/gp/gaussian_process.hpp"
+#include "hpo/gp/model_encoding.hpp"
+#include "hpo/gp/output_transform.hpp"
+#include "hpo/study/study.hpp"
+#include "hpo/transfer/ranking_weights.hpp"
+#include "hpo/transfer/source_basis.hpp"
+#include "hpo/transfer/source_model_cache.hpp"
+#include "hpo/transfer/transfer_surrogate.hpp"
+#include "hpo/transfer/warm_start.hpp"
+
+namespace hpo::transfer {
+
+HPO_INLINE gp::BatchPrediction CombinedSurrogate::predict(const Eigen::MatrixXd& Z) const {
+  gp::BatchPrediction result = target->predict(Z);
+  if (!needs_sources()) return result;
+  // A source's variances (O(m n^2) for m points) count only where it holds ensemble weight;
+  // the source basis needs its means alone.
+  std::vector<gp::BatchPrediction> source;
+  for (std::size_t i = 0; i < sources->size(); ++i) {
+    const bool weighted = ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0;
+    const auto& gp = (*sources)[i];
+    if (weighted)
+      source.push_back(gp.predict(Z));
+    else if (in_basis(i))
+      source.push_back({gp.predict_mean(Z), {}});
+    else  // neither weighted nor in the regression: it contributes nothing, so it costs nothing
+      source.push_back({Eigen::VectorXd::Zero(Z.rows()), {}});
+  }
+  if (basis) {
+    Eigen::MatrixXd h(Z.rows(), static_cast<Eigen::Index>(source.size()));
+    for (std::size_t i = 0; i < source.size(); ++i) h.col(static_cast<Eigen::Index>(i)) = source[i].mean;
+    const auto regression = basis->predict(h);
+    result.mean += regression.mean;
+    result.variance += regression.variance;
+  }
+  if (!ensemble()) return result;
+  const double w_target = weights[weights.size() - 1];
+  result.mean *= w_target;
+  result.variance *= w_target * w_target;
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    const double w = weights[static_cast<Eigen::Index>(i)];
+    if (w <= 0.0) continue;
+    result.mean += w * (mean + scale * source[i].mean.array()).matrix();
+    result.variance += (w * w * scale * scale) * source[i].variance;
+  }
+  return result;
+}
+
+HPO_INLINE gp::PredictionWithGradient CombinedSurrogate::predict_with_gradient(const Eigen::VectorXd& z) const {
+  gp::PredictionWithGradient result = target->predict_with_gradient(z);
+  if (!needs_sources()) return result;
+  std::vector<gp::PredictionWithGradient> source;
+  for (std::size_t i = 0; i < sources->size(); ++i) {
+    if (in_basis(i) || (ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0))
+      source.push_back((*sources)[i].predict_with_gradient(z));
+    else
+      source.push_back({0.0, 0.0, Eigen::VectorXd::Zero(z.size()), Eigen::VectorXd::Zero(z.size())});
+  }
+  if (basis) add_basis(source, result);
+  if (!ensemble()) return result;
+  const double w_target = weights[weights.size() - 1];
+  result.mean *= w_target;
+  result.mean_gradient *= w_target;
+  result.variance *= w_target * w_target;
+  result.variance_gradient *= w_target * w_target;
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    const double w = weights[static_cast<Eigen::Index>(i)];
+    if (w <= 0.0) continue;
+    const auto& p = source[i];
+    result.mean += w * (mean + scale * p.mean);
+    result.mean_gradient += (w * scale) * p.mean_gradient;
+    result.variance += w * w * scale * scale * p.variance;
+    result.variance_gradient += (w * w * scale * scale) * p.variance_gradient;
+  }
+  return result;
+}
+
+HPO_INLINE bool CombinedSurrogate::in_basis(std::size_t i) const {
+  return basis &&
+         std::find(basis->columns.begin(), basis->columns.end(), static_cast<Eigen::Index>(i)) != basis->columns.end();
+}
+
+HPO_INLINE void CombinedSurrogate::add_basis(const std::vector<gp::PredictionWithGradient>& source,
+                                             gp::PredictionWithGradient& result) const {
+  Eigen::VectorXd h(static_cast<Eigen::Index>(source.size()));
+  for (std::size_t i = 0; i < source.size(); ++i) h[static_cast<Eigen::Index>(i)] = source[i].mean;
+  const Eigen::VectorXd mean_gradient = basis->mean_gradient(h.size());
+  const Eigen::VectorXd variance_gradient = basis->variance_gradient(h);
+  result.mean += basis->mean(h);
+  result.variance += basis->variance(h);
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    result.mean_gradient += mean_gradient[static_cast<Eigen::Index>(i)] * source[i].mean_gradient;
+    result.variance_gradient += variance_gradient[static_cast<Eigen::Index>(i)] * source[i].mean_gradient;
+  }
+}
+
+HPO_INLINE void TransferSurrogate::reset(bool space_changed) {
+  if (space_changed) source_models_.clear();
+  weights_.resize(0);
+  sources_significant_.clear();
+  basis_ = {};
+}
+
+HPO_INLINE void TransferSurrogate::fit_sources(const WarmStart& warm, const ModelEncoding& encoding) {
+  const auto& sources = warm.sources();
+  auto& cache = SourceModelCache::instance();
+  for (std::size_t i = source_models_.size(); i < sources.size(); ++i) {
+    const auto& source = sources[i];
+    const SourceModelCache::Key key{source.fingerprint, static_cast<int>(settings_.kernel), settings_.robust_outputs};
+    if (auto cached = cache.find(key)) {
+      source_models_.push_back(*cached);
+      continue;
+    }
+    std::vector<std::size_t> rows;
+    const std::size_t count = source.configs.size();
+    if (count <= 300) {
+      for (std::size_t r = 0; r < count; ++r) rows.push_back(r);
+    } else {
+      for (std::size_t r = 0; r < 150; ++r) rows.push_back(r);
+      for (std::size_t k = 0; k < 150; ++k) rows.push_back(150 + k * (count - 150) / 150);
+    }
+    Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), encoding.width());
+    Eigen::VectorXd raw(static_cast<Eigen::Index>(rows.size()));
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      X.row(static_cast<Eigen::Index>(r)) = encoding.encode(source.configs[rows[r]]).transpose();
+      raw[static_cast<Eigen::Index>(r)] = source.values[rows[r]];
+    }
+    const auto transform = gp::ValueTransform::fit(raw, settings_.robust_outputs);
+    Eigen::VectorXd y = transform(raw);
+    const double mean = y.mean();
+    const double spread = hpo::detail::population_deviation(y, mean);
+    y = (y.array() - mean) / (spread > 0.0 ? spread : 1.0);
+    gp::SelectedGaussianProcess model = make_model(source.fingerprint ^ hpo::detail::salt::kSourceModel);
+    model.fit(X, y, 3);
+    source_models_.push_back(*cache.store(key, std::move(model)));
+  }
+}
+
+HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelEncoding& encoding,
+                                             gp::SelectedGaussianProcess& target, const Eigen::MatrixXd& X,
+                                             const Eigen::VectorXd& y) {
+  fit_sources(warm, encoding);
+  const Eigen::MatrixXd h = source_means(X);
+  Eigen::MatrixXd covariance = target.kernel().matrix(X);
+  covariance.diagonal().array() += target.noise_variance() + target.jitter();
+  const auto standardization = target.output_standardization();
+  const Eigen::VectorXd t = (y.array() - standardization.mean) / standardization.scale;
+  const double spread = hpo::detail::population_deviation(y, y.mean());
+  // The regression's coefficients are N(0, 1) in units of the values' spread (SourceBasis).
+  // No multiplicity correction here: the evidence's Occam factor already charges each source
+  // that enters, and raising the bar by log(sources / 3) kept related sources out of a library
+  // (bench/results/transfer_library.md, the ablation).
+  const auto related = select_sources_by_evidence(covariance, t, h, spread > 0.0 ? spread / standardization.scale : 1.0,
+                                                  warm.options().source_basis_min_log_bayes_factor);
+  if (std::find(related.begin(), related.end(), true) == related.end()) return;
+  basis_ = SourceBasis::fit(h, y, related);
+  const Eigen::VectorXd remainder = y - basis_.predict(h).mean;
+  target.fit(X, remainder, 0);
+}
+
+HPO_INLINE double TransferSurrogate::basis_mean(const Eigen::VectorXd& z) const {
+  if (basis_.empty()) return 0.0;
+  Eigen::VectorXd h = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(source_models_.size()));
+  const Eigen::MatrixXd point = z.transpose();
+  for (const Eigen::Index c : basis_.columns) h[c] = source_models_[static_cast<std::size_t>(c)].predict_mean(point)[0];
+  return basis_.mean(h);
+}
+
+HPO_INLINE void TransferSurrogate::update_weights(const WarmStart& warm, const Study& study,
+                                                  const ModelEncoding& encoding, const std::vector<std::size_t>& order,
+                                                  const gp::ValueTransform& transform,
+                                                  const gp::SelectedGaussianProcess& target) {
+  fit_sources(warm, encoding);
+  const auto n = static_cast<Eigen::Index>(order.size());
+  Eigen::MatrixXd X(n, encoding.width());
+  Eigen::VectorXd y(n);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const Trial& trial = study.trials()[order[static_cast<std::size_t>(r)]];
+    X.row(r) = encoding.encode(trial.config).transpose();
+    y[r] = transform(lower_is_better(trial.value, study.direction()));
+  }
+  target_mean_ = y.mean();
+  target_scale_ = hpo::detail::population_deviation(y, target_mean_);
+  if (!(target_scale_ > 0.0)) target_scale_ = 1.0;
+  std::vector<PointPredictions> sources;
+  Eigen::MatrixXd source_mean(n, static_cast<Eigen::Index>(source_models_.size()));
+  sources_significant_.clear();
+  // One-sided 5%, Bonferroni-corrected by the multiplicity: among 40 unrelated sources, one
+  // orders a handful of observations well by chance far more often than one time in twenty.
+  const double z_critical = hpo::detail::normal_quantile(1.0 - 0.05 / warm.multiplicity());
+  for (const auto& model : source_models_) {
+    const auto p = model.predict(X);
+    source_mean.col(static_cast<Eigen::Index>(sources.size())) = p.mean;
+    sources.push_back({p.mean, p.variance});
+    sources_significant_.push_back(orders_better_than_chance(p.mean, y, z_critical));
+  }
+  auto loo = target.leave_one_out();
+  // The target model's leave-one-out mean includes the regression it subtracted from the values.
+  if (!basis_.empty()) loo.mean += basis_.predict(source_mean).mean;
+  // Many sources: only the kRankingCandidates whose means misrank the fewest pairs enter the
+  // draws; the others get weight zero. The draws' cost is then bounded whatever the library's
+  // size, and fewer candidates leave fewer chances for an unrelated source to win a draw by luck.
+  std::vector<std::size_t> candidates(sources.size());
+  std::iota(candidates.begin(), candidates.end(), std::size_t{0});
+  if (candidates.size() > kRankingCandidates) {
+    std::vector<double> loss(sources.size());
+    for (std::size_t i = 0; i < sources.size(); ++i) loss[i] = misranked_pairs(sources[i].mean, y);
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [&](std::size_t a, std::size_t b) { return loss[a] < loss[b]; });
+    candidates.resize(kRankingCandidates);
+    std::sort(candidates.begin(), candidates.end());
+  }
+  std::vector<PointPredictions> entered;
+  for (const std::size_t i : candidates) entered.push_back(sources[i]);
+  const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(entered.size() + 1);
+  const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
+  const Eigen::VectorXd w =
+      ranking_weights(entered, {loo.mean, loo.variance}, y,
+                      {.samples = samples,
+                       .seed = settings_.seed ^ (hpo::detail::salt::kRankingWeights * static_cast<std::uint64_t>(n))});
+  weights_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(sources.size()) + 1);
+  for (std::size_t c = 0; c < candidates.size(); ++c)
+    weights_[static_cast<Eigen::Index>(candidates[c])] = w[static_cast<Eigen::Index>(c)];
+  weights_[weights_.size() - 1] = w[w.size() - 1];
+}
+
+HPO_INLINE RegionPrior TransferSurrogate::region_prior(const WarmStart& warm, std::size_t n) const {
+  if (!warm.uses(WarmStartPart::Region) || n == 0) return {};
+  double share = 1.0;
+  if (weights_.size() > 0) {
+    share = 0.0;
+    for (std::size_t i = 0; i < sources_significant_.size(); ++i)
+      if (sources_significant_[i]) share += weights_[static_cast<Eigen::Index>(i)];
+  }
+  return {&warm, warm.options().region_prior_strength * share / static_cast<double>(n)};
+}
+
+HPO_INLINE CombinedSurrogate TransferSurrogate::surrogate(const gp::SelectedGaussianProcess& target,
+                                                          bool ensemble) const {
+  CombinedSurrogate combined;
+  combined.target = &target;
+  combined.sources = &source_models_;
+  if (!basis_.empty()) combined.basis = &basis_;
+  if (ensemble && weights_.size() > 0) {
+    combined.weights = weights_;
+    combined.mean = target_mean_;
+    combined.scale = target_scale_;
+  }
+  return combined;
+}
+
+HPO_INLINE void TransferSurrogate::annotate(nlohmann::json& record) const {
+  if (weights_.size() == 0) return;
+  // Two decimals: the record changes when the weights do, not with every draw's noise.
+  const auto rounded = [](double w) { return std::round(w * 100.0) / 100.0; };
+  for (Eigen::Index i = 0; i + 1 < weights_.size(); ++i) {
+    auto& source = record["sources"][static_cast<std::size_t>(i)];
+    source["weight"] = rounded(weights_[i]);
+    source["orders_target"] = sources_significant_[static_cast<std::size_t>(i)];
+    source["in_regression"] = std::find(basis_.columns.begin(), basis_.columns.end(), i) != basis_.columns.end();
+  }
+  record["target_weight"] = rounded(weights_[weights_.size() - 1]);
+}
+
+HPO_INLINE Eigen::MatrixXd TransferSurrogate::source_means(const Eigen::MatrixXd& Z) const {
+  Eigen::MatrixXd means(Z.rows(), static_cast<Eigen::Index>(source_models_.size()));
+  for (std::size_t i = 0; i < source_models_.size(); ++i)
+    means.col(static_cast<Eigen::Index>(i)) = source_models_[i].predict_mean(Z);
+  return means;
+}
+
+}  // namespace hpo::transfer
