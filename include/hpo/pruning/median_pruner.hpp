@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/pruning/percentile_pruner.hpp"
 
 namespace hpo {
@@ -22,16 +23,13 @@ struct MedianPruner {
   std::size_t min_trials = 5;
 
   /// Throws std::invalid_argument naming the first field out of range, and its value.
-  void validate() const {
-    if (warmup_steps < 0)
-      throw std::invalid_argument("hpo::MedianPruner: warmup_steps must be >= 0, got " + std::to_string(warmup_steps));
-    if (min_trials < 1) throw std::invalid_argument("hpo::MedianPruner: min_trials must be >= 1, got 0");
-  }
+  void validate() const;
 
-  bool should_prune(const PruningContext& context) const {
-    return PercentilePruner{.percentile = 50.0, .warmup_steps = warmup_steps, .min_trials = min_trials}.should_prune(
-        context);
-  }
+  bool should_prune(const PruningContext& context) const;
 };
 
 }  // namespace hpo
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/pruning/impl/median_pruner.ipp"
+#endif

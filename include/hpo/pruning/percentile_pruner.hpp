@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/pruning/pruner.hpp"
 
 namespace hpo {
@@ -30,31 +31,13 @@ struct PercentilePruner {
   std::size_t min_trials = 5;
 
   /// Throws std::invalid_argument naming the first field out of range, and its value.
-  void validate() const {
-    if (!(percentile >= 0.0 && percentile <= 100.0))
-      throw std::invalid_argument("hpo::PercentilePruner: percentile must be within [0, 100], got " +
-                                  std::to_string(percentile));
-    if (warmup_steps < 0)
-      throw std::invalid_argument("hpo::PercentilePruner: warmup_steps must be >= 0, got " +
-                                  std::to_string(warmup_steps));
-    if (min_trials < 1) throw std::invalid_argument("hpo::PercentilePruner: min_trials must be >= 1, got 0");
-  }
+  void validate() const;
 
-  bool should_prune(const PruningContext& context) const {
-    const std::int64_t step = context.last_step();
-    if (step < warmup_steps) return false;
-    std::vector<double> others;
-    for (const Trial& trial : context.trials) {
-      if (!trial.completed() || trial.number == context.number) continue;
-      if (const auto found = trial.intermediate.find(step); found != trial.intermediate.end())
-        others.push_back(lower_is_better(found->second, context.direction));
-    }
-    if (others.empty() || others.size() < min_trials) return false;
-    double best = lower_is_better(context.trial().intermediate.begin()->second, context.direction);
-    for (const auto& [s, value] : context.trial().intermediate)
-      best = std::min(best, lower_is_better(value, context.direction));
-    return best > detail::percentile(std::move(others), percentile);
-  }
+  bool should_prune(const PruningContext& context) const;
 };
 
 }  // namespace hpo
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/pruning/impl/percentile_pruner.ipp"
+#endif

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hpo/core/direction.hpp"
+#include "hpo/core/linkage.hpp"
 #include "hpo/study/trial.hpp"
 
 namespace hpo {
@@ -115,22 +116,15 @@ class AnyPruner {
 
 namespace detail {
 /// The value of `trial` at its first reported step at or after `step`, if it reported one.
-inline std::optional<double> value_from(const Trial& trial, std::int64_t step) {
-  const auto found = trial.intermediate.lower_bound(step);
-  if (found == trial.intermediate.end()) return std::nullopt;
-  return found->second;
-}
+HPO_INLINE std::optional<double> value_from(const Trial& trial, std::int64_t step);
 
 /// The p-th percentile (0..100) of `values` in the lower-is-better orientation, by linear
 /// interpolation between order statistics (numpy's default, which Optuna uses). `values` not empty.
-inline double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const double position = p / 100.0 * static_cast<double>(values.size() - 1);
-  const auto below = static_cast<std::size_t>(position);
-  const std::size_t above = std::min(below + 1, values.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return values[below] + fraction * (values[above] - values[below]);
-}
+HPO_INLINE double percentile(std::vector<double> values, double p);
 }  // namespace detail
 
 }  // namespace hpo
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/pruning/impl/pruner.ipp"
+#endif

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/study/trial.hpp"
 
 namespace hpo::detail {
@@ -17,25 +18,13 @@ enum class ReportFate { Record, Ignore, Fail };
 
 /// Throws std::invalid_argument naming the step for a negative step or one below the trial's last
 /// reported step (steps never decrease); otherwise says what becomes of the report.
-inline ReportFate report_fate(const Trial& trial, std::int64_t step, double value, const char* who) {
-  if (step < 0)
-    throw std::invalid_argument(std::string(who) + ": trial " + std::to_string(trial.number) +
-                                ": step must be >= 0, got " + std::to_string(step));
-  if (!trial.intermediate.empty() && step < trial.intermediate.rbegin()->first)
-    throw std::invalid_argument(std::string(who) + ": trial " + std::to_string(trial.number) + ": step " +
-                                std::to_string(step) + " comes after step " +
-                                std::to_string(trial.intermediate.rbegin()->first) + " (steps must not decrease)");
-  if (trial.intermediate.contains(step)) return ReportFate::Ignore;
-  return std::isfinite(value) ? ReportFate::Record : ReportFate::Fail;
-}
+HPO_INLINE ReportFate report_fate(const Trial& trial, std::int64_t step, double value, const char* who);
 
 /// The failure a non-finite report gives its trial.
-inline std::string report_failure(std::int64_t step, double value) {
-  return "reported " +
-         std::string(std::isnan(value) ? "nan"
-                     : value > 0       ? "inf"
-                                       : "-inf") +
-         " at step " + std::to_string(step);
-}
+HPO_INLINE std::string report_failure(std::int64_t step, double value);
 
 }  // namespace hpo::detail
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/pruning/impl/report_rules.ipp"
+#endif

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/pruning/pruner.hpp"
 #include "hpo/pruning/report_rules.hpp"
 #include "hpo/study/study.hpp"
@@ -43,95 +44,36 @@ class PruningBoard {
 
   /// Brings the board up to date with the study: new trials, finished states, curves of other
   /// processes (steps the board lacks; the first value of a step stands, as everywhere).
-  void update_from(const Study& study) {
-    std::lock_guard lock(mutex_);
-    for (const Trial& trial : study.trials()) {
-      if (trial.number >= trials_.size()) {
-        trials_.push_back(trial);
-        continue;
-      }
-      Trial& mine = trials_[trial.number];
-      if (mine.state == trial.state && trial.intermediate.size() <= mine.intermediate.size()) continue;
-      mine.state = trial.state;
-      mine.value = trial.value;
-      for (const auto& [step, value] : trial.intermediate) mine.intermediate.emplace(step, value);
-    }
-  }
+  void update_from(const Study& study);
 
   /// The reports not yet handed to the study, in the order they were made.
-  std::vector<Report> take_pending() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(pending_, {});
-  }
+  std::vector<Report> take_pending();
 
   /// Why trial `number` failed through a report (a NaN or infinite value), or "".
-  std::string failure(std::size_t number) const {
-    std::lock_guard lock(mutex_);
-    const auto found = failures_.find(number);
-    return found == failures_.end() ? std::string() : found->second;
-  }
+  std::string failure(std::size_t number) const;
 
   /// The objective of trial `number` returned: reports for it are errors from now on.
-  void close(std::size_t number) {
-    std::lock_guard lock(mutex_);
-    closed_.insert(number);
-  }
+  void close(std::size_t number);
 
   /// Called on `thread` after each recorded report (hpo::optimize with one worker moves reports
   /// into the journal at once this way).
-  void on_report(std::function<void()> flush, std::thread::id thread) {
-    flush_ = std::move(flush);
-    flush_thread_ = thread;
-  }
+  void on_report(std::function<void()> flush, std::thread::id thread);
 
   /// Records a report (Study::report's rules; std::logic_error once the trial's objective returned).
   /// A NaN or infinite value fails the trial: std::invalid_argument naming it ends the objective.
-  void report(std::size_t number, std::int64_t step, double value) {
-    {
-      std::lock_guard lock(mutex_);
-      const Trial& trial = open_trial(number, "hpo::Reporter::report");
-      const auto fate = report_fate(trial, step, value, "hpo::Reporter::report");
-      if (fate == ReportFate::Ignore) return;
-      if (fate == ReportFate::Fail) {
-        failures_[number] = report_failure(step, value);
-        throw std::invalid_argument("hpo::Reporter::report: trial " + std::to_string(number) + " " + failures_[number] +
-                                    ": the trial fails");
-      }
-      trials_[number].intermediate.emplace(step, value);
-      pending_.push_back({number, step, value});
-    }
-    if (flush_ && std::this_thread::get_id() == flush_thread_) flush_();
-  }
+  void report(std::size_t number, std::int64_t step, double value);
 
   /// The pruner's decision for trial `number` now; false before its first report.
-  bool should_prune(std::size_t number) const {
-    std::lock_guard lock(mutex_);
-    const Trial& trial = open_trial(number, "hpo::Reporter::should_prune");
-    if (!pruner_ || trial.intermediate.empty()) return false;
-    return pruner_.should_prune(PruningContext{.trials = trials_, .number = number, .direction = direction_});
-  }
+  bool should_prune(std::size_t number) const;
 
   /// A board of one trial, for a Reporter used outside any run.
-  static std::shared_ptr<PruningBoard> standalone() {
-    auto board = std::make_shared<PruningBoard>(AnyPruner{}, Direction::Minimize);
-    board->trials_.emplace_back();
-    return board;
-  }
+  static std::shared_ptr<PruningBoard> standalone();
 
   /// The curve reported for trial `number` so far.
-  std::map<std::int64_t, double> curve(std::size_t number) const {
-    std::lock_guard lock(mutex_);
-    return number < trials_.size() ? trials_[number].intermediate : std::map<std::int64_t, double>{};
-  }
+  std::map<std::int64_t, double> curve(std::size_t number) const;
 
  private:
-  const Trial& open_trial(std::size_t number, const char* who) const {
-    if (number >= trials_.size() || closed_.contains(number) || failures_.contains(number) ||
-        !trials_[number].running())
-      throw std::logic_error(std::string(who) + ": trial " + std::to_string(number) +
-                             " has finished; report only while its objective runs");
-    return trials_[number];
-  }
+  const Trial& open_trial(std::size_t number, const char* who) const;
 
   mutable std::mutex mutex_;
   AnyPruner pruner_;
@@ -184,3 +126,7 @@ class Reporter {
 };
 
 }  // namespace hpo
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/pruning/impl/reporter.ipp"
+#endif

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "hpo/core/linkage.hpp"
+
 namespace hpo::report::palette {
 
 /// Colours of overlaid studies, in order (blue, orange, bluish green, vermillion, reddish purple,
@@ -32,12 +34,7 @@ inline constexpr std::string_view running = "#E69F00";    ///< orange
 inline constexpr std::string_view neutral = "#999999";
 
 namespace detail {
-inline std::string hex(double r, double g, double b) {
-  const auto byte = [](double c) { return static_cast<int>(std::lround(std::clamp(c, 0.0, 1.0) * 255.0)); };
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "#%02X%02X%02X", byte(r), byte(g), byte(b));
-  return buffer;
-}
+HPO_INLINE std::string hex(double r, double g, double b);
 
 template <std::size_t N>
 std::string interpolate(const std::array<std::array<double, 3>, N>& anchors, double t) {
@@ -76,3 +73,7 @@ inline std::string viridis(double t) { return detail::interpolate(detail::viridi
 inline std::string trial_order(double t) { return detail::interpolate(detail::order_anchors, t); }
 
 }  // namespace hpo::report::palette
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/report/impl/palette.ipp"
+#endif

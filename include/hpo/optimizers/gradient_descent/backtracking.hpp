@@ -5,6 +5,8 @@
 #include <cmath>
 #include <optional>
 
+#include "hpo/core/linkage.hpp"
+
 namespace hpo::gradient {
 
 /// The fraction t* of a rejected step d at which to try next. Along d, the values f(prev),
@@ -12,12 +14,10 @@ namespace hpo::gradient {
 /// in (0, 1/2) when the step was downhill; t* is safeguarded to [0.1, 0.5] (Nocedal & Wright,
 /// Numerical Optimization, sec. 3.5). Nothing when the step was not downhill (slope >= 0).
 /// Usage: `if (auto t = hpo::gradient::backtrack_fraction(slope, rise)) theta = prev + *t * d;`
-inline std::optional<double> backtrack_fraction(double slope, double rise) {
-  if (!(slope < 0.0)) return std::nullopt;
-  const double t = -slope / (2.0 * (rise - slope));
-  // An infinite slope (a gradient near the largest double) gives inf / inf: the parabola's minimum
-  // then tends to half the step.
-  return std::clamp(std::isnan(t) ? 0.5 : t, 0.1, 0.5);
-}
+HPO_INLINE std::optional<double> backtrack_fraction(double slope, double rise);
 
 }  // namespace hpo::gradient
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/optimizers/gradient_descent/impl/backtracking.ipp"
+#endif

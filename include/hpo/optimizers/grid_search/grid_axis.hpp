@@ -8,20 +8,14 @@
 #include <limits>
 #include <utility>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/space/config.hpp"
 #include "hpo/space/parameter.hpp"
 
 namespace hpo::grid {
 
 /// The number of doubles in [low, high] (finite, low <= high), -0 and +0 counted once.
-inline std::uint64_t doubles_between(double low, double high) {
-  // A key that grows by one from each double to the next.
-  const auto key = [](double x) {
-    const auto bits = std::bit_cast<std::int64_t>(x);
-    return bits < 0 ? -(bits & std::numeric_limits<std::int64_t>::max()) : bits;
-  };
-  return static_cast<std::uint64_t>(key(high)) - static_cast<std::uint64_t>(key(low)) + 1;
-}
+HPO_INLINE std::uint64_t doubles_between(double low, double high);
 
 /// A parameter's values along the grid, in increasing order: for a real or an integer, `points`
 /// values evenly spaced from low to high (log-spaced on a log scale; one point is the midpoint),
@@ -52,43 +46,16 @@ class GridAxis {
   std::uint64_t size() const noexcept { return size_; }
 
   /// The value at a position in [0, size()).
-  Value value(std::uint64_t position) const {
-    const Parameter& p = parameter_;
-    if (p.kind == ParameterKind::Categorical) return p.categories[static_cast<std::size_t>(position)];
-    if (p.kind == ParameterKind::Real) return std::clamp(spaced(position), p.low, p.high);
-    if (position < dense_) return static_cast<std::int64_t>(p.low) + static_cast<std::int64_t>(position);
-    return static_cast<std::int64_t>(std::round(spaced(sparse_from_ + (position - dense_))));
-  }
+  Value value(std::uint64_t position) const;
 
  private:
   // The i-th of points_ evenly (log-) spaced values from low to high.
-  double spaced(std::uint64_t i) const {
-    const Parameter& p = parameter_;
-    const double t = points_ == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(points_ - 1);
-    return p.scale == Scale::Log ? std::exp(std::log(p.low) + t * (std::log(p.high) - std::log(p.low)))
-                                 : p.low + t * (p.high - p.low);
-  }
+  double spaced(std::uint64_t i) const;
 
   // Log-spaced points grow apart: below the first point whose step to the next is at least 1
   // (found by bisection) they round onto every integer, from it on onto distinct ones. The axis is
   // those integers, then the rounded points from there.
-  void split_log_integers() {
-    if (points_ == 1) {
-      size_ = 1;
-      return;
-    }
-    std::uint64_t lo = 0, hi = points_ - 1;  // the first sparse point is in [lo, hi]
-    while (lo < hi) {
-      const std::uint64_t mid = lo + (hi - lo) / 2;
-      if (spaced(mid + 1) - spaced(mid) >= 1.0)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-    sparse_from_ = lo;
-    dense_ = static_cast<std::uint64_t>(std::round(spaced(lo)) - parameter_.low);
-    size_ = dense_ + (points_ - sparse_from_);
-  }
+  void split_log_integers();
 
   Parameter parameter_;
   std::uint64_t points_;
@@ -98,3 +65,7 @@ class GridAxis {
 };
 
 }  // namespace hpo::grid
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/optimizers/grid_search/impl/grid_axis.ipp"
+#endif
