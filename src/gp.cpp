@@ -1,5 +1,7 @@
 // Compiled mode (include/hpo/core/linkage.hpp): the Gaussian processes of include/hpo/gp/, one per kernel.
 #include "hpo/gp/gaussian_process.hpp"
+#include "hpo/gp/impl/hyperparameter_fit.ipp"
+#include "hpo/gp/impl/jittered_cholesky.ipp"
 
 namespace hpo::gp {
 template class GaussianProcess<SelectedKernel>;

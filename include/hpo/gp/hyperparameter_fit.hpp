@@ -13,6 +13,7 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/core/minimize_in_box.hpp"
 #include "hpo/core/random.hpp"
 #include "hpo/gp/jittered_cholesky.hpp"
@@ -94,28 +95,8 @@ double log_posterior(const K& kernel_template, const Eigen::MatrixXd& points, co
 
 /// The observations the fit uses: all, or a random subset of `cap` (a partial Fisher–Yates
 /// shuffle, kept in the original order) when there are more.
-inline void select_fit_subset(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, Eigen::Index cap, Rng& rng,
-                              Eigen::MatrixXd& fit_points, Eigen::VectorXd& fit_values) {
-  const Eigen::Index n = points.rows();
-  if (!(cap > 0 && n > cap)) {
-    fit_points = points;
-    fit_values = values;
-    return;
-  }
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
-  std::iota(order.begin(), order.end(), Eigen::Index{0});
-  for (Eigen::Index i = 0; i < cap; ++i) {
-    const auto j = i + static_cast<Eigen::Index>(rng.below(static_cast<std::size_t>(n - i)));
-    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
-  }
-  std::sort(order.begin(), order.begin() + cap);
-  fit_points.resize(cap, points.cols());
-  fit_values.resize(cap);
-  for (Eigen::Index i = 0; i < cap; ++i) {
-    fit_points.row(i) = points.row(order[static_cast<std::size_t>(i)]);
-    fit_values(i) = values(order[static_cast<std::size_t>(i)]);
-  }
-}
+HPO_INLINE void select_fit_subset(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, Eigen::Index cap,
+                                  Rng& rng, Eigen::MatrixXd& fit_points, Eigen::VectorXd& fit_values);
 
 }  // namespace detail
 
@@ -164,3 +145,7 @@ Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& poin
 }
 
 }  // namespace hpo::gp
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/gp/impl/hyperparameter_fit.ipp"
+#endif

@@ -10,6 +10,8 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
+#include "hpo/core/linkage.hpp"
+
 namespace hpo::gp::detail {
 
 /// Attempts of escalating jitter: 1e-10 .. 1e-3 times the mean diagonal.
@@ -17,24 +19,10 @@ inline constexpr int kJitterAttempts = 8;
 
 /// Cholesky of `matrix` (overwritten with the jittered matrix) by Eigen's LLT, escalating the
 /// jitter when needed. Returns the jitter used, or nothing if even the largest one fails.
-inline std::optional<double> cholesky_with_jitter(Eigen::MatrixXd& matrix, Eigen::LLT<Eigen::MatrixXd>& llt) {
-  const auto succeeded = [&llt] {
-    // Eigen's LLT lets NaN pivots through, hence the finiteness check.
-    return llt.info() == Eigen::Success && llt.matrixLLT().diagonal().allFinite();
-  };
-  llt.compute(matrix);
-  if (succeeded()) return 0.0;
-  const double mean_diagonal = matrix.diagonal().mean();
-  if (!std::isfinite(mean_diagonal) || !matrix.allFinite()) return std::nullopt;
-  double jitter = 1e-10 * std::max(mean_diagonal, std::numeric_limits<double>::min());
-  double added = 0.0;
-  for (int attempt = 0; attempt < kJitterAttempts; ++attempt, jitter *= 10.0) {
-    matrix.diagonal().array() += jitter - added;
-    added = jitter;
-    llt.compute(matrix);
-    if (succeeded()) return jitter;
-  }
-  return std::nullopt;
-}
+HPO_INLINE std::optional<double> cholesky_with_jitter(Eigen::MatrixXd& matrix, Eigen::LLT<Eigen::MatrixXd>& llt);
 
 }  // namespace hpo::gp::detail
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/gp/impl/jittered_cholesky.ipp"
+#endif

@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/core/random.hpp"
 #include "hpo/core/stream_salts.hpp"
 #include "hpo/sampling/sobol.hpp"
@@ -29,34 +30,13 @@ class InitialDesign {
   InitialDesign(std::uint64_t seed, std::size_t configured) : seed_(seed), configured_(configured) {}
 
   /// Trials before the model takes over: the configured size, else max(5, min(d + 1, 12)).
-  std::size_t size(std::size_t dimensions) const {
-    if (configured_ > 0) return configured_;
-    return std::max<std::size_t>(5, std::min<std::size_t>(dimensions + 1, 12));
-  }
+  std::size_t size(std::size_t dimensions) const;
 
-  std::optional<Config> next(const Study& study, const WarmStart& warm, const detail::SeenConfigurations& seen) const {
-    if (!warm.empty())
-      if (auto transferred = warm.next_initial_point(study)) return transferred;
-    const Sobol sobol(study.space().size(), seed_, true);
-    for (std::uint64_t index = study.trials().size(), tries = 0; tries < 256; ++index, ++tries) {
-      Config config = study.space().from_unit(sobol.point(index));
-      if (!seen.contains(config)) return config;
-    }
-    return random_unseen(study, seen);
-  }
+  std::optional<Config> next(const Study& study, const WarmStart& warm, const detail::SeenConfigurations& seen) const;
 
   /// A uniformly drawn configuration not in the study (1,000 tries), or std::nullopt: a finite
   /// space whose every configuration has been tried.
-  std::optional<Config> random_unseen(const Study& study, const detail::SeenConfigurations& seen) const {
-    Rng rng(seed_ ^ detail::salt::kRandomFallback, study.trials().size());
-    for (int tries = 0; tries < 1000; ++tries) {
-      Eigen::VectorXd u(static_cast<Eigen::Index>(study.space().size()));
-      for (auto& c : u) c = rng.uniform();
-      Config config = study.space().from_unit(u);
-      if (!seen.contains(config)) return config;
-    }
-    return std::nullopt;
-  }
+  std::optional<Config> random_unseen(const Study& study, const detail::SeenConfigurations& seen) const;
 
  private:
   std::uint64_t seed_;
@@ -64,3 +44,7 @@ class InitialDesign {
 };
 
 }  // namespace hpo::bayesian
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/optimizers/bayesian/impl/initial_design.ipp"
+#endif

@@ -7,6 +7,7 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
+#include "hpo/core/linkage.hpp"
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/jittered_cholesky.hpp"
 
@@ -18,33 +19,17 @@ namespace hpo::bayesian {
 /// Usage: `PosteriorCovariance joint(gp); Eigen::MatrixXd C = joint.covariance(A, B);`
 class PosteriorCovariance {
  public:
-  explicit PosteriorCovariance(const gp::SelectedGaussianProcess& gp) : gp_(gp) {
-    Eigen::MatrixXd k = gp.kernel().matrix(gp.inputs());
-    k.diagonal().array() += gp.noise_variance() + gp.jitter();
-    if (!gp::detail::cholesky_with_jitter(k, llt_))
-      throw std::runtime_error("hpo::BayesianOptimization: the kernel matrix of the posterior sample is degenerate");
-  }
+  explicit PosteriorCovariance(const gp::SelectedGaussianProcess& gp);
 
   const gp::SelectedGaussianProcess& process() const noexcept { return gp_; }
   /// Squared output scale: standardized covariances times this are in the outputs' units.
-  double output_variance() const noexcept {
-    const double s = gp_.output_standardization().scale;
-    return s * s;
-  }
+  double output_variance() const noexcept;
   /// K⁻¹B (K the kernel matrix with noise, standardized units).
-  Eigen::MatrixXd solve(const Eigen::MatrixXd& b) const { return llt_.solve(b); }
+  Eigen::MatrixXd solve(const Eigen::MatrixXd& b) const;
   /// The standardized values the GP conditions on.
-  Eigen::VectorXd standardized_outputs() const {
-    const auto s = gp_.output_standardization();
-    return (gp_.outputs().array() - s.mean) / s.scale;
-  }
+  Eigen::VectorXd standardized_outputs() const;
   /// Posterior covariance between the rows of A and the rows of B (output units).
-  Eigen::MatrixXd covariance(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) const {
-    const auto& kernel = gp_.kernel();
-    const Eigen::MatrixXd& x = gp_.inputs();
-    const Eigen::MatrixXd kxb = kernel.cross_matrix(x, b);
-    return output_variance() * (kernel.cross_matrix(a, b) - kernel.cross_matrix(x, a).transpose() * llt_.solve(kxb));
-  }
+  Eigen::MatrixXd covariance(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) const;
 
  private:
   const gp::SelectedGaussianProcess& gp_;
@@ -52,3 +37,7 @@ class PosteriorCovariance {
 };
 
 }  // namespace hpo::bayesian
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/optimizers/bayesian/impl/posterior_covariance.ipp"
+#endif

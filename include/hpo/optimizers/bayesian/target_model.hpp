@@ -13,6 +13,7 @@
 #include <Eigen/Core>
 
 #include "hpo/core/direction.hpp"
+#include "hpo/core/linkage.hpp"
 #include "hpo/core/random.hpp"
 #include "hpo/core/stream_salts.hpp"
 #include "hpo/gp/gaussian_process.hpp"
@@ -53,12 +54,7 @@ class TargetModel {
     Eigen::VectorXd y;
   };
 
-  void reset() {
-    process_.reset();
-    modeled_.clear();
-    order_.clear();
-    encoded_.clear();
-  }
+  void reset();
 
   bool has_model() const noexcept { return process_.has_value(); }
   /// Completed trials the model holds (the GP may condition on a subset of them).
@@ -78,97 +74,32 @@ class TargetModel {
   /// receives the lie minus `explained(z)` (what a source basis already predicts there).
   std::optional<gp::SelectedGaussianProcess> with_running_trials(
       const Study& study, const ModelEncoding& encoding, std::optional<double> lie = std::nullopt,
-      const std::function<double(const Eigen::VectorXd&)>& explained = {}) const {
-    std::optional<gp::SelectedGaussianProcess> fantasy;
-    for (const auto& trial : study.trials()) {
-      if (!trial.running()) continue;
-      if (!fantasy) fantasy.emplace(*process_);
-      const Eigen::VectorXd z = encoding.encode(trial.config);
-      fantasy->add_observation(z, lie ? *lie - (explained ? explained(z) : 0.0) : fantasy->predict(z).mean);
-    }
-    return fantasy;
-  }
+      const std::function<double(const Eigen::VectorXd&)>& explained = {}) const;
 
   /// The mean of the transformed values the model holds.
   double mean() const noexcept { return modeled_.empty() ? 0.0 : sum_ / static_cast<double>(modeled_.size()); }
 
   /// Completed trials the model does not hold yet.
-  std::vector<const Trial*> fresh_trials(const Study& study) const {
-    std::vector<const Trial*> fresh;
-    for (const auto& trial : study.trials())
-      if (models(trial) && !modeled_.contains(trial.number)) fresh.push_back(&trial);
-    return fresh;
-  }
+  std::vector<const Trial*> fresh_trials(const Study& study) const;
 
   /// Refits on every completed trial (or, past max_points of them, on the subset model_subset
   /// chooses): a new output transform, and the hyperparameters with this many random restarts (0:
   /// from the last fit only).
-  Data refit(const Study& study, const ModelEncoding& encoding, int restarts) {
-    std::size_t n = 0;
-    for (const auto& trial : study.trials()) n += models(trial);
-    Data data{Eigen::MatrixXd(static_cast<Eigen::Index>(n), encoding.width()), Eigen::VectorXd()};
-    Eigen::VectorXd raw(static_cast<Eigen::Index>(n));
-    Eigen::Index row = 0;
-    modeled_.clear();
-    order_.clear();
-    for (const auto& trial : study.trials()) {
-      if (!models(trial)) continue;
-      data.X.row(row) = encoded(trial, encoding).transpose();
-      raw[row++] = lower_is_better(trial.value, study.direction());
-      modeled_.insert(trial.number);
-      order_.push_back(trial.number);
-    }
-    transform_ = gp::ValueTransform::fit(raw, robust_);
-    data.y = transform_(raw);
-    best_ = data.y.minCoeff();
-    sum_ = data.y.sum();
-    if (!process_) process_.emplace(gp::GaussianProcessOptions{.seed = seed_}, gp::SelectedKernel(0, kernel_));
-    if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
-    process_->fit(data.X, data.y, restarts);
-    return data;
-  }
+  Data refit(const Study& study, const ModelEncoding& encoding, int restarts);
 
   /// Adds one completed trial by the O(n^2) update, with the hyperparameters and the transform of
   /// the last refit; the GP receives its transformed value minus `explained` (what a source basis
   /// already predicts there).
-  void add(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained) {
-    const double y = transform_(lower_is_better(trial.value, study.direction()));
-    process_->add_observation(z, y - explained);
-    modeled_.insert(trial.number);
-    order_.push_back(trial.number);
-    best_ = std::min(best_, y);
-    sum_ += y;
-  }
+  void add(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained);
 
  private:
   // A trial's model point, encoded once: a refit of a long study would otherwise spend as long
   // encoding every trial again as fitting its subset.
-  const Eigen::VectorXd& encoded(const Trial& trial, const ModelEncoding& encoding) {
-    if (encoded_.size() <= trial.number) encoded_.resize(trial.number + 1);
-    Eigen::VectorXd& z = encoded_[trial.number];
-    if (z.size() == 0) z = encoding.encode(trial.config);
-    return z;
-  }
+  const Eigen::VectorXd& encoded(const Trial& trial, const ModelEncoding& encoding);
 
   // The rows of `all` model_subset keeps, with order_ cut down to match; the length scales are the
   // last fit's (none before the first: model_subset then weighs every coordinate alike).
-  Data subset(Data all) {
-    Rng rng(seed_ ^ detail::salt::kModelSubset, static_cast<std::uint64_t>(all.y.size()));
-    const std::vector<Eigen::Index> rows =
-        model_subset(all.X, all.y, process_->hyperparameters().length_scales, max_points_, rng);
-    Data kept{Eigen::MatrixXd(static_cast<Eigen::Index>(rows.size()), all.X.cols()),
-              Eigen::VectorXd(static_cast<Eigen::Index>(rows.size()))};
-    std::vector<std::size_t> numbers;
-    numbers.reserve(rows.size());
-    for (Eigen::Index k = 0; k < kept.X.rows(); ++k) {
-      const Eigen::Index r = rows[static_cast<std::size_t>(k)];
-      kept.X.row(k) = all.X.row(r);
-      kept.y(k) = all.y(r);
-      numbers.push_back(order_[static_cast<std::size_t>(r)]);
-    }
-    order_ = std::move(numbers);
-    return kept;
-  }
+  Data subset(Data all);
 
   std::uint64_t seed_;
   KernelType kernel_;
@@ -185,3 +116,7 @@ class TargetModel {
 };
 
 }  // namespace hpo::bayesian
+
+#if HPO_BODIES_IN_HEADERS
+#include "hpo/optimizers/bayesian/impl/target_model.ipp"
+#endif

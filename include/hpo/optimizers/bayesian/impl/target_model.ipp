@@ -1,0 +1,94 @@
+#pragma once
+// Bodies of target_model.hpp; see core/linkage.hpp.
+
+#include "hpo/optimizers/bayesian/target_model.hpp"
+
+namespace hpo::bayesian {
+
+HPO_INLINE void TargetModel::reset() {
+  process_.reset();
+  modeled_.clear();
+  order_.clear();
+  encoded_.clear();
+}
+
+HPO_INLINE std::optional<gp::SelectedGaussianProcess> TargetModel::with_running_trials(
+    const Study& study, const ModelEncoding& encoding, std::optional<double> lie,
+    const std::function<double(const Eigen::VectorXd&)>& explained) const {
+  std::optional<gp::SelectedGaussianProcess> fantasy;
+  for (const auto& trial : study.trials()) {
+    if (!trial.running()) continue;
+    if (!fantasy) fantasy.emplace(*process_);
+    const Eigen::VectorXd z = encoding.encode(trial.config);
+    fantasy->add_observation(z, lie ? *lie - (explained ? explained(z) : 0.0) : fantasy->predict(z).mean);
+  }
+  return fantasy;
+}
+
+HPO_INLINE std::vector<const Trial*> TargetModel::fresh_trials(const Study& study) const {
+  std::vector<const Trial*> fresh;
+  for (const auto& trial : study.trials())
+    if (models(trial) && !modeled_.contains(trial.number)) fresh.push_back(&trial);
+  return fresh;
+}
+
+HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelEncoding& encoding, int restarts) {
+  std::size_t n = 0;
+  for (const auto& trial : study.trials()) n += models(trial);
+  Data data{Eigen::MatrixXd(static_cast<Eigen::Index>(n), encoding.width()), Eigen::VectorXd()};
+  Eigen::VectorXd raw(static_cast<Eigen::Index>(n));
+  Eigen::Index row = 0;
+  modeled_.clear();
+  order_.clear();
+  for (const auto& trial : study.trials()) {
+    if (!models(trial)) continue;
+    data.X.row(row) = encoded(trial, encoding).transpose();
+    raw[row++] = lower_is_better(trial.value, study.direction());
+    modeled_.insert(trial.number);
+    order_.push_back(trial.number);
+  }
+  transform_ = gp::ValueTransform::fit(raw, robust_);
+  data.y = transform_(raw);
+  best_ = data.y.minCoeff();
+  sum_ = data.y.sum();
+  if (!process_) process_.emplace(gp::GaussianProcessOptions{.seed = seed_}, gp::SelectedKernel(0, kernel_));
+  if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
+  process_->fit(data.X, data.y, restarts);
+  return data;
+}
+
+HPO_INLINE void TargetModel::add(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained) {
+  const double y = transform_(lower_is_better(trial.value, study.direction()));
+  process_->add_observation(z, y - explained);
+  modeled_.insert(trial.number);
+  order_.push_back(trial.number);
+  best_ = std::min(best_, y);
+  sum_ += y;
+}
+
+HPO_INLINE const Eigen::VectorXd& TargetModel::encoded(const Trial& trial, const ModelEncoding& encoding) {
+  if (encoded_.size() <= trial.number) encoded_.resize(trial.number + 1);
+  Eigen::VectorXd& z = encoded_[trial.number];
+  if (z.size() == 0) z = encoding.encode(trial.config);
+  return z;
+}
+
+HPO_INLINE TargetModel::Data TargetModel::subset(Data all) {
+  Rng rng(seed_ ^ detail::salt::kModelSubset, static_cast<std::uint64_t>(all.y.size()));
+  const std::vector<Eigen::Index> rows =
+      model_subset(all.X, all.y, process_->hyperparameters().length_scales, max_points_, rng);
+  Data kept{Eigen::MatrixXd(static_cast<Eigen::Index>(rows.size()), all.X.cols()),
+            Eigen::VectorXd(static_cast<Eigen::Index>(rows.size()))};
+  std::vector<std::size_t> numbers;
+  numbers.reserve(rows.size());
+  for (Eigen::Index k = 0; k < kept.X.rows(); ++k) {
+    const Eigen::Index r = rows[static_cast<std::size_t>(k)];
+    kept.X.row(k) = all.X.row(r);
+    kept.y(k) = all.y(r);
+    numbers.push_back(order_[static_cast<std::size_t>(r)]);
+  }
+  order_ = std::move(numbers);
+  return kept;
+}
+
+}  // namespace hpo::bayesian
