@@ -1,7 +1,7 @@
 # Sourced by the other scripts: makes sure the Debian packages hpo builds with are installed.
 # As root, installs what is missing; otherwise prints the exact apt-get line and stops.
 
-HPO_PACKAGES="g++ cmake make libeigen3-dev liblbfgspp-dev catch2 nlohmann-json3-dev libbenchmark-dev"
+HPO_PACKAGES="g++ cmake make ninja-build libeigen3-dev liblbfgspp-dev catch2 nlohmann-json3-dev libbenchmark-dev"
 # For CI only, never needed to build or use hpo: clang (the second compiler, and its sanitizer
 # runtimes), xmllint (the report's HTML check in the test suite) and a headless Chromium (the
 # report's browser test, tests/report/browser_test.sh). CI passes them as arguments:
