@@ -7,6 +7,8 @@
 #include <hpo/optimizers/bayesian_optimization.hpp>
 #include <hpo/optimizers/random_search.hpp>
 
+#include "support/fixtures.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -33,7 +35,7 @@ hpo::SearchSpace branin_space() {
 
 double branin_objective(const hpo::Config& c) { return branin(c.get<double>("x1"), c.get<double>("x2")); }
 
-hpo::RunOptions quiet(std::size_t n) { return {.max_evaluations = n, .progress = false}; }
+using hpo_test::quiet;
 }  // namespace
 
 static_assert(hpo::Optimizer<hpo::BayesianOptimization>);
@@ -213,7 +215,7 @@ TEST_CASE("an ask with 2000 observations gives a valid new point", "[bo][robustn
   for (std::size_t i = 0; i + 1 < study.trials().size(); ++i) REQUIRE(study.trials()[i].config != proposal->config);
 }
 
-TEST_CASE("options out of range are errors naming the field and the value", "[bo][errors]") {
+TEST_CASE("BayesianOptions out of range are errors naming the field and the value", "[bo][errors]") {
   using Catch::Contains;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.ucb_beta = -1.0}), Contains("ucb_beta") && Contains("-1"));

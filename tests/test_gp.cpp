@@ -473,7 +473,7 @@ TEST_CASE("invalid inputs throw instead of producing NaN", "[gp][robustness]") {
   CHECK_THROWS_AS(gp.add_observation(Eigen::VectorXd::Constant(2, 0.5), INFINITY), std::invalid_argument);
 }
 
-TEST_CASE("options out of range are errors naming the field and the value", "[gp][errors]") {
+TEST_CASE("GP options out of range are errors naming the field and the value", "[gp][errors]") {
   using Catch::Contains;
   using Options = hpo::gp::GaussianProcessOptions;
   using GP = hpo::gp::GaussianProcess<>;

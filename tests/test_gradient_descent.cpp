@@ -7,6 +7,8 @@
 #include <hpo/optimizers/gradient_descent.hpp>
 #include <hpo/transfer/warm_start.hpp>
 
+#include "support/fixtures.hpp"
+
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -25,17 +27,17 @@ hpo::SearchSpace plane() {
 }
 
 // (x - 1)^2 + 10 (y + 2)^2: minimum 0 at (1, -2).
-double bowl(const hpo::Config& c) {
+double elongated_bowl(const hpo::Config& c) {
   const double x = c.get<double>("x"), y = c.get<double>("y");
   return (x - 1) * (x - 1) + 10 * (y + 2) * (y + 2);
 }
 
 hpo::Evaluation bowl_with_gradient(const hpo::Config& c) {
   const double x = c.get<double>("x"), y = c.get<double>("y");
-  return {.value = bowl(c), .gradient = Eigen::Vector2d(2 * (x - 1), 20 * (y + 2))};
+  return {.value = elongated_bowl(c), .gradient = Eigen::Vector2d(2 * (x - 1), 20 * (y + 2))};
 }
 
-hpo::RunOptions quiet(std::size_t n) { return {.max_evaluations = n, .progress = false}; }
+using hpo_test::quiet;
 
 double distance_to_bowl_minimum(const hpo::Config& c) {
   return std::hypot(c.get<double>("x") - 1.0, c.get<double>("y") + 2.0);
@@ -56,7 +58,7 @@ TEST_CASE("converges on a quadratic with its analytic gradient", "[gradient]") {
 }
 
 TEST_CASE("plain gradient descent with a step schedule converges too", "[gradient]") {
-  // In the unit cube the bowl is 100 (u - 0.6)^2 + 1000 (v - 0.3)^2: rates below 1/1000 are stable.
+  // In the unit cube the elongated_bowl is 100 (u - 0.6)^2 + 1000 (v - 0.3)^2: rates below 1/1000 are stable.
   hpo::GradientDescent gd(
       {.seed = 1, .learning_rate = 8e-4, .method = hpo::GradientMethod::Plain, .step_decay = 0.9, .decay_every = 20});
   const auto study = hpo::optimize(plane(), bowl_with_gradient, gd, quiet(400));
@@ -91,7 +93,7 @@ TEST_CASE("a step that raised the value is taken back to the minimum of the fitt
 
 TEST_CASE("without a gradient it uses central differences: 2 evaluations per real parameter", "[gradient]") {
   hpo::GradientDescent gd({.seed = 1, .learning_rate = 0.05});
-  const auto study = hpo::optimize(plane(), bowl, gd, quiet(600));
+  const auto study = hpo::optimize(plane(), elongated_bowl, gd, quiet(600));
   REQUIRE_FALSE(gd.uses_objective_gradient());
   REQUIRE(gd.stop_reason() != hpo::GradientDescentStop::Budget);
   // The start, then 4 probes per step (and none at the iterate itself).
@@ -219,7 +221,7 @@ TEST_CASE("a warm start starts at the source's best configuration", "[gradient][
   hpo::Study source(plane());
   for (auto [x, y] : {std::pair{3.0, 1.0}, std::pair{0.8, -1.7}, std::pair{-2.0, 2.0}}) {
     auto t = source.ask(hpo::Config().set("x", x).set("y", y));
-    source.tell(t.number, bowl(t.config));
+    source.tell(t.number, elongated_bowl(t.config));
   }
   const auto warm = hpo::WarmStart::from({source}, plane());
   hpo::GradientDescent gd({.seed = 1, .learning_rate = 0.05, .warm_start = warm});
@@ -234,7 +236,7 @@ TEST_CASE("a warm start starts at the source's best configuration", "[gradient][
   hpo::SearchSpace other;
   other.add_real("x", -5.0, 5.0);
   hpo::GradientDescent wrong({.warm_start = hpo::WarmStart::from({source}, other)});
-  REQUIRE_THROWS_WITH(hpo::optimize(plane(), bowl, wrong, quiet(5)), Contains("another search space"));
+  REQUIRE_THROWS_WITH(hpo::optimize(plane(), elongated_bowl, wrong, quiet(5)), Contains("another search space"));
 }
 
 TEST_CASE("the start option, integer and categorical parameters are held at their start values", "[gradient]") {
@@ -365,7 +367,7 @@ TEST_CASE("too many consecutive failures end the run with a clear error that kee
                     hpo::TooManyFailures);
 }
 
-TEST_CASE("the same seed gives the same configurations, another seed does not", "[gradient]") {
+TEST_CASE("GradientDescent: the same seed gives the same configurations, another seed does not", "[gradient]") {
   hpo::SearchSpace space;
   for (int i = 0; i < 4; ++i) space.add_real("x" + std::to_string(i), -1.0, 1.0);
   auto f = [](const hpo::Config& c) {
@@ -393,14 +395,14 @@ TEST_CASE("the path is rebuilt from the study: a resumed journal continues it ex
   const auto journal = (std::filesystem::temp_directory_path() / "hpo_gd_resume.jsonl").string();
   std::filesystem::remove(journal);
   hpo::GradientDescent whole({.seed = 2});
-  const auto reference = hpo::optimize(plane(), bowl, whole, quiet(45));
+  const auto reference = hpo::optimize(plane(), elongated_bowl, whole, quiet(45));
   {
     hpo::GradientDescent first({.seed = 2});
-    hpo::optimize(plane(), bowl, first, {.max_evaluations = 18, .journal = journal, .progress = false});
+    hpo::optimize(plane(), elongated_bowl, first, {.max_evaluations = 18, .journal = journal, .progress = false});
   }
   hpo::GradientDescent second({.seed = 2});  // a new optimizer: it knows only what the study holds
   const auto resumed =
-      hpo::optimize(plane(), bowl, second, {.max_evaluations = 45, .journal = journal, .progress = false});
+      hpo::optimize(plane(), elongated_bowl, second, {.max_evaluations = 45, .journal = journal, .progress = false});
   REQUIRE(resumed.trials().size() == 45);
   for (std::size_t i = 0; i < 45; ++i) REQUIRE(resumed.trials()[i].config == reference.trials()[i].config);
   std::filesystem::remove(journal);
@@ -409,7 +411,7 @@ TEST_CASE("the path is rebuilt from the study: a resumed journal continues it ex
   hpo::GradientDescent shared({.seed = 2});
   hpo::Study one(plane()), two(plane());
   auto a = one.ask(shared);
-  one.tell(a->number, bowl(a->config));
+  one.tell(a->number, elongated_bowl(a->config));
   auto b = two.ask(shared);
   REQUIRE(b->config == a->config);
 }
@@ -418,22 +420,22 @@ TEST_CASE("the points of one estimate can be outstanding together", "[gradient]"
   hpo::GradientDescent gd;
   hpo::Study study(plane());
   auto start = study.ask(gd);
-  study.tell(start->number, bowl(start->config));
+  study.tell(start->number, elongated_bowl(start->config));
   std::vector<hpo::Trial> probes;
   for (int i = 0; i < 4; ++i) probes.push_back(*study.ask(gd));
   REQUIRE_FALSE(study.ask(gd).has_value());  // all four are out
   std::set<std::string> distinct;
   for (const auto& p : probes) distinct.insert(p.config.to_string());
   REQUIRE(distinct.size() == 4);
-  for (auto it = probes.rbegin(); it != probes.rend(); ++it) study.tell(it->number, bowl(it->config));  // any order
+  for (auto it = probes.rbegin(); it != probes.rend(); ++it) study.tell(it->number, elongated_bowl(it->config));  // any order
   auto next = study.ask(gd);
   REQUIRE(next.has_value());
-  REQUIRE(bowl(next->config) < bowl(start->config));
+  REQUIRE(elongated_bowl(next->config) < elongated_bowl(start->config));
 }
 
 TEST_CASE("a maximized objective is climbed", "[gradient]") {
   hpo::GradientDescent gd({.learning_rate = 0.05});
-  auto f = [](const hpo::Config& c) { return -bowl(c); };
+  auto f = [](const hpo::Config& c) { return -elongated_bowl(c); };
   const auto study =
       hpo::optimize(plane(), f, gd, {.max_evaluations = 600, .direction = hpo::Direction::Maximize, .progress = false});
   REQUIRE(distance_to_bowl_minimum(study.best().config) < 0.02);
@@ -456,7 +458,7 @@ TEST_CASE("bad options are refused, naming the option", "[gradient]") {
                       Contains("gradient_estimate = 2"));
 }
 
-TEST_CASE("an empty space is refused by ask, naming the optimizer", "[gradient][errors]") {
+TEST_CASE("GradientDescent: an empty space is refused by ask, naming the optimizer", "[gradient][errors]") {
   hpo::Study empty{hpo::SearchSpace{}};
   hpo::GradientDescent gd;
   REQUIRE_THROWS_WITH(empty.ask(gd), Contains("hpo::GradientDescent") && Contains("no parameter"));

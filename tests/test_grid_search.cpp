@@ -127,7 +127,7 @@ TEST_CASE("grid points that print alike to 10 digits are still distinct points",
   REQUIRE(run(hpo::GridSearch({.points_per_dimension = 100}), large).trials().size() == 100);
 }
 
-TEST_CASE("an empty space is refused by ask, naming the optimizer", "[grid][errors]") {
+TEST_CASE("GridSearch: an empty space is refused by ask, naming the optimizer", "[grid][errors]") {
   hpo::Study empty{hpo::SearchSpace{}};
   hpo::GridSearch grid;
   REQUIRE_THROWS_WITH(empty.ask(grid), Contains("hpo::GridSearch") && Contains("no parameter"));

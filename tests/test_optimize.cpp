@@ -32,7 +32,7 @@ double contract_objective(const hpo::Config& c) {
   return c.get<double>("x") + c.get<int>("units") + (c.get<std::string>("act") == "relu" ? 1.0 : 0.0);
 }
 
-std::string temp_path(const std::string& name) { return hpo_test::temp_path("optimize", name); }
+std::string optimize_temp_path(const std::string& name) { return hpo_test::temp_path("optimize", name); }
 }  // namespace
 
 static_assert(hpo::Objective<decltype(&contract_objective)>);
@@ -155,7 +155,7 @@ TEST_CASE("a run that ends before its first trial, an empty space and tiny durat
 }
 
 TEST_CASE("the journal resumes a run, counts its trials and continues the same sequence", "[optimize][journal]") {
-  const auto path = temp_path("resume.jsonl");
+  const auto path = optimize_temp_path("resume.jsonl");
   const auto space = contract_space();
   auto f = [](const hpo::Config& c) { return contract_objective(c); };
   const auto uninterrupted =
@@ -178,7 +178,7 @@ TEST_CASE("the journal resumes a run, counts its trials and continues the same s
 }
 
 namespace {
-struct Hyper {
+struct Hyperparameters {
   double lr = 0;
   int units = 0;
   std::string act;
@@ -186,15 +186,15 @@ struct Hyper {
 }  // namespace
 
 TEST_CASE("an objective may take the user's own struct through a TypedSpace", "[optimize]") {
-  hpo::TypedSpace<Hyper> space;
-  space.add_real("lr", &Hyper::lr, 1e-5, 1e-1, hpo::Scale::Log)
-      .add_int("units", &Hyper::units, 16, 256)
-      .add_categorical("act", &Hyper::act, {"relu", "tanh", "gelu"});
-  auto f = [](const Hyper& h) {
+  hpo::TypedSpace<Hyperparameters> space;
+  space.add_real("lr", &Hyperparameters::lr, 1e-5, 1e-1, hpo::Scale::Log)
+      .add_int("units", &Hyperparameters::units, 16, 256)
+      .add_categorical("act", &Hyperparameters::act, {"relu", "tanh", "gelu"});
+  auto f = [](const Hyperparameters& h) {
     return std::abs(std::log10(h.lr) + 3.0) + h.units / 256.0 + (h.act == "tanh" ? 0.0 : 1.0);
   };
   auto study = hpo::optimize(space, f, hpo::RandomSearch({.seed = 4}), {.max_evaluations = 40, .progress = false});
-  const Hyper best = space.bind(study.best().config);
+  const Hyperparameters best = space.bind(study.best().config);
   REQUIRE(f(best) == study.best().value);
   REQUIRE(best.act == "tanh");
 }
@@ -214,7 +214,7 @@ namespace {
 // Runs `body` with stderr redirected to a file and returns what it printed there.
 template <class Body>
 std::string capture_stderr(Body body) {
-  const auto path = temp_path("stderr.txt");
+  const auto path = optimize_temp_path("stderr.txt");
   std::fflush(stderr);
   const int saved = dup(fileno(stderr));
   REQUIRE(std::freopen(path.c_str(), "w", stderr) != nullptr);

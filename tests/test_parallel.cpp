@@ -39,12 +39,12 @@ hpo::SearchSpace space_2d() {
   return space;
 }
 
-double bowl(const hpo::Config& c) {
+double round_bowl(const hpo::Config& c) {
   const double x = c.get<double>("x") - 1.0, y = c.get<double>("y") - 2.0;
   return x * x + y * y;
 }
 
-std::string temp_path(const std::string& name) { return hpo_test::temp_path("parallel", name); }
+std::string parallel_temp_path(const std::string& name) { return hpo_test::temp_path("parallel", name); }
 
 std::set<std::string> distinct_configs(const hpo::Study& study) {
   std::set<std::string> configs;
@@ -85,7 +85,7 @@ TEST_CASE("n_jobs threads finish exactly max_evaluations distinct trials", "[par
       }
       std::this_thread::sleep_for(2ms);
       --running;
-      return bowl(c);
+      return round_bowl(c);
     };
     const auto study = hpo::optimize(space_2d(), f, hpo::RandomSearch({.seed = jobs}),
                                      {.max_evaluations = 40, .progress = false, .n_jobs = jobs});
@@ -100,12 +100,12 @@ TEST_CASE("n_jobs threads finish exactly max_evaluations distinct trials", "[par
   }
 }
 
-TEST_CASE("with threads, Bayesian optimization proposes distinct points and finds the bowl", "[parallel][threads]") {
+TEST_CASE("with threads, Bayesian optimization proposes distinct points and finds the round_bowl", "[parallel][threads]") {
   const auto study =
       hpo::optimize(space_2d(),
                     [](const hpo::Config& c) {
                       std::this_thread::sleep_for(1ms);
-                      return bowl(c);
+                      return round_bowl(c);
                     },
                     hpo::BayesianOptimization({.seed = 3}), {.max_evaluations = 30, .progress = false, .n_jobs = 4});
   REQUIRE(study.finished_count() == 30);
@@ -122,7 +122,7 @@ TEST_CASE("failures in workers are failed trials, callbacks and progress never r
     const int call = ++calls;
     if (call % 5 == 0) throw std::runtime_error("worker failure " + std::to_string(call));
     if (call % 7 == 0) return std::numeric_limits<double>::quiet_NaN();
-    return bowl(c);
+    return round_bowl(c);
   };
   auto callback = [&](const hpo::Study&, const hpo::Trial&) {
     if (++in_callback > 1) overlapped = true;
@@ -145,7 +145,7 @@ TEST_CASE("max_seconds stops starting trials, the running ones finish and are re
   const auto study = hpo::optimize(space_2d(),
                                    [](const hpo::Config& c) {
                                      std::this_thread::sleep_for(30ms);
-                                     return bowl(c);
+                                     return round_bowl(c);
                                    },
                                    hpo::RandomSearch({.seed = 2}),
                                    {.max_evaluations = 0, .max_seconds = 0.1, .progress = false, .n_jobs = 4});
@@ -162,7 +162,7 @@ TEST_CASE("gradient descent evaluates its probes concurrently", "[parallel][thre
     }
     std::this_thread::sleep_for(3ms);
     --running;
-    return bowl(c);
+    return round_bowl(c);
   };
   const auto study = hpo::optimize(space_2d(), f, hpo::GradientDescent({.learning_rate = 0.1}),
                                    {.max_evaluations = 25, .progress = false, .n_jobs = 4});
@@ -202,7 +202,7 @@ void check_pruned_study(const hpo::Study& study, const std::string& journal) {
 }  // namespace
 
 TEST_CASE("pruning with n_jobs threads: reports from every worker, every curve kept", "[parallel][threads][pruning]") {
-  const std::string path = temp_path("pruning_threads.jsonl");
+  const std::string path = parallel_temp_path("pruning_threads.jsonl");
   const auto study = hpo::optimize(space_2d(), train_pruned, hpo::RandomSearch({.seed = 4}),
                                    {.max_evaluations = 40,
                                     .journal = path,
@@ -217,7 +217,7 @@ TEST_CASE("pruning with n_jobs threads: reports from every worker, every curve k
 
 TEST_CASE("pruning across processes: each judges against the others' curves from the journal",
           "[parallel][processes][pruning]") {
-  const std::string path = temp_path("pruning_processes.jsonl");
+  const std::string path = parallel_temp_path("pruning_processes.jsonl");
   std::vector<pid_t> children;
   for (std::uint64_t seed = 1; seed <= 3; ++seed)
     children.push_back(spawn([&, seed] {
@@ -253,14 +253,14 @@ TEST_CASE("pruning across processes: each judges against the others' curves from
 }
 
 TEST_CASE("n_jobs out of range is an error naming it", "[parallel][errors]") {
-  REQUIRE_THROWS_WITH(hpo::optimize(space_2d(), bowl, hpo::RandomSearch(), {.progress = false, .n_jobs = 5000}),
+  REQUIRE_THROWS_WITH(hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch(), {.progress = false, .n_jobs = 5000}),
                       Contains("n_jobs") && Contains("5000"));
-  REQUIRE(hpo::optimize(space_2d(), bowl, hpo::RandomSearch(), {.max_evaluations = 6, .progress = false, .n_jobs = 0})
+  REQUIRE(hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch(), {.max_evaluations = 6, .progress = false, .n_jobs = 0})
               .finished_count() == 6);
 }
 
 TEST_CASE("four processes share one journal: unique numbers, no overshoot, every trial kept", "[parallel][processes]") {
-  const auto path = temp_path("four.jsonl");
+  const auto path = parallel_temp_path("four.jsonl");
   std::vector<pid_t> children;
   for (std::uint64_t k = 0; k < 4; ++k) {
     children.push_back(spawn([&, k] {
@@ -268,7 +268,7 @@ TEST_CASE("four processes share one journal: unique numbers, no overshoot, every
           hpo::optimize(space_2d(),
                         [](const hpo::Config& c) {
                           std::this_thread::sleep_for(1ms);
-                          return bowl(c);
+                          return round_bowl(c);
                         },
                         hpo::RandomSearch({.seed = k}), {.max_evaluations = 120, .journal = path, .progress = false});
       return study.finished_count() == 120 && study.running_count() == 0 ? 0 : 3;
@@ -286,14 +286,14 @@ TEST_CASE("four processes share one journal: unique numbers, no overshoot, every
 }
 
 TEST_CASE("a process killed mid-trial: the others finish, its trial ends as failed \"lost\"", "[parallel][processes]") {
-  const auto path = temp_path("killed.jsonl");
+  const auto path = parallel_temp_path("killed.jsonl");
   const hpo::JournalOptions journal{.heartbeat_interval = 0.1, .lost_after = 2.0};
   const pid_t victim = spawn([&] {
     int calls = 0;
     (void)hpo::optimize(space_2d(),
                         [&](const hpo::Config& c) {
                           if (++calls == 3) std::this_thread::sleep_for(60s);  // killed here
-                          return bowl(c);
+                          return round_bowl(c);
                         },
                         hpo::RandomSearch({.seed = 11}),
                         {.max_evaluations = 30, .journal = path, .progress = false, .journal_options = journal});
@@ -311,7 +311,7 @@ TEST_CASE("a process killed mid-trial: the others finish, its trial ends as fail
   for (std::uint64_t k = 0; k < 2; ++k)
     others.push_back(spawn([&, k] {
       const auto study =
-          hpo::optimize(space_2d(), bowl, hpo::RandomSearch({.seed = 20 + k}),
+          hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch({.seed = 20 + k}),
                         {.max_evaluations = 30, .journal = path, .progress = false, .journal_options = journal});
       return study.finished_count() == 30 ? 0 : 3;
     }));
@@ -325,7 +325,7 @@ TEST_CASE("a process killed mid-trial: the others finish, its trial ends as fail
 
 TEST_CASE("a silent process on another machine loses its trial after lost_after, a live one keeps it",
           "[parallel][processes]") {
-  const auto path = temp_path("silent.jsonl");
+  const auto path = parallel_temp_path("silent.jsonl");
   {
     auto study = hpo::Study::open(path, space_2d());  // a header, then a start from "node7", which never speaks again
   }
@@ -335,7 +335,7 @@ TEST_CASE("a silent process on another machine loses its trial after lost_after,
         << "\n";
   }
   const auto start = std::chrono::steady_clock::now();
-  const auto study = hpo::optimize(space_2d(), bowl, hpo::RandomSearch({.seed = 4}),
+  const auto study = hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch({.seed = 4}),
                                    {.max_evaluations = 5,
                                     .journal = path,
                                     .progress = false,
@@ -345,14 +345,14 @@ TEST_CASE("a silent process on another machine loses its trial after lost_after,
   REQUIRE_THAT(study.trials()[0].error, Contains("lost: no heartbeat from node7:4242 since"));
 
   // A live process with a long trial keeps it, thanks to its heartbeats.
-  const auto path2 = temp_path("heartbeat.jsonl");
+  const auto path2 = parallel_temp_path("heartbeat.jsonl");
   const hpo::JournalOptions journal{.heartbeat_interval = 0.05, .lost_after = 0.4};
   const pid_t slow = spawn([&] {
     const auto s =
         hpo::optimize(space_2d(),
                       [](const hpo::Config& c) {
                         std::this_thread::sleep_for(1500ms);
-                        return bowl(c);
+                        return round_bowl(c);
                       },
                       hpo::RandomSearch({.seed = 5}),
                       {.max_evaluations = 6, .journal = path2, .progress = false, .journal_options = journal});
@@ -360,7 +360,7 @@ TEST_CASE("a silent process on another machine loses its trial after lost_after,
   });
   std::this_thread::sleep_for(200ms);
   const auto fast =
-      hpo::optimize(space_2d(), bowl, hpo::RandomSearch({.seed = 6}),
+      hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch({.seed = 6}),
                     {.max_evaluations = 6, .journal = path2, .progress = false, .journal_options = journal});
   REQUIRE(exit_code(slow) == 0);
   REQUIRE(fast.finished_count() == 6);
@@ -371,7 +371,7 @@ TEST_CASE("a silent process on another machine loses its trial after lost_after,
 
 TEST_CASE("a journal write that fails surfaces its own error, memory keeps only what the journal has",
           "[parallel][errors]") {
-  const auto path = temp_path("full_disk.jsonl");
+  const auto path = parallel_temp_path("full_disk.jsonl");
   const pid_t child = spawn([&] {
     ::signal(SIGXFSZ, SIG_IGN);
     auto study = hpo::Study::open(path, space_2d());
@@ -401,7 +401,7 @@ TEST_CASE("a journal write that fails surfaces its own error, memory keeps only 
                        .rlim_max = RLIM_INFINITY};
     ::setrlimit(RLIMIT_FSIZE, &small);
     try {
-      (void)hpo::optimize(space_2d(), bowl, hpo::RandomSearch(),
+      (void)hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch(),
                           {.max_evaluations = 100, .journal = path2, .progress = false});
       return 15;
     } catch (const std::runtime_error& e) {
@@ -419,7 +419,7 @@ TEST_CASE("a journal write that fails surfaces its own error, memory keeps only 
 }
 
 TEST_CASE("journal errors: another space, a lock that cannot be taken, a missing directory", "[parallel][errors]") {
-  const auto path = temp_path("errors.jsonl");
+  const auto path = parallel_temp_path("errors.jsonl");
   { auto study = hpo::Study::open(path, space_2d()); }
   hpo::SearchSpace other;
   other.add_real("x", -5.0, 10.0);
@@ -434,7 +434,7 @@ TEST_CASE("journal errors: another space, a lock that cannot be taken, a missing
 }
 
 TEST_CASE("ask and tell by hand across processes: one asks, others tell", "[parallel][processes]") {
-  const auto path = temp_path("external.jsonl");
+  const auto path = parallel_temp_path("external.jsonl");
   auto scheduler = hpo::Study::open(path, space_2d());
   hpo::RandomSearch random({.seed = 8});
   std::vector<std::size_t> numbers;
@@ -443,7 +443,7 @@ TEST_CASE("ask and tell by hand across processes: one asks, others tell", "[para
   for (const std::size_t number : numbers)
     workers.push_back(spawn([&, number] {
       auto study = hpo::Study::open(path, space_2d());
-      const auto& trial = study.tell(number, bowl(study.trial(number).config));
+      const auto& trial = study.tell(number, round_bowl(study.trial(number).config));
       return trial.completed() ? 0 : 3;
     }));
   for (const pid_t worker : workers) REQUIRE(exit_code(worker) == 0);
@@ -467,13 +467,13 @@ double unit_distance(const hpo::Config& a, const hpo::Config& b) {
   return (space.to_unit(a) - space.to_unit(b)).norm();
 }
 
-// 12 ask/tell rounds of `bo` on the bowl, then one more ask, left running: the proposal with
+// 12 ask/tell rounds of `bo` on the round_bowl, then one more ask, left running: the proposal with
 // nothing pending, at the acquisition's best.
 hpo::Study study_with_greedy_proposal(hpo::BayesianOptimization& bo) {
   hpo::Study study(space_2d());
   for (int i = 0; i < 12; ++i) {
     const auto trial = study.ask(bo);
-    study.tell(trial->number, bowl(trial->config));
+    study.tell(trial->number, round_bowl(trial->config));
   }
   study.ask(bo);
   return study;
@@ -496,7 +496,7 @@ TEST_CASE("every pending strategy steers the next proposal off a running trial",
     REQUIRE(study.trials().back().config == greedy.config);  // the strategy played no part so far
     const double moved = unit_distance(study.ask(bo)->config, study.trials()[12].config);
     INFO("strategy " << static_cast<int>(strategy) << " distance " << moved);
-    // Measured: 4.5e-4 for the kriging believer (12 points of a bowl leave little doubt where its
+    // Measured: 4.5e-4 for the kriging believer (12 points of a round_bowl leave little doubt where its
     // minimum is, and the believer only takes the variance away there) up to 0.6 for qLogEI.
     CHECK(moved > 1e-4);
   }
@@ -505,7 +505,7 @@ TEST_CASE("every pending strategy steers the next proposal off a running trial",
 TEST_CASE("with no trial running the pending strategy changes nothing: n_jobs = 1 runs are identical",
           "[parallel][bo]") {
   const auto run = [](hpo::PendingStrategy strategy) {
-    return hpo::optimize(space_2d(), bowl, hpo::BayesianOptimization({.seed = 11, .pending = strategy}),
+    return hpo::optimize(space_2d(), round_bowl, hpo::BayesianOptimization({.seed = 11, .pending = strategy}),
                          {.max_evaluations = 16, .progress = false});
   };
   const auto reference = run(hpo::PendingStrategy::KrigingBeliever);
@@ -516,7 +516,7 @@ TEST_CASE("with no trial running the pending strategy changes nothing: n_jobs = 
   }
 }
 
-TEST_CASE("four trials in flight: every pending strategy proposes distinct points and finds the bowl",
+TEST_CASE("four trials in flight: every pending strategy proposes distinct points and finds the round_bowl",
           "[parallel][bo]") {
   // n_jobs = 4 with the timing taken out: four trials run at once and the oldest finishes first,
   // so the run, and the numbers below, are the same on every machine.
@@ -527,7 +527,7 @@ TEST_CASE("four trials in flight: every pending strategy proposes distinct point
     while (study.finished_count() < 30) {
       while (study.trials().size() < 30 && study.running_count() < 4) REQUIRE(study.ask(bo));
       const auto& oldest = study.trials()[told++];
-      study.tell(oldest.number, bowl(oldest.config));
+      study.tell(oldest.number, round_bowl(oldest.config));
     }
     INFO("strategy " << static_cast<int>(strategy) << " best " << study.best().value);
     REQUIRE(distinct_configs(study).size() == 30);
@@ -542,7 +542,7 @@ TEST_CASE("with threads every pending strategy finishes the budget with distinct
     const auto study = hpo::optimize(space_2d(),
                                      [](const hpo::Config& c) {
                                        std::this_thread::sleep_for(1ms);
-                                       return bowl(c);
+                                       return round_bowl(c);
                                      },
                                      hpo::BayesianOptimization({.seed = 3, .pending = strategy}),
                                      {.max_evaluations = 20, .progress = false, .n_jobs = 4});

@@ -28,7 +28,7 @@ hpo::SearchSpace space_1d() {
   return space;
 }
 
-std::string temp_path(const std::string& name) { return hpo_test::temp_path("pruning", name); }
+std::string pruning_temp_path(const std::string& name) { return hpo_test::temp_path("pruning", name); }
 
 // A trial with a hand-made curve and state.
 hpo::Trial curve_trial(std::size_t number, std::map<std::int64_t, double> curve,
@@ -364,7 +364,7 @@ TEST_CASE("a TypedSpace objective takes a reporter too", "[pruning]") {
 }
 
 TEST_CASE("a pruned trial in the journal, resumed: states, values and curves survive", "[pruning][journal]") {
-  const std::string path = temp_path("resume.jsonl");
+  const std::string path = pruning_temp_path("resume.jsonl");
   auto train = [](const hpo::Config& c, hpo::Reporter& reporter) {
     const double x = c.get<double>("x");
     for (int epoch = 1; epoch <= 9; ++epoch) {
@@ -409,7 +409,7 @@ TEST_CASE("a pruned trial in the journal, resumed: states, values and curves sur
 
 TEST_CASE("a running trial's intermediate values survive a reopen and reach another study on the journal",
           "[pruning][journal]") {
-  const std::string path = temp_path("running.jsonl");
+  const std::string path = pruning_temp_path("running.jsonl");
   auto a = hpo::Study::open(path, space_1d());
   auto b = hpo::Study::open(path, space_1d());
   a.set_pruner(hpo::SuccessiveHalvingPruner{.min_resource = 1, .reduction_factor = 2});

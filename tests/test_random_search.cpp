@@ -24,7 +24,7 @@ hpo::SearchSpace mixed() {
 }
 }  // namespace
 
-TEST_CASE("the same seed gives the same configurations, another seed does not", "[random]") {
+TEST_CASE("RandomSearch: the same seed gives the same configurations, another seed does not", "[random]") {
   for (auto sampler : {hpo::Sampler::Uniform, hpo::Sampler::Sobol, hpo::Sampler::LatinHypercube}) {
     const auto a = run(hpo::RandomSearch({.seed = 7, .sampler = sampler}), mixed(), 40);
     const auto b = run(hpo::RandomSearch({.seed = 7, .sampler = sampler}), mixed(), 40);
@@ -80,7 +80,7 @@ TEST_CASE("Sobol and Latin hypercube samplers stratify each parameter", "[random
   }
 }
 
-TEST_CASE("options out of range are errors naming the field and the value", "[random][errors]") {
+TEST_CASE("RandomSearch options out of range are errors naming the field and the value", "[random][errors]") {
   using Catch::Contains;
   REQUIRE_THROWS_WITH(hpo::RandomSearch({.latin_hypercube_block = 0}),
                       Contains("latin_hypercube_block") && Contains("got 0"));

@@ -21,14 +21,14 @@ using Catch::Contains;
 
 namespace {
 
-std::string temp_path(const std::string& name) { return hpo_test::temp_path("report", name); }
+std::string report_temp_path(const std::string& name) { return hpo_test::temp_path("report", name); }
 
 using hpo_test::read_file;
 
 // A study read from journal lines written here: the only way to give trials intermediate values,
 // workers and a pruned state before the pruning and parallel APIs exist.
 hpo::Study load_lines(const std::string& name, const std::vector<std::string>& lines) {
-  const auto path = temp_path(name + ".jsonl");
+  const auto path = report_temp_path(name + ".jsonl");
   std::ofstream out(path, std::ios::binary);
   for (const auto& line : lines) out << line << '\n';
   out.close();
@@ -61,7 +61,7 @@ std::vector<std::string> labels(const hpo::report::Axis& axis) {
   return out;
 }
 
-hpo::SearchSpace mixed_space() {
+hpo::SearchSpace report_space() {
   hpo::SearchSpace space;
   space.add_real("x", -2.0, 2.0)
       .add_real("lr", 1e-4, 1e-1, hpo::Scale::Log)
@@ -72,7 +72,7 @@ hpo::SearchSpace mixed_space() {
 
 // A mixed study with a known shape: x matters most, act a little, lr and units hardly.
 hpo::Study mixed_study(std::size_t n, std::size_t failed = 0) {
-  hpo::Study study(mixed_space());
+  hpo::Study study(report_space());
   hpo::Rng rng(11);
   const char* acts[] = {"relu", "tanh", "elu"};
   const std::size_t total = n + failed;
@@ -235,7 +235,7 @@ TEST_CASE("log axes tick powers of ten, with 2 and 5 on short ranges, category a
 
 TEST_CASE("history: a dot per completed trial, a cross per failure, a legend entry per study, axes over the data",
           "[report]") {
-  hpo::Study a(mixed_space()), b(mixed_space());
+  hpo::Study a(report_space()), b(report_space());
   const double values[] = {4.0, 2.5, 3.0, 1.0, 0.5};
   for (double v : values) {
     a.tell(a.ask(a.space().from_unit(Eigen::VectorXd::Constant(4, v / 5))).number, v);
@@ -504,14 +504,14 @@ TEST_CASE("names and categories with <, & and \" are escaped everywhere, and the
   REQUIRE_THAT(html, Contains("a&lt;b &amp; &quot;c&quot;") && Contains("x&lt;y") && Contains("&amp;amp") &&
                          Contains("&quot;q&quot;") && Contains("it&#39;s") && Contains("loss &amp; &quot;error&quot;"));
   check_well_formed(html);
-  const auto path = temp_path("escaping.html");
+  const auto path = report_temp_path("escaping.html");
   hpo::report::write_file(path, html);
   check_with_xmllint(path);
 }
 
 TEST_CASE("a full report is well-formed, self-contained and has every section", "[report]") {
   const hpo::Study cold = mixed_study(40, 4), warm = mixed_study(30);
-  const auto path = temp_path("full.html");
+  const auto path = report_temp_path("full.html");
   hpo::write_report({cold, warm}, path, {.study_names = {"cold", "warm"}});
   const std::string html = read_file(path);
   check_well_formed(html);
@@ -563,10 +563,10 @@ TEST_CASE("degenerate studies give a page without nan or inf", "[report]") {
 }
 
 TEST_CASE("an empty study says it has no trials, and one whose trials all failed lists why", "[report]") {
-  const hpo::Study empty(mixed_space());
+  const hpo::Study empty(report_space());
   REQUIRE_THAT(hpo::render_report({&empty}), Contains("This study has no trials yet"));
 
-  hpo::Study failed(mixed_space());
+  hpo::Study failed(report_space());
   for (int i = 0; i < 3; ++i)
     failed.fail(failed.ask(failed.space().from_unit(Eigen::VectorXd::Constant(4, 0.2 * i))).number,
                 "segfault in <solver>");
@@ -580,7 +580,7 @@ TEST_CASE("bad input: no study, other spaces or directions, a path that cannot b
   REQUIRE_THROWS_AS(hpo::render_report({}), std::invalid_argument);
   hpo::SearchSpace other;
   other.add_real("y", 0.0, 1.0);
-  const hpo::Study a(mixed_space()), b(other), c(mixed_space(), hpo::Direction::Maximize);
+  const hpo::Study a(report_space()), b(other), c(report_space(), hpo::Direction::Maximize);
   REQUIRE_THROWS_WITH(hpo::render_report({&a, &b}, {.study_names = {"first", "second"}}),
                       Contains("\"second\"") && Contains("another search space") && Contains("parameter \"x\""));
   REQUIRE_THROWS_WITH(hpo::render_report({&a, &c}), Contains("maximize"));
@@ -593,7 +593,7 @@ TEST_CASE("the same study gives byte-identical HTML, also when read again from i
   const hpo::Study study = mixed_study(40, 2);
   const std::string first = hpo::render_report({&study});
   REQUIRE(hpo::render_report({&study}) == first);
-  const auto path = temp_path("roundtrip.jsonl");
+  const auto path = report_temp_path("roundtrip.jsonl");
   study.save(path);
   const hpo::Study once = hpo::Study::load(path), twice = hpo::Study::load(path);
   const hpo::ReportOptions named{.study_names = {"run"}};
@@ -616,12 +616,12 @@ TEST_CASE("the text summary lists counts, the best trials, failures and the spac
 #ifdef HPO_REPORT_TOOL
 TEST_CASE("hpo-report: usage with no arguments (exit 2), a report and a summary from journals, errors naming the path",
           "[report]") {
-  const std::string tool = HPO_REPORT_TOOL, out = temp_path("tool.out");
+  const std::string tool = HPO_REPORT_TOOL, out = report_temp_path("tool.out");
   REQUIRE(WEXITSTATUS(std::system((tool + " > '" + out + "' 2>&1").c_str())) == 2);
   REQUIRE_THAT(read_file(out), Contains("usage: hpo-report"));
 
   const hpo::Study study = mixed_study(15, 1);
-  const auto journal = temp_path("tool.jsonl"), html = temp_path("tool.html");
+  const auto journal = report_temp_path("tool.jsonl"), html = report_temp_path("tool.html");
   study.save(journal);
   REQUIRE(std::system((tool + " '" + journal + "' '" + journal + "' -o '" + html + "' > '" + out + "' 2>&1").c_str()) ==
           0);

@@ -25,7 +25,7 @@ hpo::SearchSpace small_space() {
   return space;
 }
 
-std::string temp_path(const std::string& name) { return hpo_test::temp_path("study", name); }
+std::string study_temp_path(const std::string& name) { return hpo_test::temp_path("study", name); }
 
 using hpo_test::read_file;
 }  // namespace
@@ -104,7 +104,7 @@ TEST_CASE("enqueued configurations come first and are validated", "[study]") {
 }
 
 TEST_CASE("save and load round-trip every field", "[study][journal]") {
-  const auto path = temp_path("roundtrip.jsonl");
+  const auto path = study_temp_path("roundtrip.jsonl");
   hpo::Study study(small_space(), hpo::Direction::Maximize);
   hpo::RandomSearch random({.seed = 11});
   for (int i = 0; i < 5; ++i) study.tell(study.ask(random)->number, 0.1 * i);
@@ -128,7 +128,7 @@ TEST_CASE("save and load round-trip every field", "[study][journal]") {
 }
 
 TEST_CASE("a journal keeps pruned trials, intermediate values and workers", "[study][journal]") {
-  const auto path = temp_path("pruned.jsonl");
+  const auto path = study_temp_path("pruned.jsonl");
   {
     std::ofstream out(path, std::ios::binary);
     out << R"({"type":"study","format":"hpo-journal","version":1,"direction":"minimize","space":[{"name":"x","kind":"real","low":0.0,"high":1.0,"scale":"linear"}]})"
@@ -164,7 +164,7 @@ TEST_CASE("a journal keeps pruned trials, intermediate values and workers", "[st
 }
 
 TEST_CASE("a journal records each trial as it starts and ends, and resumes", "[study][journal]") {
-  const auto path = temp_path("live.jsonl");
+  const auto path = study_temp_path("live.jsonl");
   hpo::RandomSearch random({.seed = 5});
   {
     auto study = hpo::Study::open(path, small_space());
@@ -188,7 +188,7 @@ TEST_CASE("a journal records each trial as it starts and ends, and resumes", "[s
 }
 
 TEST_CASE("a record cut off by a crash is skipped with a warning and removed by the next writer", "[study][journal]") {
-  const auto path = temp_path("truncated.jsonl");
+  const auto path = study_temp_path("truncated.jsonl");
   {
     auto study = hpo::Study::open(path, small_space());
     hpo::RandomSearch random;
@@ -215,7 +215,7 @@ TEST_CASE("a record cut off by a crash is skipped with a warning and removed by 
 }
 
 TEST_CASE("malformed journals are errors naming the file and line", "[study][journal]") {
-  const auto path = temp_path("malformed.jsonl");
+  const auto path = study_temp_path("malformed.jsonl");
   {
     auto study = hpo::Study::open(path, small_space());
     hpo::RandomSearch random;
@@ -226,7 +226,7 @@ TEST_CASE("malformed journals are errors naming the file and line", "[study][jou
   lines.insert(second_newline + 1, "{not json}\n");
   std::ofstream(path, std::ios::binary | std::ios::trunc) << lines;
   REQUIRE_THROWS_WITH(hpo::Study::load(path), Contains(path) && Contains("line 3"));
-  REQUIRE_THROWS_WITH(hpo::Study::load(temp_path("does_not_exist.jsonl")), Contains("does_not_exist.jsonl"));
+  REQUIRE_THROWS_WITH(hpo::Study::load(study_temp_path("does_not_exist.jsonl")), Contains("does_not_exist.jsonl"));
   std::ofstream(path, std::ios::binary | std::ios::trunc) << "{\"type\":\"trial\"}\n";
   REQUIRE_THROWS_WITH(hpo::Study::load(path), Contains("line 1") && Contains("header"));
   std::ofstream(path, std::ios::binary | std::ios::trunc)
@@ -240,7 +240,7 @@ TEST_CASE("malformed journals are errors naming the file and line", "[study][jou
 }
 
 TEST_CASE("opening a journal of another space or direction names the difference", "[study][journal]") {
-  const auto path = temp_path("other_space.jsonl");
+  const auto path = study_temp_path("other_space.jsonl");
   { auto study = hpo::Study::open(path, small_space()); }
   hpo::SearchSpace other = small_space();
   other.add_real("momentum", 0.0, 1.0);
@@ -255,7 +255,7 @@ TEST_CASE("opening a journal of another space or direction names the difference"
 namespace {
 // A journal of small_space() with one hand-written line after the header.
 std::string journal_with(const std::string& name, const std::string& line) {
-  const auto path = temp_path(name);
+  const auto path = study_temp_path(name);
   std::ofstream(path, std::ios::binary) << hpo::detail::header_to_json(small_space(), hpo::Direction::Minimize).dump()
                                         << "\n"
                                         << line << "\n";
@@ -264,7 +264,7 @@ std::string journal_with(const std::string& name, const std::string& line) {
 }  // namespace
 
 TEST_CASE("save() refuses the study's own journal, which it keeps appending to", "[study][journal][errors]") {
-  const auto path = temp_path("save_onto_self.jsonl");
+  const auto path = study_temp_path("save_onto_self.jsonl");
   auto study = hpo::Study::open(path, small_space());
   hpo::RandomSearch random;
   study.tell(study.ask(random)->number, 1.0);
@@ -287,7 +287,7 @@ TEST_CASE("a failed save leaves no temporary file and names the path", "[study][
 
 TEST_CASE("text that is not UTF-8: a failure's reason is repaired, names and categories are refused",
           "[study][errors]") {
-  const auto path = temp_path("latin1.jsonl");
+  const auto path = study_temp_path("latin1.jsonl");
   auto study = hpo::Study::open(path, small_space());
   hpo::RandomSearch random;
   const auto trial = study.ask(random);
@@ -338,7 +338,7 @@ TEST_CASE("journal lines are read with tell()'s rules and exact numbers, naming 
 
 TEST_CASE("journal headers: version, scale and integer bounds are checked", "[study][journal][errors]") {
   const auto header_error = [](const std::string& header) {
-    const auto path = temp_path("header.jsonl");
+    const auto path = study_temp_path("header.jsonl");
     std::ofstream(path, std::ios::binary) << header << "\n";
     std::string message;
     try {
@@ -393,7 +393,7 @@ TEST_CASE("misuse of tell, fail and trial names the function and the trial", "[s
 }
 
 TEST_CASE("a checksum that does not match is refused by line", "[study][journal][errors]") {
-  const auto path = temp_path("checksum.jsonl");
+  const auto path = study_temp_path("checksum.jsonl");
   {
     auto study = hpo::Study::open(path, small_space());
     study.tell(study.ask(hpo::Config().set("x", 1.0).set("n", 2).set("act", "relu")).number, 0.5);
@@ -414,7 +414,7 @@ TEST_CASE("every seed and regression journal of the fuzzer loads or is refused, 
     for (const auto& entry : std::filesystem::directory_iterator(std::string(HPO_SOURCE_DIR) + folder)) {
       if (!entry.is_regular_file() || entry.path().filename().string().front() == '.') continue;
       INFO(entry.path().string());
-      CHECK(hpo::fuzz::check_journal(entry.path().string(), temp_path("fuzz_round_trip.jsonl")).empty());
+      CHECK(hpo::fuzz::check_journal(entry.path().string(), study_temp_path("fuzz_round_trip.jsonl")).empty());
       ++checked;
     }
   }

@@ -15,17 +15,13 @@
 #include <hpo/transfer/study_library.hpp>
 #include <hpo/transfer/warm_start.hpp>
 
+#include "support/fixtures.hpp"
 #include "support/temp_files.hpp"
 
 using Catch::Contains;
 namespace fs = std::filesystem;
 
 namespace {
-hpo::SearchSpace square() {
-  hpo::SearchSpace space;
-  space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
-  return space;
-}
 
 double target_function(const hpo::Config& c) {
   const double x = c.get<double>("x"), y = c.get<double>("y");
@@ -35,7 +31,7 @@ double target_function(const hpo::Config& c) {
 // A study of `sign` * target_function (optionally scaled and shifted: the same shape) at 30 random
 // points of its own seed.
 hpo::Study study_of(double sign, std::uint64_t seed, double scale = 1.0, double shift = 0.0) {
-  hpo::Study study(square());
+  hpo::Study study(hpo_test::unit_square());
   hpo::RandomSearch random({.seed = seed});
   for (int i = 0; i < 30; ++i) {
     auto trial = *study.ask(random);
@@ -104,7 +100,7 @@ TEST_CASE("a library with incompatible spaces: the unmatched sources are left ou
   hpo::Study mismatched(kinds);
   mismatched.tell(mismatched.ask(hpo::Config().set("x", std::int64_t{3})).number, 1.0);
 
-  const auto warm = hpo::WarmStart::from({no_shared, study_of(1.0, 5), mismatched}, square());
+  const auto warm = hpo::WarmStart::from({no_shared, study_of(1.0, 5), mismatched}, hpo_test::unit_square());
   REQUIRE(warm.sources().size() == 1);
   REQUIRE(warm.sources()[0].origin == "source #1");
   REQUIRE(warm.left_out().size() == 2);
@@ -117,7 +113,7 @@ TEST_CASE("a library with incompatible spaces: the unmatched sources are left ou
   REQUIRE(record.at("left_out")[1].at("origin") == "source #2");
 
   // Nothing matches: an error with every reason.
-  REQUIRE_THROWS_WITH(hpo::WarmStart::from({no_shared, mismatched}, square()),
+  REQUIRE_THROWS_WITH(hpo::WarmStart::from({no_shared, mismatched}, hpo_test::unit_square()),
                       Contains("no source study matches") && Contains("shares no parameter") && Contains("integer"));
 }
 
@@ -125,7 +121,7 @@ TEST_CASE("source agreement links copies, not their negations", "[library]") {
   std::vector<hpo::Study> library;
   for (std::uint64_t s = 0; s < 4; ++s) library.push_back(study_of(1.0, 10 + s, 1.0 + static_cast<double>(s), 3.0));
   for (std::uint64_t s = 0; s < 4; ++s) library.push_back(study_of(-1.0, 20 + s));
-  const auto warm = hpo::WarmStart::from(library, square(), {.initial_points = 4});
+  const auto warm = hpo::WarmStart::from(library, hpo_test::unit_square(), {.initial_points = 4});
   for (std::size_t i = 0; i < 8; ++i) {
     INFO(i);
     REQUIRE(warm.sources()[i].support == 3);  // agrees with its three kin, with none of the others
@@ -138,7 +134,7 @@ TEST_CASE("source agreement links copies, not their negations", "[library]") {
   REQUIRE(first[1] == warm.sources()[4].configs[0]);
 
   // Deterministic.
-  const auto again = hpo::WarmStart::from(library, square(), {.initial_points = 4});
+  const auto again = hpo::WarmStart::from(library, hpo_test::unit_square(), {.initial_points = 4});
   REQUIRE(again.describe() == warm.describe());
 }
 
@@ -152,13 +148,13 @@ TEST_CASE("from a library, Bayesian optimization uses the copies of the target a
   hpo::Study unrelated(unrelated_space);
   unrelated.tell(unrelated.ask(hpo::Config().set("lr", 0.01)).number, 0.5);
   library.push_back(unrelated);
-  const auto warm = hpo::WarmStart::from(library, square());
+  const auto warm = hpo::WarmStart::from(library, hpo_test::unit_square());
   REQUIRE(warm.sources().size() == 6);
   REQUIRE(warm.left_out().size() == 1);
 
   const auto run = [&] {
     hpo::BayesianOptimization bo({.seed = 3, .warm_start = warm});
-    return hpo::optimize(square(), target_function, bo, {.max_evaluations = 15, .progress = false});
+    return hpo::optimize(hpo_test::unit_square(), target_function, bo, {.max_evaluations = 15, .progress = false});
   };
   const auto study = run();
   const auto record = study.warm_start_record();
@@ -192,9 +188,9 @@ TEST_CASE("source models are fitted once per journal and refitted when the journ
   auto& cache = hpo::transfer::SourceModelCache::instance();
   cache.clear();
   const auto run = [&](std::uint64_t seed) {
-    const auto warm = hpo::WarmStart::from(hpo::load_studies(folder), square(), {.initial_points = 1});
+    const auto warm = hpo::WarmStart::from(hpo::load_studies(folder), hpo_test::unit_square(), {.initial_points = 1});
     hpo::BayesianOptimization bo({.seed = seed, .warm_start = warm});
-    return hpo::optimize(square(), target_function, bo, {.max_evaluations = 8, .progress = false});
+    return hpo::optimize(hpo_test::unit_square(), target_function, bo, {.max_evaluations = 8, .progress = false});
   };
   const auto first = run(1);
   REQUIRE(cache.fits() == 2);
@@ -221,13 +217,13 @@ TEST_CASE("source models are fitted once per journal and refitted when the journ
 
 TEST_CASE("library options are validated", "[library]") {
   const auto source = study_of(1.0, 60);
-  REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, square(), {.max_sources = 0}), Contains("max_sources"));
-  REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, square(), {.expected_related_sources = 0.5}),
+  REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, hpo_test::unit_square(), {.max_sources = 0}), Contains("max_sources"));
+  REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, hpo_test::unit_square(), {.expected_related_sources = 0.5}),
                       Contains("expected_related_sources") && Contains("0.5"));
   std::vector<hpo::Study> library;
   for (std::uint64_t s = 0; s < 3; ++s) library.push_back(study_of(1.0, 70 + s));
   library.push_back(study_of(-1.0, 80));
-  const auto capped = hpo::WarmStart::from(library, square(), {.max_sources = 3});
+  const auto capped = hpo::WarmStart::from(library, hpo_test::unit_square(), {.max_sources = 3});
   REQUIRE(capped.sources().size() == 3);  // the three that agree with each other
   REQUIRE(capped.left_out().size() == 1);
   REQUIRE(capped.left_out()[0].origin == "source #3");

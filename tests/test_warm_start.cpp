@@ -17,6 +17,8 @@
 #include <hpo/transfer/source_basis.hpp>
 #include <hpo/transfer/warm_start.hpp>
 
+#include "support/fixtures.hpp"
+
 using Catch::Contains;
 
 namespace {
@@ -292,15 +294,10 @@ double bowl(const hpo::Config& c) {
   return (x - 0.3) * (x - 0.3) + 2.0 * (y - 0.7) * (y - 0.7);
 }
 
-hpo::SearchSpace square() {
-  hpo::SearchSpace space;
-  space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
-  return space;
-}
 
 // A source study of 40 uniform random points of `scale * bowl + offset`.
 hpo::Study bowl_source(double scale, double offset) {
-  hpo::Study study(square());
+  hpo::Study study(hpo_test::unit_square());
   hpo::RandomSearch random({.seed = 11});
   for (int i = 0; i < 40; ++i) {
     auto trial = *study.ask(random);
@@ -392,9 +389,9 @@ TEST_CASE("a source counts for the region prior only when it orders the target b
 
 TEST_CASE("warm Bayesian optimization: a source like the target gets weight, its negation none", "[transfer]") {
   const auto run = [](const hpo::Study& source, std::uint64_t seed) {
-    const auto warm = hpo::WarmStart::from({source}, square());
+    const auto warm = hpo::WarmStart::from({source}, hpo_test::unit_square());
     hpo::BayesianOptimization bo({.seed = seed, .warm_start = warm});
-    auto study = hpo::optimize(square(), bowl, bo, {.max_evaluations = 20, .progress = false});
+    auto study = hpo::optimize(hpo_test::unit_square(), bowl, bo, {.max_evaluations = 20, .progress = false});
     return std::pair{bo.transfer_weights(), study};
   };
   // The identical source is on another scale and offset: only its ordering crosses over.
@@ -415,7 +412,7 @@ TEST_CASE("warm Bayesian optimization: a source like the target gets weight, its
   REQUIRE(record->at("sources")[0].at("orders_target") == true);
   REQUIRE(negated_study.warm_start_record()->at("sources")[0].at("orders_target") == false);
   // The transferred initial points are evaluated first, the best source configuration first.
-  const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0)}, square());
+  const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0)}, hpo_test::unit_square());
   REQUIRE(warm.initial_points().size() == 5);
   for (std::size_t i = 0; i < warm.initial_points().size(); ++i)
     REQUIRE(same_study.trials()[i].config == warm.initial_points()[i]);
@@ -424,10 +421,10 @@ TEST_CASE("warm Bayesian optimization: a source like the target gets weight, its
 }
 
 TEST_CASE("warm Bayesian optimization is deterministic for a seed", "[transfer]") {
-  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, square());
-  const auto first = hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
+  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, hpo_test::unit_square());
+  const auto first = hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
                                    {.max_evaluations = 15, .progress = false});
-  const auto second = hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
+  const auto second = hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
                                     {.max_evaluations = 15, .progress = false});
   for (std::size_t i = 0; i < 15; ++i) REQUIRE(first.trials()[i].config == second.trials()[i].config);
 }
@@ -438,9 +435,9 @@ TEST_CASE("the warm-start record is in the journal and survives a resume, and no
   std::filesystem::create_directories(dir);
   const std::string source_path = (dir / "source.jsonl").string();
   bowl_source(1.0, 0.0).save(source_path);
-  const auto warm = hpo::WarmStart::from({hpo::Study::load(source_path)}, square());
+  const auto warm = hpo::WarmStart::from({hpo::Study::load(source_path)}, hpo_test::unit_square());
   const std::string journal = (dir / "target.jsonl").string();
-  hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 2, .warm_start = warm}),
+  hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 2, .warm_start = warm}),
                 {.max_evaluations = 10, .journal = journal, .progress = false});
   const auto interrupted = hpo::Study::load(journal);
   REQUIRE(interrupted.trials().size() == 10);
@@ -449,26 +446,26 @@ TEST_CASE("the warm-start record is in the journal and survives a resume, and no
   REQUIRE(record->at("sources")[0].at("origin") == source_path);
   REQUIRE(record->at("sources")[0].at("trials") == 40);
   REQUIRE(record->at("sources")[0].contains("weight"));
-  const auto resumed = hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 2, .warm_start = warm}),
+  const auto resumed = hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 2, .warm_start = warm}),
                                      {.max_evaluations = 14, .journal = journal, .progress = false});
   REQUIRE(resumed.trials().size() == 14);
   for (std::size_t i = 0; i < 10; ++i) REQUIRE(resumed.trials()[i].config == interrupted.trials()[i].config);
   REQUIRE(hpo::Study::load(journal).warm_start_record());
   // A resumed study whose new run is cold keeps the earlier record.
-  const auto cold_resume = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 2}),
+  const auto cold_resume = hpo::optimize(hpo_test::unit_square(), bowl, hpo::RandomSearch({.seed = 2}),
                                          {.max_evaluations = 16, .journal = journal, .progress = false});
   REQUIRE(cold_resume.warm_start_record());
   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("random, grid and gradient descent record their warm start too", "[transfer]") {
-  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, square(), {.initial_points = 2});
-  const auto random = hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1, .warm_start = warm}),
+  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, hpo_test::unit_square(), {.initial_points = 2});
+  const auto random = hpo::optimize(hpo_test::unit_square(), bowl, hpo::RandomSearch({.seed = 1, .warm_start = warm}),
                                     {.max_evaluations = 4, .progress = false});
-  const auto grid = hpo::optimize(square(), bowl, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}),
+  const auto grid = hpo::optimize(hpo_test::unit_square(), bowl, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}),
                                   {.max_evaluations = 4, .progress = false});
   const auto gd =
-      hpo::optimize(square(), bowl, hpo::GradientDescent({.seed = 1, .learning_rate = 0.05, .warm_start = warm}),
+      hpo::optimize(hpo_test::unit_square(), bowl, hpo::GradientDescent({.seed = 1, .learning_rate = 0.05, .warm_start = warm}),
                     {.max_evaluations = 6, .progress = false});
   REQUIRE(random.warm_start_record()->at("optimizer") == "random_search");
   REQUIRE(grid.warm_start_record()->at("optimizer") == "grid_search");
@@ -480,7 +477,7 @@ TEST_CASE("random, grid and gradient descent record their warm start too", "[tra
   REQUIRE(grid.warm_start_record()->at("parts").dump() == R"(["initial_points","region"])");
   REQUIRE(gd.warm_start_record()->at("parts").dump() == R"(["initial_points"])");
   const auto cold =
-      hpo::optimize(square(), bowl, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 4, .progress = false});
+      hpo::optimize(hpo_test::unit_square(), bowl, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 4, .progress = false});
   REQUIRE_FALSE(cold.warm_start_record());
 }
 
@@ -550,16 +547,16 @@ TEST_CASE("source basis: the evidence lets in a source that explains the target 
 }
 
 TEST_CASE("warm Bayesian optimization regresses on a related source and leaves an unrelated one out", "[transfer]") {
-  hpo::Study unrelated(square());
+  hpo::Study unrelated(hpo_test::unit_square());
   hpo::RandomSearch random({.seed = 12});
   for (int i = 0; i < 40; ++i) {
     auto trial = *unrelated.ask(random);
     const double x = trial.config.get<double>("x"), y = trial.config.get<double>("y");
     unrelated.tell(trial.number, std::sin(12.0 * x) * std::cos(9.0 * y));
   }
-  const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0), unrelated}, square());
+  const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0), unrelated}, hpo_test::unit_square());
   hpo::BayesianOptimization bo({.seed = 2, .warm_start = warm});
-  const auto study = hpo::optimize(square(), bowl, bo, {.max_evaluations = 20, .progress = false});
+  const auto study = hpo::optimize(hpo_test::unit_square(), bowl, bo, {.max_evaluations = 20, .progress = false});
   const auto record = study.warm_start_record();
   REQUIRE(record);
   INFO(record->dump());
@@ -572,13 +569,13 @@ TEST_CASE("warm Bayesian optimization regresses on a related source and leaves a
 TEST_CASE("warm Bayesian optimization evaluates every transferred point, even more than its initial design",
           "[transfer]") {
   // The cold design in 2-D has 5 points; 8 transferred points all come first, in order.
-  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, square(), {.initial_points = 8});
+  const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, hpo_test::unit_square(), {.initial_points = 8});
   REQUIRE(warm.initial_points().size() == 8);
-  const auto study = hpo::optimize(square(), bowl, hpo::BayesianOptimization({.seed = 3, .warm_start = warm}),
+  const auto study = hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 3, .warm_start = warm}),
                                    {.max_evaluations = 10, .progress = false});
   for (std::size_t i = 0; i < 8; ++i) REQUIRE(study.trials()[i].config == warm.initial_points()[i]);
   // A study that already holds trials (here 5 enqueued ones) still gets the transferred points next.
-  hpo::Study resumed(square());
+  hpo::Study resumed(hpo_test::unit_square());
   for (int i = 0; i < 5; ++i) {
     auto trial = resumed.ask(hpo::Config().set("x", 0.1 * i + 0.5).set("y", 0.05));
     resumed.tell(trial.number, bowl(trial.config));
