@@ -427,7 +427,8 @@ TEST_CASE("the points of one estimate can be outstanding together", "[gradient]"
   std::set<std::string> distinct;
   for (const auto& p : probes) distinct.insert(p.config.to_string());
   REQUIRE(distinct.size() == 4);
-  for (auto it = probes.rbegin(); it != probes.rend(); ++it) study.tell(it->number, elongated_bowl(it->config));  // any order
+  for (auto it = probes.rbegin(); it != probes.rend(); ++it)
+    study.tell(it->number, elongated_bowl(it->config));  // any order
   auto next = study.ask(gd);
   REQUIRE(next.has_value());
   REQUIRE(elongated_bowl(next->config) < elongated_bowl(start->config));

@@ -100,7 +100,8 @@ TEST_CASE("n_jobs threads finish exactly max_evaluations distinct trials", "[par
   }
 }
 
-TEST_CASE("with threads, Bayesian optimization proposes distinct points and finds the round_bowl", "[parallel][threads]") {
+TEST_CASE("with threads, Bayesian optimization proposes distinct points and finds the bowl",
+          "[parallel][threads]") {
   const auto study =
       hpo::optimize(space_2d(),
                     [](const hpo::Config& c) {
@@ -255,8 +256,9 @@ TEST_CASE("pruning across processes: each judges against the others' curves from
 TEST_CASE("n_jobs out of range is an error naming it", "[parallel][errors]") {
   REQUIRE_THROWS_WITH(hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch(), {.progress = false, .n_jobs = 5000}),
                       Contains("n_jobs") && Contains("5000"));
-  REQUIRE(hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch(), {.max_evaluations = 6, .progress = false, .n_jobs = 0})
-              .finished_count() == 6);
+  REQUIRE(
+      hpo::optimize(space_2d(), round_bowl, hpo::RandomSearch(), {.max_evaluations = 6, .progress = false, .n_jobs = 0})
+          .finished_count() == 6);
 }
 
 TEST_CASE("four processes share one journal: unique numbers, no overshoot, every trial kept", "[parallel][processes]") {
@@ -496,7 +498,7 @@ TEST_CASE("every pending strategy steers the next proposal off a running trial",
     REQUIRE(study.trials().back().config == greedy.config);  // the strategy played no part so far
     const double moved = unit_distance(study.ask(bo)->config, study.trials()[12].config);
     INFO("strategy " << static_cast<int>(strategy) << " distance " << moved);
-    // Measured: 4.5e-4 for the kriging believer (12 points of a round_bowl leave little doubt where its
+    // Measured: 4.5e-4 for the kriging believer (12 points of a bowl leave little doubt where its
     // minimum is, and the believer only takes the variance away there) up to 0.6 for qLogEI.
     CHECK(moved > 1e-4);
   }
@@ -516,7 +518,7 @@ TEST_CASE("with no trial running the pending strategy changes nothing: n_jobs = 
   }
 }
 
-TEST_CASE("four trials in flight: every pending strategy proposes distinct points and finds the round_bowl",
+TEST_CASE("four trials in flight: every pending strategy proposes distinct points and finds the bowl",
           "[parallel][bo]") {
   // n_jobs = 4 with the timing taken out: four trials run at once and the oldest finishes first,
   // so the run, and the numbers below, are the same on every machine.

@@ -138,8 +138,7 @@ TEST_CASE("source agreement links copies, not their negations", "[library]") {
   REQUIRE(again.describe() == warm.describe());
 }
 
-TEST_CASE("from a library, Bayesian optimization uses the copies of the target and not the negated ones",
-          "[library]") {
+TEST_CASE("from a library, Bayesian optimization uses the copies of the target and not the negated ones", "[library]") {
   std::vector<hpo::Study> library;
   for (std::uint64_t s = 0; s < 3; ++s) library.push_back(study_of(-1.0, 30 + s));
   for (std::uint64_t s = 0; s < 3; ++s) library.push_back(study_of(1.0, 40 + s, 2.0, -1.0));
@@ -212,12 +211,14 @@ TEST_CASE("source models are fitted once per journal and refitted when the journ
   study_of(1.0, 51, 3.0).save(folder + "/two.jsonl");
   const auto refitted = run(1);
   REQUIRE(refitted.trials().size() == first.trials().size());
-  for (std::size_t i = 0; i < first.trials().size(); ++i) REQUIRE(refitted.trials()[i].config == first.trials()[i].config);
+  for (std::size_t i = 0; i < first.trials().size(); ++i)
+    REQUIRE(refitted.trials()[i].config == first.trials()[i].config);
 }
 
 TEST_CASE("library options are validated", "[library]") {
   const auto source = study_of(1.0, 60);
-  REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, hpo_test::unit_square(), {.max_sources = 0}), Contains("max_sources"));
+  REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, hpo_test::unit_square(), {.max_sources = 0}),
+                      Contains("max_sources"));
   REQUIRE_THROWS_WITH(hpo::WarmStart::from({source}, hpo_test::unit_square(), {.expected_related_sources = 0.5}),
                       Contains("expected_related_sources") && Contains("0.5"));
   std::vector<hpo::Study> library;

@@ -294,7 +294,6 @@ double bowl(const hpo::Config& c) {
   return (x - 0.3) * (x - 0.3) + 2.0 * (y - 0.7) * (y - 0.7);
 }
 
-
 // A source study of 40 uniform random points of `scale * bowl + offset`.
 hpo::Study bowl_source(double scale, double offset) {
   hpo::Study study(hpo_test::unit_square());
@@ -422,10 +421,12 @@ TEST_CASE("warm Bayesian optimization: a source like the target gets weight, its
 
 TEST_CASE("warm Bayesian optimization is deterministic for a seed", "[transfer]") {
   const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, hpo_test::unit_square());
-  const auto first = hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
-                                   {.max_evaluations = 15, .progress = false});
-  const auto second = hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
-                                    {.max_evaluations = 15, .progress = false});
+  const auto first =
+      hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
+                    {.max_evaluations = 15, .progress = false});
+  const auto second =
+      hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 4, .warm_start = warm}),
+                    {.max_evaluations = 15, .progress = false});
   for (std::size_t i = 0; i < 15; ++i) REQUIRE(first.trials()[i].config == second.trials()[i].config);
 }
 
@@ -446,8 +447,9 @@ TEST_CASE("the warm-start record is in the journal and survives a resume, and no
   REQUIRE(record->at("sources")[0].at("origin") == source_path);
   REQUIRE(record->at("sources")[0].at("trials") == 40);
   REQUIRE(record->at("sources")[0].contains("weight"));
-  const auto resumed = hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 2, .warm_start = warm}),
-                                     {.max_evaluations = 14, .journal = journal, .progress = false});
+  const auto resumed =
+      hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 2, .warm_start = warm}),
+                    {.max_evaluations = 14, .journal = journal, .progress = false});
   REQUIRE(resumed.trials().size() == 14);
   for (std::size_t i = 0; i < 10; ++i) REQUIRE(resumed.trials()[i].config == interrupted.trials()[i].config);
   REQUIRE(hpo::Study::load(journal).warm_start_record());
@@ -462,11 +464,12 @@ TEST_CASE("random, grid and gradient descent record their warm start too", "[tra
   const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, hpo_test::unit_square(), {.initial_points = 2});
   const auto random = hpo::optimize(hpo_test::unit_square(), bowl, hpo::RandomSearch({.seed = 1, .warm_start = warm}),
                                     {.max_evaluations = 4, .progress = false});
-  const auto grid = hpo::optimize(hpo_test::unit_square(), bowl, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}),
-                                  {.max_evaluations = 4, .progress = false});
-  const auto gd =
-      hpo::optimize(hpo_test::unit_square(), bowl, hpo::GradientDescent({.seed = 1, .learning_rate = 0.05, .warm_start = warm}),
-                    {.max_evaluations = 6, .progress = false});
+  const auto grid =
+      hpo::optimize(hpo_test::unit_square(), bowl, hpo::GridSearch({.points_per_dimension = 3, .warm_start = warm}),
+                    {.max_evaluations = 4, .progress = false});
+  const auto gd = hpo::optimize(hpo_test::unit_square(), bowl,
+                                hpo::GradientDescent({.seed = 1, .learning_rate = 0.05, .warm_start = warm}),
+                                {.max_evaluations = 6, .progress = false});
   REQUIRE(random.warm_start_record()->at("optimizer") == "random_search");
   REQUIRE(grid.warm_start_record()->at("optimizer") == "grid_search");
   REQUIRE(gd.warm_start_record()->at("optimizer") == "gradient_descent");
@@ -476,8 +479,8 @@ TEST_CASE("random, grid and gradient descent record their warm start too", "[tra
   REQUIRE(random.warm_start_record()->at("parts").dump() == R"(["initial_points","region"])");
   REQUIRE(grid.warm_start_record()->at("parts").dump() == R"(["initial_points","region"])");
   REQUIRE(gd.warm_start_record()->at("parts").dump() == R"(["initial_points"])");
-  const auto cold =
-      hpo::optimize(hpo_test::unit_square(), bowl, hpo::RandomSearch({.seed = 1}), {.max_evaluations = 4, .progress = false});
+  const auto cold = hpo::optimize(hpo_test::unit_square(), bowl, hpo::RandomSearch({.seed = 1}),
+                                  {.max_evaluations = 4, .progress = false});
   REQUIRE_FALSE(cold.warm_start_record());
 }
 
@@ -571,8 +574,9 @@ TEST_CASE("warm Bayesian optimization evaluates every transferred point, even mo
   // The cold design in 2-D has 5 points; 8 transferred points all come first, in order.
   const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, hpo_test::unit_square(), {.initial_points = 8});
   REQUIRE(warm.initial_points().size() == 8);
-  const auto study = hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 3, .warm_start = warm}),
-                                   {.max_evaluations = 10, .progress = false});
+  const auto study =
+      hpo::optimize(hpo_test::unit_square(), bowl, hpo::BayesianOptimization({.seed = 3, .warm_start = warm}),
+                    {.max_evaluations = 10, .progress = false});
   for (std::size_t i = 0; i < 8; ++i) REQUIRE(study.trials()[i].config == warm.initial_points()[i]);
   // A study that already holds trials (here 5 enqueued ones) still gets the transferred points next.
   hpo::Study resumed(hpo_test::unit_square());
