@@ -1,5 +1,6 @@
 // Compiled mode (include/hpo/core/linkage.hpp): the Gaussian processes of include/hpo/gp/, one per kernel.
 #include "hpo/gp/gaussian_process.hpp"
+#include "hpo/gp/impl/cholesky_inverse.ipp"
 #include "hpo/gp/impl/hyperparameter_fit.ipp"
 #include "hpo/gp/impl/jittered_cholesky.ipp"
 

@@ -4,6 +4,7 @@
 
 #include "hpo/core/random.hpp"
 #include "hpo/core/statistics.hpp"
+#include "hpo/gp/cholesky_inverse.hpp"
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/kernel.hpp"
 #include "hpo/gp/matern32.hpp"
@@ -202,6 +203,27 @@ TEST_CASE("MAP objective gradient matches finite differences", "[gp][map]") {
       INFO("theta = " << theta.transpose() << ", parameter " << p);
       CHECK(gradient(p) == Approx(numeric).epsilon(1e-6).margin(1e-6));
     }
+  }
+}
+
+TEST_CASE("the inverse from a Cholesky factor matches a solve against the identity", "[gp][map]") {
+  for (const Eigen::Index n : {1, 2, 7, 64, 131}) {
+    const Eigen::MatrixXd a = uniform_points(n, n, static_cast<std::uint64_t>(n));
+    const Eigen::MatrixXd k = a * a.transpose() + 0.1 * Eigen::MatrixXd::Identity(n, n);
+    const Eigen::LLT<Eigen::MatrixXd> llt(k);
+    REQUIRE(llt.info() == Eigen::Success);
+    const Eigen::MatrixXd expected = llt.solve(Eigen::MatrixXd::Identity(n, n));
+    Eigen::MatrixXd lower_inverse, inverse;
+    // matrixLLT() keeps k's upper triangle: the helpers must read the lower one only.
+    hpo::gp::detail::invert_lower_triangular(llt.matrixLLT(), lower_inverse);
+    hpo::gp::detail::inverse_from_lower_inverse(lower_inverse, inverse);
+    const Eigen::MatrixXd lower = llt.matrixL();
+    INFO("n = " << n);
+    CHECK((lower * lower_inverse - Eigen::MatrixXd::Identity(n, n)).cwiseAbs().maxCoeff() < 1e-9);
+    CHECK(lower_inverse.triangularView<Eigen::StrictlyUpper>().toDenseMatrix().isZero(0.0));
+    CHECK(inverse.triangularView<Eigen::StrictlyUpper>().toDenseMatrix().isZero(0.0));
+    const Eigen::MatrixXd difference = (inverse - expected).triangularView<Eigen::Lower>();
+    CHECK(difference.cwiseAbs().maxCoeff() < 1e-9 * expected.cwiseAbs().maxCoeff());
   }
 }
 

@@ -18,6 +18,7 @@
 
 #include "hpo/core/linkage.hpp"
 #include "hpo/core/random.hpp"
+#include "hpo/gp/cholesky_inverse.hpp"
 #include "hpo/gp/hyperparameter_fit.hpp"
 #include "hpo/gp/jittered_cholesky.hpp"
 #include "hpo/gp/kernel.hpp"
@@ -464,9 +465,8 @@ Eigen::VectorXd GaussianProcess<K>::predict_mean(const Eigen::MatrixXd& points) 
 
 template <Kernel K>
 LeaveOneOutPrediction GaussianProcess<K>::leave_one_out() const {
-  const Eigen::Index n = observation_count();
-  Eigen::MatrixXd inverse_factor = Eigen::MatrixXd::Identity(n, n);
-  lower_factor_.template triangularView<Eigen::Lower>().solveInPlace(inverse_factor);
+  Eigen::MatrixXd inverse_factor;
+  detail::invert_lower_triangular(lower_factor_, inverse_factor);
   const Eigen::VectorXd inverse_diagonal = inverse_factor.colwise().squaredNorm().transpose();  // [K⁻¹]_ii
   const double scale = standardization_.scale;
   LeaveOneOutPrediction result;

@@ -16,6 +16,7 @@
 #include "hpo/core/linkage.hpp"
 #include "hpo/core/minimize_in_box.hpp"
 #include "hpo/core/random.hpp"
+#include "hpo/gp/cholesky_inverse.hpp"
 #include "hpo/gp/jittered_cholesky.hpp"
 #include "hpo/gp/kernel.hpp"
 #include "hpo/gp/priors.hpp"
@@ -57,6 +58,7 @@ namespace detail {
 struct LogPosteriorWorkspace {
   Eigen::MatrixXd covariance;
   Eigen::LLT<Eigen::MatrixXd> llt;
+  Eigen::MatrixXd lower_inverse;
   Eigen::MatrixXd outer_minus_inverse;
 };
 
@@ -80,12 +82,12 @@ double log_posterior(const K& kernel_template, const Eigen::MatrixXd& points, co
   const double likelihood = -0.5 * values.dot(weights) - log_determinant_half -
                             0.5 * static_cast<double>(n) * std::log(2.0 * std::numbers::pi);
 
-  // ∂ ln p(y|θ)/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
+  // ∂ ln p(y|θ)/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ); derivative_traces reads the lower triangle only.
   Eigen::MatrixXd& outer_minus_inverse = workspace.outer_minus_inverse;
-  outer_minus_inverse.setIdentity(n, n);
-  llt.solveInPlace(outer_minus_inverse);
+  invert_lower_triangular(llt.matrixLLT(), workspace.lower_inverse);
+  inverse_from_lower_inverse(workspace.lower_inverse, outer_minus_inverse);
   outer_minus_inverse *= -1.0;
-  outer_minus_inverse.noalias() += weights * weights.transpose();
+  outer_minus_inverse.triangularView<Eigen::Lower>() += weights * weights.transpose();
   gradient.resize(d + 2);
   gradient.head(d + 1) = 0.5 * kernel.derivative_traces(points, outer_minus_inverse);
   gradient(d + 1) = 0.5 * noise * outer_minus_inverse.trace();
