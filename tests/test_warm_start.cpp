@@ -559,13 +559,24 @@ TEST_CASE("warm Bayesian optimization regresses on a related source and leaves a
   }
   const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0), unrelated}, hpo_test::unit_square());
   hpo::BayesianOptimization bo({.seed = 2, .warm_start = warm});
-  const auto study = hpo::optimize(hpo_test::unit_square(), bowl, bo, {.max_evaluations = 20, .progress = false});
-  const auto record = study.warm_start_record();
-  REQUIRE(record);
-  INFO(record->dump());
-  REQUIRE(record->at("parts").dump() == R"(["initial_points","region","surrogate","source_basis"])");
-  REQUIRE(record->at("sources")[0].at("in_regression") == true);
-  REQUIRE(record->at("sources")[1].at("in_regression") == false);
+  hpo::Study study(hpo_test::unit_square());
+  // The evidence is re-weighed at every ask: the related source is in the regression on some asks
+  // (once the GP alone explains the values near the optimum, no longer), the unrelated one on none.
+  int related_in = 0;
+  for (int i = 0; i < 20; ++i) {
+    const auto trial = study.ask(bo);
+    REQUIRE(trial);
+    study.tell(trial->number, bowl(trial->config));
+    const auto record = study.warm_start_record();
+    REQUIRE(record);
+    INFO("trial " << i << ": " << record->dump());
+    REQUIRE(record->at("parts").dump() == R"(["initial_points","region","surrogate","source_basis"])");
+    // The flag appears with the first model-based ask (after the 5 transferred points).
+    REQUIRE(record->at("sources")[1].value("in_regression", false) == false);
+    related_in += record->at("sources")[0].value("in_regression", false) ? 1 : 0;
+  }
+  // Measured with seed 2: 7 of the 15 model-based asks (seeds 0-11: 5 to 10).
+  CHECK(related_in >= 4);
   REQUIRE(study.best().value < 1e-4);
 }
 

@@ -108,11 +108,14 @@ HPO_INLINE Eigen::VectorXd ranking_weights(const std::vector<PointPredictions>& 
   std::vector<std::vector<double>> losses(models, std::vector<double>(options.samples));
   detail::ValueOrder order(observed);
   Rng rng(options.seed, hpo::detail::salt::kRankingDraws);
-  Eigen::VectorXd draw(n);
+  const auto model = [&](std::size_t m) -> const PointPredictions& { return m < sources.size() ? sources[m] : target; };
+  std::vector<Eigen::VectorXd> deviations(models);
+  for (std::size_t m = 0; m < models; ++m) deviations[m] = model(m).variance.cwiseMax(0.0).cwiseSqrt();
+  Eigen::VectorXd draw(n), normals(n);
   for (std::size_t s = 0; s < options.samples; ++s) {
     for (std::size_t m = 0; m < models; ++m) {
-      const PointPredictions& p = m < sources.size() ? sources[m] : target;
-      for (Eigen::Index j = 0; j < n; ++j) draw[j] = p.mean[j] + std::sqrt(std::max(p.variance[j], 0.0)) * rng.normal();
+      rng.fill_normal(normals.data(), static_cast<std::size_t>(n));
+      draw = model(m).mean + deviations[m].cwiseProduct(normals);
       losses[m][s] = order.misranked(draw);
     }
   }
