@@ -21,6 +21,14 @@ Methods (sampler seeded with the target seed s):
                        their rank within their own source scaled to [0, 1], so that the top 10%
                        that Optuna's get_warm_start_mgd pools are the top 10% of each source,
                        not of whichever source happens to have the lowest offset.
+    optuna-tpe-library    as optuna-tpe-warm, with the initial points hpo::WarmStart::from picks
+                          from the seed's whole library (bench/transfer/README.md, "The library
+                          benchmark"; the all-unrelated library for family `unrelated`).
+    optuna-cmaes-library  as optuna-cmaes-warm, with every completed trial of every journal of the
+                          library whose parameters are the target's numeric ones by name (others:
+                          digits-krr's journals for the 3-D targets, and the reverse, are left out,
+                          as hpo leaves them out), each value clipped into the target's range (as
+                          hpo clips them): WS-CMA-ES from all of a user's past studies.
 CMA-ES handles only numeric parameters: a categorical one (family digits-krr's `kernel`) is sampled
 by the sampler's default independent sampler (RandomSampler), and is left out of the source trials
 (Optuna rejects source trials whose parameters differ from CMA-ES's numeric search space). Optuna's
@@ -49,7 +57,8 @@ import warnings
 import optuna
 
 FAMILIES = ["quadratic", "hartmann", "digits-krr", "unrelated"]
-METHODS = ["optuna-tpe-cold", "optuna-tpe-warm", "optuna-cmaes-cold", "optuna-cmaes-warm"]
+METHODS = ["optuna-tpe-cold", "optuna-tpe-warm", "optuna-cmaes-cold", "optuna-cmaes-warm", "optuna-tpe-library",
+           "optuna-cmaes-library"]
 HEADER = ["family", "seed", "method", "eval_index", "value", "best_so_far", "regret", "elapsed_s"]
 
 
@@ -138,10 +147,12 @@ def cmaes_source_trials(paths: list[str], dists: dict) -> list:
     frozen = []
     for path in paths:
         trials = read_journal(path)
+        if not trials or any(k not in trials[0][0] for k in numeric):
+            continue  # a journal of another space (only the library holds any)
         order = sorted(range(len(trials)), key=lambda i: trials[i][1])
         rank = {i: r / max(1, len(trials) - 1) for r, i in enumerate(order)}
         for i, (config, _value) in enumerate(trials):
-            params = {k: config[k] for k in numeric}
+            params = {k: min(max(config[k], numeric[k].low), numeric[k].high) for k in numeric}
             frozen.append(optuna.trial.create_trial(params=params, distributions=numeric, value=rank[i]))
     return frozen
 
@@ -151,20 +162,20 @@ def make_study(method: str, seed: int, info: dict, dists: dict):
         sampler = optuna.samplers.TPESampler(seed=seed)
     elif method == "optuna-cmaes-cold":
         sampler = optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
-    elif method == "optuna-cmaes-warm":
+    elif method in ("optuna-cmaes-warm", "optuna-cmaes-library"):
         sampler = optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False,
                                                source_trials=cmaes_source_trials(info["sources"], dists))
     else:
         raise ValueError(method)
     study = optuna.create_study(direction="minimize", sampler=sampler)
-    if method == "optuna-tpe-warm":
+    if method in ("optuna-tpe-warm", "optuna-tpe-library"):
         for config in info["initial_points"]:
             study.enqueue_trial(config)
     return study
 
 
 def run_one(server: Server, family: str, seed: int, method: str, budget: int, writer) -> float:
-    info = server.request({"op": "info", "family": family, "seed": seed})
+    info = server.request({"op": "info", "family": family, "seed": seed, "library": method.endswith("-library")})
     dists = distributions(info["space"])
     t0 = time.perf_counter()
     study = make_study(method, seed, info, dists)

@@ -33,6 +33,9 @@
 //       same C++ objectives. One JSON request per stdin line, one JSON answer per stdout line:
 //         {"op":"info","family":F,"seed":S}  -> {"space":[...],"fstar":..,"fmedian":..,"sources":[paths],
 //                                                "initial_points":[configs of hpo's warm start]}
+//         {"op":"info","family":F,"seed":S,"library":true} -> the same, for the seed's library (the
+//                                                all-unrelated one for `unrelated`): every journal in it,
+//                                                and hpo::WarmStart::from(library)'s initial points
 //         {"op":"eval","family":F,"seed":S,"config":{...}} -> {"value":v}
 //       Errors are answered as {"error":"..."}.
 #include <hpo/hpo.hpp>
@@ -425,10 +428,23 @@ int run_evaluate(std::map<std::string, std::string>& args) {
         answer["fstar"] = t.at("fstar");
         answer["fmedian"] = t.at("fmedian");
         answer["sources"] = json::array();
-        for (int i = 1; i <= tr::kSources; ++i)
-          answer["sources"].push_back(source_path(work, task.family, task.seed, i).string());
-        const auto warm =
-            hpo::WarmStart::from(load_sources(work, task.family, task.seed), task.space, hpo::WarmStartOptions{});
+        hpo::WarmStart warm;
+        if (request.value("library", false)) {
+          // The seed's whole library (the all-unrelated one for family `unrelated`), as the
+          // library benchmark's hpo-bo-library arm reads it.
+          const fs::path folder = task.family == "unrelated" ? unrelated_library_dir(work, task.seed)
+                                                             : library_dir(work, task.seed);
+          std::vector<std::string> paths;
+          for (const auto& entry : fs::directory_iterator(folder))
+            if (entry.path().extension() == ".jsonl") paths.push_back(entry.path().string());
+          std::sort(paths.begin(), paths.end());  // hpo::load_studies's order
+          for (const auto& path : paths) answer["sources"].push_back(path);
+          warm = hpo::WarmStart::from(hpo::load_studies(folder.string()), task.space, hpo::WarmStartOptions{});
+        } else {
+          for (int i = 1; i <= tr::kSources; ++i)
+            answer["sources"].push_back(source_path(work, task.family, task.seed, i).string());
+          warm = hpo::WarmStart::from(load_sources(work, task.family, task.seed), task.space, hpo::WarmStartOptions{});
+        }
         answer["initial_points"] = json::array();
         for (const auto& c : warm.initial_points()) answer["initial_points"].push_back(hpo::detail::config_to_json(c));
       } else if (op == "eval") {

@@ -5,7 +5,9 @@ table (`run_transfer tasks`). Normalized regret, the threshold and "evaluations 
 those of summarize_transfer.py (the same functions), so the numbers compare with transfer.md.
 
 Methods: hpo-bo-cold; hpo-bo-library (WarmStart::from the seed's whole library of 40 journals);
-hpo-bo-family10 (the target family's 10 journals: oracle selection), hpo-bo-family3, hpo-bo-family1.
+hpo-bo-family10 (the target family's 10 journals: oracle selection), hpo-bo-family3, hpo-bo-family1;
+and, where their CSV is given, Optuna's routes on the same library (optuna_transfer.py): optuna-tpe-cold,
+optuna-tpe-library, optuna-cmaes-cold, optuna-cmaes-library.
 Family "unrelated": the hartmann target with the all-unrelated library (40 Styblinski-Tang studies).
 
 Targets (issue 19):
@@ -36,7 +38,8 @@ from summarize_transfer import CHECKPOINTS, fmt_evals, fmt_regret, load_runs, lo
 
 FAMILIES = ["quadratic", "hartmann", "digits-krr", "unrelated"]
 RELATED = ["quadratic", "hartmann", "digits-krr"]
-METHODS = ["hpo-bo-cold", "hpo-bo-library", "hpo-bo-family10", "hpo-bo-family3", "hpo-bo-family1"]
+METHODS = ["hpo-bo-cold", "hpo-bo-library", "hpo-bo-family10", "hpo-bo-family3", "hpo-bo-family1",
+           "optuna-tpe-cold", "optuna-tpe-library", "optuna-cmaes-cold", "optuna-cmaes-library"]
 
 
 def main(argv=None) -> int:
