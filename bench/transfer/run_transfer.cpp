@@ -432,8 +432,8 @@ int run_evaluate(std::map<std::string, std::string>& args) {
         if (request.value("library", false)) {
           // The seed's whole library (the all-unrelated one for family `unrelated`), as the
           // library benchmark's hpo-bo-library arm reads it.
-          const fs::path folder = task.family == "unrelated" ? unrelated_library_dir(work, task.seed)
-                                                             : library_dir(work, task.seed);
+          const fs::path folder =
+              task.family == "unrelated" ? unrelated_library_dir(work, task.seed) : library_dir(work, task.seed);
           std::vector<std::string> paths;
           for (const auto& entry : fs::directory_iterator(folder))
             if (entry.path().extension() == ".jsonl") paths.push_back(entry.path().string());
