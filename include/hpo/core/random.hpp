@@ -56,10 +56,8 @@ class Rng {
   /// Standard normal by the Box-Muller transform (no cached second value, so that
   /// the stream position depends only on the number of calls).
   double normal() noexcept {
-    double u1 = uniform();
-    while (u1 <= 0.0) u1 = uniform();
-    const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+    const Polar p = box_muller();
+    return p.radius * std::cos(p.angle);
   }
 
   /// `count` standard normals into `out`, both of each Box-Muller pair (the cosine and the sine
@@ -67,16 +65,24 @@ class Rng {
   /// hot loops that draw many at once. A different stream from normal()'s.
   void fill_normal(double* out, std::size_t count) noexcept {
     for (std::size_t i = 0; i < count; i += 2) {
-      double u1 = uniform();
-      while (u1 <= 0.0) u1 = uniform();
-      const double radius = std::sqrt(-2.0 * std::log(u1));
-      const double angle = 2.0 * std::numbers::pi * uniform();
-      out[i] = radius * std::cos(angle);
-      if (i + 1 < count) out[i + 1] = radius * std::sin(angle);
+      const Polar p = box_muller();
+      out[i] = p.radius * std::cos(p.angle);
+      if (i + 1 < count) out[i + 1] = p.radius * std::sin(p.angle);
     }
   }
 
  private:
+  // One Box-Muller draw in polar form: a pair of independent standard normals is
+  // (radius cos angle, radius sin angle).
+  struct Polar {
+    double radius, angle;
+  };
+  Polar box_muller() noexcept {
+    double u1 = uniform();
+    while (u1 <= 0.0) u1 = uniform();
+    return {std::sqrt(-2.0 * std::log(u1)), 2.0 * std::numbers::pi * uniform()};
+  }
+
   static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
   std::uint64_t state_[4]{};
 };
