@@ -434,12 +434,9 @@ int run_evaluate(std::map<std::string, std::string>& args) {
           // library benchmark's hpo-bo-library arm reads it.
           const fs::path folder =
               task.family == "unrelated" ? unrelated_library_dir(work, task.seed) : library_dir(work, task.seed);
-          std::vector<std::string> paths;
-          for (const auto& entry : fs::directory_iterator(folder))
-            if (entry.path().extension() == ".jsonl") paths.push_back(entry.path().string());
-          std::sort(paths.begin(), paths.end());  // hpo::load_studies's order
-          for (const auto& path : paths) answer["sources"].push_back(path);
-          warm = hpo::WarmStart::from(hpo::load_studies(folder.string()), task.space, hpo::WarmStartOptions{});
+          const std::vector<hpo::Study> library = hpo::load_studies(folder.string());
+          for (const auto& study : library) answer["sources"].push_back(study.origin());  // the journal's path
+          warm = hpo::WarmStart::from(library, task.space, hpo::WarmStartOptions{});
         } else {
           for (int i = 1; i <= tr::kSources; ++i)
             answer["sources"].push_back(source_path(work, task.family, task.seed, i).string());
