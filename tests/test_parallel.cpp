@@ -287,6 +287,26 @@ TEST_CASE("four processes share one journal: unique numbers, no overshoot, every
   std::filesystem::remove(path);
 }
 
+TEST_CASE("a journal another process is creating is never read without its header", "[parallel][processes]") {
+  constexpr int journals = 300;
+  std::vector<std::string> paths;
+  for (int i = 0; i < journals; ++i) paths.push_back(parallel_temp_path("created_" + std::to_string(i) + ".jsonl"));
+  const pid_t creator = spawn([&] {
+    for (const auto& path : paths) (void)hpo::Study::open(path, space_2d());
+    return 0;
+  });
+  int loaded = 0;
+  for (const auto& path : paths) {  // each is read the moment it appears
+    for (const auto deadline = std::chrono::steady_clock::now() + 30s; !std::filesystem::exists(path);)
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+    REQUIRE(hpo::Study::load(path).space().size() == 2);
+    ++loaded;
+  }
+  REQUIRE(exit_code(creator) == 0);
+  REQUIRE(loaded == journals);
+  for (const auto& path : paths) std::filesystem::remove(path);
+}
+
 TEST_CASE("a process killed mid-trial: the others finish, its trial ends as failed \"lost\"", "[parallel][processes]") {
   const auto path = parallel_temp_path("killed.jsonl");
   const hpo::JournalOptions journal{.heartbeat_interval = 0.1, .lost_after = 2.0};
@@ -348,7 +368,8 @@ TEST_CASE("a silent process on another machine loses its trial after lost_after,
 
   // A live process with a long trial keeps it, thanks to its heartbeats.
   const auto path2 = parallel_temp_path("heartbeat.jsonl");
-  const hpo::JournalOptions journal{.heartbeat_interval = 0.05, .lost_after = 0.4};
+  // Each trial outlasts lost_after; the margin of 20 heartbeats absorbs a loaded machine's delays.
+  const hpo::JournalOptions journal{.heartbeat_interval = 0.05, .lost_after = 1.0};
   const pid_t slow = spawn([&] {
     const auto s =
         hpo::optimize(space_2d(),

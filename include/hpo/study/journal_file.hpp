@@ -143,6 +143,10 @@ class JournalWriter {
 
   std::uintmax_t write_locked(const std::string& lines);
 
+  // Creates the journal holding `lines`, whole, so that no reader ever finds it without its header.
+  // False when a file of that name appeared meanwhile (made by hand: the lock keeps writers out).
+  bool create_with(const std::string& lines) const;
+
   // The file's end after repair: a last line without its newline is completed when it holds a
   // whole record (written by hand, say), else cut off (a writer died while writing it: the record
   // is lost with it, and readers never consumed it, since they take only complete lines).

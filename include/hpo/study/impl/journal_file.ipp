@@ -148,7 +148,12 @@ HPO_INLINE void JournalWriter::heartbeat_loop(std::stop_token stop) {
 }
 
 HPO_INLINE std::uintmax_t JournalWriter::write_locked(const std::string& lines) {
-  FileDescriptor fd(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  int opened = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
+  if (opened < 0 && errno == ENOENT) {
+    if (create_with(lines)) return 0;
+    opened = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
+  }
+  FileDescriptor fd(opened);
   if (fd.get() < 0)
     throw std::runtime_error("hpo: cannot open journal \"" + path_ + "\" for writing: " + errno_text(errno));
   struct stat status {};
@@ -168,6 +173,32 @@ HPO_INLINE std::uintmax_t JournalWriter::write_locked(const std::string& lines) 
     done += static_cast<std::size_t>(n);
   }
   return end;
+}
+
+HPO_INLINE bool JournalWriter::create_with(const std::string& lines) const {
+  const std::string temporary = path_ + ".new." + random_token();
+  FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (fd.get() < 0)
+    throw std::runtime_error("hpo: cannot create journal \"" + path_ + "\": " + errno_text(errno));
+  std::size_t done = 0;
+  while (done < lines.size()) {
+    const ssize_t n = ::write(fd.get(), lines.data() + done, lines.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : ENOSPC;
+      ::unlink(temporary.c_str());
+      throw std::runtime_error("hpo: writing to journal \"" + path_ + "\" failed: " + errno_text(error));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  // link() puts the whole file in place at once, or fails if the name exists; unlike rename, it
+  // never replaces a journal, and it is atomic on NFS too.
+  const bool linked = ::link(temporary.c_str(), path_.c_str()) == 0;
+  const int error = errno;
+  ::unlink(temporary.c_str());
+  if (!linked && error != EEXIST)
+    throw std::runtime_error("hpo: cannot create journal \"" + path_ + "\": " + errno_text(error));
+  return linked;
 }
 
 HPO_INLINE std::uintmax_t JournalWriter::repair_end(int fd, std::uintmax_t size) const {
