@@ -193,8 +193,19 @@ HPO_INLINE bool JournalWriter::create_with(const std::string& lines) const {
   }
   // link() puts the whole file in place at once, or fails if the name exists; unlike rename, it
   // never replaces a journal, and it is atomic on NFS too.
-  const bool linked = ::link(temporary.c_str(), path_.c_str()) == 0;
-  const int error = errno;
+  bool linked = ::link(temporary.c_str(), path_.c_str()) == 0;
+  int error = errno;
+  if (!linked && (error == EPERM || error == EOPNOTSUPP || error == ENOSYS)) {
+    // A file system without hard links (FAT, some FUSE and SMB mounts): rename is atomic too, and
+    // the lock keeps every other writer from creating the journal meanwhile.
+    struct stat status {};
+    if (::stat(path_.c_str(), &status) == 0) {
+      error = EEXIST;
+    } else {
+      linked = ::rename(temporary.c_str(), path_.c_str()) == 0;
+      error = errno;
+    }
+  }
   ::unlink(temporary.c_str());
   if (!linked && error != EEXIST)
     throw std::runtime_error("hpo: cannot create journal \"" + path_ + "\": " + errno_text(error));
