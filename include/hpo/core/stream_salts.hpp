@@ -19,9 +19,6 @@ inline constexpr std::uint64_t kRankingWeights = 0x36E1ULL;
 inline constexpr std::uint64_t kLocalCandidates = 0xB0B0000ULL;
 /// BayesianOptimization: the Sobol sweep at trial k is scrambled with seed + salt * (1 + k).
 inline constexpr std::uint64_t kCandidateSweep = 0x9E37ULL;
-/// BayesianOptimization: the random half of the model's subset at n observations is stream salt + n
-/// (BayesianOptions::max_model_points).
-inline constexpr std::uint64_t kModelSubset = 0x5B5E7ULL;
 /// hpo::transfer::ranking_weights: the stream of its bootstrap draws.
 inline constexpr std::uint64_t kRankingDraws = 0x56E1647ULL;
 

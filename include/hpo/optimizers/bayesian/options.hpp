@@ -83,11 +83,11 @@ struct BayesianOptions {
   /// (bench/results/bo_efficiency.md).
   bool local_quadratic = true;
   /// Once the model holds more than this many observations, its GP conditions on a subset of this
-  /// many (0: on all of them, at every n), re-chosen at every refit: the half nearest the best
+  /// many (0: on all of them, at every n), re-chosen at every refit: those nearest the best
   /// observation in the metric of the fitted length scales (the neighbourhood of the trust-region
-  /// steps, as TuRBO's local GP, Eriksson et al., NeurIPS 2019) and a random half of the others
-  /// (subset of data, Rasmussen & Williams 2006, section 8.3.1), so that an ask costs O(m^2) and a
-  /// refit O(m^3) in this m however long the study; hpo::bayesian::model_subset. Up to this many
+  /// steps: a local GP, as TuRBO's, Eriksson et al., NeurIPS 2019; subset of data, Rasmussen &
+  /// Williams 2006, section 8.3.1), so that an ask costs O(m^2) and a refit O(m^3) in this m
+  /// however long the study; hpo::bayesian::model_subset. Up to this many
   /// observations nothing changes. 0, or at least 50. What it costs in regret and saves in time:
   /// bench/results/scale.md.
   std::size_t max_model_points = 500;

@@ -74,9 +74,8 @@ HPO_INLINE const Eigen::VectorXd& TargetModel::encoded(const Trial& trial, const
 }
 
 HPO_INLINE TargetModel::Data TargetModel::subset(Data all) {
-  Rng rng(seed_ ^ detail::salt::kModelSubset, static_cast<std::uint64_t>(all.y.size()));
   const std::vector<Eigen::Index> rows =
-      model_subset(all.X, all.y, process_->hyperparameters().length_scales, max_points_, rng);
+      model_subset(all.X, all.y, process_->hyperparameters().length_scales, max_points_);
   Data kept{Eigen::MatrixXd(static_cast<Eigen::Index>(rows.size()), all.X.cols()),
             Eigen::VectorXd(static_cast<Eigen::Index>(rows.size()))};
   std::vector<std::size_t> numbers;
