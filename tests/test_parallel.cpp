@@ -441,6 +441,39 @@ TEST_CASE("a journal write that fails surfaces its own error, memory keeps only 
   std::filesystem::remove(path);
 }
 
+TEST_CASE("a journal whose creation fails leaves no file behind, neither it nor its draft", "[parallel][errors]") {
+  const auto path = parallel_temp_path("full_disk_new.jsonl");
+  const auto folder = std::filesystem::path(path).parent_path();
+  const auto leftovers = [&] {
+    std::size_t found = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+      found += entry.path().filename().string().rfind("hpo_test_parallel_full_disk_new.jsonl", 0) == 0;
+    return found;
+  };
+  REQUIRE(leftovers() == 0);
+  const pid_t child = spawn([&] {
+    ::signal(SIGXFSZ, SIG_IGN);
+    // Room for the lock file (host:pid and a token, under 100 bytes), not for the header (237).
+    const rlimit limit{.rlim_cur = 150, .rlim_max = RLIM_INFINITY};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 10;
+    try {
+      (void)hpo::Study::open(path, space_2d());
+      return 11;
+    } catch (const std::runtime_error& e) {
+      const std::string message = e.what();
+      if (message.find("writing to journal \"" + path + "\"") == std::string::npos ||
+          message.find("File too large") == std::string::npos) {
+        std::fprintf(stderr, "%s\n", message.c_str());
+        return 12;
+      }
+    }
+    return 0;
+  });
+  REQUIRE(exit_code(child) == 0);
+  CHECK(leftovers() == 0);
+  std::filesystem::remove(path + ".lock");
+}
+
 TEST_CASE("journal errors: another space, a lock that cannot be taken, a missing directory", "[parallel][errors]") {
   const auto path = parallel_temp_path("errors.jsonl");
   { auto study = hpo::Study::open(path, space_2d()); }

@@ -143,6 +143,10 @@ class JournalWriter {
 
   std::uintmax_t write_locked(const std::string& lines);
 
+  // Writes all of `bytes` at offset `at`, retrying short writes; 0, or the errno that stopped it
+  // (ENOSPC when the system wrote nothing and gave no reason).
+  static int write_all(int fd, const std::string& bytes, std::uintmax_t at);
+
   // Creates the journal holding `lines`, whole, so that no reader ever finds it without its header.
   // False when a file of that name appeared meanwhile (made by hand: the lock keeps writers out).
   bool create_with(const std::string& lines) const;

@@ -160,19 +160,23 @@ HPO_INLINE std::uintmax_t JournalWriter::write_locked(const std::string& lines) 
   if (::fstat(fd.get(), &status) != 0)
     throw std::runtime_error("hpo: cannot read journal \"" + path_ + "\": " + errno_text(errno));
   const auto end = repair_end(fd.get(), static_cast<std::uintmax_t>(status.st_size));
-  std::size_t done = 0;
-  while (done < lines.size()) {
-    const ssize_t n = ::pwrite(fd.get(), lines.data() + done, lines.size() - done, static_cast<off_t>(end + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int error = n < 0 ? errno : ENOSPC;
-      if (::ftruncate(fd.get(), static_cast<off_t>(end)) != 0) {  // the file keeps half a line: the next writer cuts it
-      }
-      throw std::runtime_error("hpo: writing to journal \"" + path_ + "\" failed: " + errno_text(error));
+  if (const int error = write_all(fd.get(), lines, end); error != 0) {
+    if (::ftruncate(fd.get(), static_cast<off_t>(end)) != 0) {  // the file keeps half a line: the next writer cuts it
     }
-    done += static_cast<std::size_t>(n);
+    throw std::runtime_error("hpo: writing to journal \"" + path_ + "\" failed: " + errno_text(error));
   }
   return end;
+}
+
+HPO_INLINE int JournalWriter::write_all(int fd, const std::string& bytes, std::uintmax_t at) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(at + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : ENOSPC;
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
 }
 
 HPO_INLINE bool JournalWriter::create_with(const std::string& lines) const {
@@ -180,16 +184,9 @@ HPO_INLINE bool JournalWriter::create_with(const std::string& lines) const {
   FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0)
     throw std::runtime_error("hpo: cannot create journal \"" + path_ + "\": " + errno_text(errno));
-  std::size_t done = 0;
-  while (done < lines.size()) {
-    const ssize_t n = ::write(fd.get(), lines.data() + done, lines.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int error = n < 0 ? errno : ENOSPC;
-      ::unlink(temporary.c_str());
-      throw std::runtime_error("hpo: writing to journal \"" + path_ + "\" failed: " + errno_text(error));
-    }
-    done += static_cast<std::size_t>(n);
+  if (const int error = write_all(fd.get(), lines, 0); error != 0) {
+    ::unlink(temporary.c_str());
+    throw std::runtime_error("hpo: writing to journal \"" + path_ + "\" failed: " + errno_text(error));
   }
   // link() puts the whole file in place at once, or fails if the name exists; unlike rename, it
   // never replaces a journal, and it is atomic on NFS too.
