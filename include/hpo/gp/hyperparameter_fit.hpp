@@ -57,6 +57,7 @@ namespace detail {
 /// fresh n × n allocations each time cost more than the arithmetic on some systems.
 struct LogPosteriorWorkspace {
   Eigen::MatrixXd covariance;
+  Eigen::MatrixXd derivative_over_r;
   Eigen::LLT<Eigen::MatrixXd> llt;
   Eigen::MatrixXd lower_inverse;
   Eigen::MatrixXd outer_minus_inverse;
@@ -73,7 +74,11 @@ double log_posterior(const K& kernel_template, const Eigen::MatrixXd& points, co
   K kernel = kernel_template;
   kernel.set_log_parameters(log_values.head(d + 1));
   const double noise = std::exp(log_values(d + 1));
-  kernel.matrix(points, workspace.covariance);
+  if constexpr (KernelWithPairDerivatives<K>) {
+    kernel.matrix(points, workspace.covariance, workspace.derivative_over_r);
+  } else {
+    kernel.matrix(points, workspace.covariance);
+  }
   workspace.covariance.diagonal().array() += noise;
   Eigen::LLT<Eigen::MatrixXd>& llt = workspace.llt;
   if (!cholesky_with_jitter(workspace.covariance, llt)) throw hpo::detail::StopBoxSearch{};
@@ -89,7 +94,12 @@ double log_posterior(const K& kernel_template, const Eigen::MatrixXd& points, co
   outer_minus_inverse *= -1.0;
   outer_minus_inverse.triangularView<Eigen::Lower>() += weights * weights.transpose();
   gradient.resize(d + 2);
-  gradient.head(d + 1) = 0.5 * kernel.derivative_traces(points, outer_minus_inverse);
+  if constexpr (KernelWithPairDerivatives<K>) {
+    gradient.head(d + 1) =
+        0.5 * kernel.derivative_traces(points, outer_minus_inverse, workspace.covariance, workspace.derivative_over_r);
+  } else {
+    gradient.head(d + 1) = 0.5 * kernel.derivative_traces(points, outer_minus_inverse);
+  }
   gradient(d + 1) = 0.5 * noise * outer_minus_inverse.trace();
   gradient += priors.log_density_gradient(log_values);
   return likelihood + priors.log_density(log_values);

@@ -60,6 +60,16 @@ concept Kernel = std::copy_constructible<K> && std::constructible_from<K, Eigen:
   { kernel.derivative_traces(points, weights) } -> std::convertible_to<Eigen::VectorXd>;
 };
 
+/// A Kernel that gives, with K(X, X), the pairwise quantities its log-parameter derivatives need
+/// (`matrix(X, out, derivative_over_r)` and `derivative_traces(X, W, K, derivative_over_r)`, as
+/// StationaryArdKernel does): the hyperparameter fit then evaluates each pair once per step.
+template <class K>
+concept KernelWithPairDerivatives =
+    Kernel<K> && requires(const K& kernel, const Eigen::MatrixXd& points, Eigen::MatrixXd& mutable_result) {
+  kernel.matrix(points, mutable_result, mutable_result);
+  { kernel.derivative_traces(points, points, points, mutable_result) } -> std::convertible_to<Eigen::VectorXd>;
+};
+
 /// g(r) and g'(r)/r of a radial profile. The ratio rather than g'(r) because every
 /// derivative of r = ‖(x − x')/ℓ‖ carries a 1/r, and g'(r)/r stays finite at r = 0
 /// (duplicated points) for the profiles used here.
@@ -141,23 +151,13 @@ class StationaryArdKernel {
   }
 
   /// K(X, X) into `result`, which keeps its storage when it already has the size.
-  void matrix(const Eigen::MatrixXd& points, Eigen::MatrixXd& result) const {
-    const Eigen::Index n = points.rows();
-    const Eigen::MatrixXd scaled = scaled_columns(points);
-    result.resize(n, n);
-    for (Eigen::Index j = 0; j < n; ++j) {
-      result(j, j) = signal_variance_;
-      const Eigen::Index below = n - j - 1;
-      if (below == 0) continue;
-      // Column j below the diagonal is contiguous, and the distances to all later
-      // points vectorize as one block operation.
-      const Eigen::ArrayXd squared_distances =
-          (scaled.rightCols(below).colwise() - scaled.col(j)).colwise().squaredNorm().transpose().array();
-      for (Eigen::Index i = 0; i < below; ++i) {
-        result(j + 1 + i, j) = signal_variance_ * profile_.evaluate(std::sqrt(squared_distances(i))).value;
-      }
-    }
-    result.template triangularView<Eigen::StrictlyUpper>() = result.transpose();
+  void matrix(const Eigen::MatrixXd& points, Eigen::MatrixXd& result) const { fill_matrix(points, result, nullptr); }
+
+  /// K(X, X) into `result` as above, and g'(r_ij)/r_ij of every pair i > j into the strictly lower
+  /// triangle of `derivative_over_r` (the rest is unspecified): what derivative_traces needs, so
+  /// that the marginal-likelihood gradient evaluates the profile once per pair, not twice.
+  void matrix(const Eigen::MatrixXd& points, Eigen::MatrixXd& result, Eigen::MatrixXd& derivative_over_r) const {
+    fill_matrix(points, result, &derivative_over_r);
   }
 
   /// k(X, x): one entry per row of X.
@@ -219,37 +219,72 @@ class StationaryArdKernel {
   }
 
   /// tr(W·∂K/∂θ_p) for every log-parameter p, for a symmetric W (only its lower triangle
-  /// is read). One pass over the pairs i > j: the d length-scale traces share the
-  /// profile evaluation, and each is a matrix-vector product of the per-dimension squared
-  /// scaled differences with the weights W_ij·g'(r_ij)/r_ij.
+  /// is read).
   Eigen::VectorXd derivative_traces(const Eigen::MatrixXd& points, const Eigen::MatrixXd& weights) const {
+    Eigen::MatrixXd covariance, derivative_over_r;
+    fill_matrix(points, covariance, &derivative_over_r);
+    return derivative_traces(points, weights, covariance, derivative_over_r);
+  }
+
+  /// The same from K(X, X) and the profile derivatives that matrix(X, K, D) gave: only their
+  /// strictly lower triangles are read, so K may carry observation noise on its diagonal.
+  /// `derivative_over_r` is spent: it returns holding P below (an n × n allocation less per call).
+  /// With P_ij = W_ij·g'(r_ij)/r_ij (symmetric, zero diagonal) and s_p the p-th scaled
+  /// coordinates, the length-scale traces are −σ²·Σ_{i≠j} P_ij (s_ip − s_jp)²
+  /// = −2σ²·(Σ_i s_ip² (P·1)_i − s_pᵀ P s_p): one matrix product instead of a loop over pairs.
+  /// The coordinates are centred first, which keeps the two terms' cancellation small.
+  Eigen::VectorXd derivative_traces(const Eigen::MatrixXd& points, const Eigen::MatrixXd& weights,
+                                    const Eigen::MatrixXd& covariance, Eigen::MatrixXd& derivative_over_r) const {
     const Eigen::Index n = points.rows();
-    if (weights.rows() != n || weights.cols() != n) {
-      throw std::invalid_argument("hpo::gp kernel: derivative_traces needs an n × n weight matrix");
-    }
-    const Eigen::MatrixXd scaled = scaled_columns(points);
-    Eigen::VectorXd length_scale_sums = Eigen::VectorXd::Zero(dimension());
-    double profile_sum = weights.diagonal().sum();  // g(0) = 1
-    Eigen::VectorXd pair_weights;
-    for (Eigen::Index j = 0; j + 1 < n; ++j) {
-      const Eigen::Index below = n - j - 1;
-      const Eigen::MatrixXd squared_differences =
-          (scaled.rightCols(below).colwise() - scaled.col(j)).array().square().matrix();
-      pair_weights.resize(below);
-      for (Eigen::Index i = 0; i < below; ++i) {
-        const double weight = 2.0 * weights(j + 1 + i, j);  // W_ij and W_ji
-        const RadialProfileValue profile = profile_.evaluate(std::sqrt(squared_differences.col(i).sum()));
-        profile_sum += weight * profile.value;
-        pair_weights(i) = weight * profile.derivative_over_r;
+    for (const Eigen::MatrixXd* m : {&weights, &covariance, static_cast<const Eigen::MatrixXd*>(&derivative_over_r)}) {
+      if (m->rows() != n || m->cols() != n) {
+        throw std::invalid_argument("hpo::gp kernel: derivative_traces needs n × n matrices for n points");
       }
-      length_scale_sums.noalias() += squared_differences * pair_weights;
+    }
+    Eigen::MatrixXd scaled = scaled_columns(points).transpose();
+    scaled.rowwise() -= scaled.colwise().mean();
+    Eigen::MatrixXd& pair_weights = derivative_over_r;
+    pair_weights.triangularView<Eigen::StrictlyLower>() = pair_weights.cwiseProduct(weights);
+    pair_weights.diagonal().setZero();
+    pair_weights.triangularView<Eigen::StrictlyUpper>() = pair_weights.transpose();
+    const Eigen::VectorXd row_sums = pair_weights.rowwise().sum();
+    const Eigen::MatrixXd weighted = pair_weights * scaled;
+    const Eigen::VectorXd length_scale_sums =
+        scaled.cwiseAbs2().transpose() * row_sums - scaled.cwiseProduct(weighted).colwise().sum().transpose();
+    double covariance_sum = 0.0;  // Σ_{i>j} W_ij K_ij
+    for (Eigen::Index j = 0; j + 1 < n; ++j) {
+      covariance_sum += weights.col(j).tail(n - j - 1).dot(covariance.col(j).tail(n - j - 1));
     }
     Eigen::VectorXd traces(log_parameter_count());
-    traces << -signal_variance_ * length_scale_sums, signal_variance_ * profile_sum;
+    traces << -2.0 * signal_variance_ * length_scale_sums,
+        signal_variance_ * weights.diagonal().sum() + 2.0 * covariance_sum;
     return traces;
   }
 
  private:
+  /// K(X, X) and, when asked, g'(r)/r below the diagonal; see matrix().
+  void fill_matrix(const Eigen::MatrixXd& points, Eigen::MatrixXd& result, Eigen::MatrixXd* derivative_over_r) const {
+    const Eigen::Index n = points.rows();
+    const Eigen::MatrixXd scaled = scaled_columns(points);
+    result.resize(n, n);
+    if (derivative_over_r != nullptr) derivative_over_r->resize(n, n);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      result(j, j) = signal_variance_;
+      const Eigen::Index below = n - j - 1;
+      if (below == 0) continue;
+      // Column j below the diagonal is contiguous, and the distances to all later
+      // points vectorize as one block operation.
+      const Eigen::ArrayXd squared_distances =
+          (scaled.rightCols(below).colwise() - scaled.col(j)).colwise().squaredNorm().transpose().array();
+      for (Eigen::Index i = 0; i < below; ++i) {
+        const RadialProfileValue profile = profile_.evaluate(std::sqrt(squared_distances(i)));
+        result(j + 1 + i, j) = signal_variance_ * profile.value;
+        if (derivative_over_r != nullptr) (*derivative_over_r)(j + 1 + i, j) = profile.derivative_over_r;
+      }
+    }
+    result.template triangularView<Eigen::StrictlyUpper>() = result.transpose();
+  }
+
   void check_point(const Eigen::VectorXd& point) const {
     if (point.size() != dimension()) {
       throw std::invalid_argument("hpo::gp kernel: point has dimension " + std::to_string(point.size()) +
