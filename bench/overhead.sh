@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # Per-ask overhead of hpo's Bayesian optimization (cold and warm-started) beside Optuna TPE's and
 # dlib's, measured in one run, 6-D, as one table of times and ratios.
-# Usage: bash bench/overhead.sh [build-folder] [n1,n2,...]
+# Usage: [CPU=k] bash bench/overhead.sh [build-folder] [n1,n2,...]
 #   (needs /usr/bin/python3 with python3-optuna; default sizes 50,...,10000)
+# Every timed program runs pinned to one CPU (CPU, default the last): on the 2-core CI machines the
+# CPUs differ in speed by up to 1.5x for the same program (bench/results/overhead.md), and an
+# unpinned table divides times taken on different CPUs.
 set -euo pipefail
 build="${1:-build}"
 sizes="${2:-50,100,200,400,800,1000,2000,5000,10000}"
 cd "$(dirname "$0")/.."
+cpu="${CPU:-$(($(nproc) - 1))}"
+pin=(taskset -c "$cpu")
 load_before=$(uptime)
-cold_csv=$("$build/bench/bo_overhead" "$sizes")
+cold_csv=$("${pin[@]}" "$build/bench/bo_overhead" "$sizes")
 # What a warm start adds to an ask: the same schedule, warm-started from three sources of 200 trials.
-warm_csv=$("$build/bench/bo_overhead" "$sizes" --warm)
-tpe_json=$(/usr/bin/python3 bench/peers/optuna_overhead.py --ns "$sizes" --json)
+warm_csv=$("${pin[@]}" "$build/bench/bo_overhead" "$sizes" --warm)
+tpe_json=$("${pin[@]}" /usr/bin/python3 bench/peers/optuna_overhead.py --ns "$sizes" --json)
 # dlib (global_function_search) is timed only where bench/peers/dlib_peer.cpp was built.
 dlib_note="not available on this machine"
 if [[ -x "$build/bench/dlib_peer" ]]; then dlib_note="built, but no per-ask timing mode yet"; fi
 load_after=$(uptime)
-/usr/bin/python3 - "$cold_csv" "$warm_csv" "$tpe_json" "$dlib_note" "$load_before" "$load_after" <<'PY'
+/usr/bin/python3 - "$cold_csv" "$warm_csv" "$tpe_json" "$dlib_note" "$load_before" "$load_after" "$cpu" <<'PY'
 import csv, io, json, sys
 cold = {int(r["n"]): r for r in csv.DictReader(io.StringIO(sys.argv[1]))}
 warm = {int(r["n"]): r for r in csv.DictReader(io.StringIO(sys.argv[2]))}
@@ -24,6 +29,7 @@ tpe = {int(r["n"]): r for r in json.loads(sys.argv[3])["results"]}
 dlib, before, after = sys.argv[4], sys.argv[5].strip(), sys.argv[6].strip()
 print(f"load before: {before}")
 print(f"load after:  {after}")
+print(f"every program pinned to CPU {sys.argv[7]}")
 print()
 print("| n | hpo cold mean ms | hpo cold median ms | hpo warm mean ms | hpo warm median ms | TPE mean ms | TPE median ms "
       "| cold mean / TPE mean (target <= 0.5) | warm mean / cold mean (target <= 2) | dlib |")
