@@ -6,6 +6,7 @@
 #include "hpo/core/statistics.hpp"
 #include "hpo/gp/cholesky_inverse.hpp"
 #include "hpo/gp/gaussian_process.hpp"
+#include "hpo/gp/hyperparameter_fit.hpp"
 #include "hpo/gp/kernel.hpp"
 #include "hpo/gp/matern32.hpp"
 #include "hpo/gp/matern52.hpp"
@@ -229,6 +230,44 @@ TEST_CASE("MAP objective gradient matches finite differences", "[gp][map]") {
       INFO("theta = " << theta.transpose() << ", parameter " << p);
       CHECK(gradient(p) == Approx(numeric).epsilon(1e-6).margin(1e-6));
     }
+  }
+}
+
+namespace {
+
+// Matern 5/2 with only what the Kernel concept asks: declaring matrix and derivative_traces here
+// hides the base class's pairwise overloads, so the fit takes its general path.
+class PairlessMatern52 : public hpo::gp::Matern52 {
+ public:
+  using Matern52::Matern52;
+  Eigen::MatrixXd matrix(const Eigen::MatrixXd& points) const { return Matern52::matrix(points); }
+  void matrix(const Eigen::MatrixXd& points, Eigen::MatrixXd& result) const { Matern52::matrix(points, result); }
+  Eigen::VectorXd derivative_traces(const Eigen::MatrixXd& points, const Eigen::MatrixXd& weights) const {
+    return Matern52::derivative_traces(points, weights);
+  }
+};
+static_assert(hpo::gp::Kernel<PairlessMatern52> && !hpo::gp::KernelWithPairDerivatives<PairlessMatern52>);
+static_assert(hpo::gp::KernelWithPairDerivatives<hpo::gp::Matern52>);
+
+}  // namespace
+
+TEST_CASE("the MAP objective is the same through a kernel without the pairwise derivatives", "[gp][map]") {
+  const Eigen::MatrixXd points = uniform_points(30, 3, 17);
+  const Eigen::VectorXd values = evaluate(points);
+  const auto priors = hpo::gp::HyperparameterPriors::for_dimension(3);
+  const std::vector<Eigen::VectorXd> thetas = {
+      (Eigen::VectorXd(5) << std::log(0.3), std::log(0.8), std::log(2.0), std::log(1.2), std::log(1e-3)).finished(),
+      (Eigen::VectorXd(5) << std::log(0.02), std::log(5.0), std::log(0.5), std::log(0.3), std::log(0.2)).finished()};
+  hpo::gp::detail::LogPosteriorWorkspace fused_workspace, general_workspace;
+  for (const Eigen::VectorXd& theta : thetas) {
+    Eigen::VectorXd fused_gradient, general_gradient;
+    const double fused = hpo::gp::detail::log_posterior(hpo::gp::Matern52(3), points, values, priors, theta,
+                                                         fused_gradient, fused_workspace);
+    const double general = hpo::gp::detail::log_posterior(PairlessMatern52(3), points, values, priors, theta,
+                                                           general_gradient, general_workspace);
+    INFO("theta = " << theta.transpose());
+    CHECK(general == Approx(fused).epsilon(1e-12));
+    for (Eigen::Index p = 0; p < 5; ++p) CHECK(general_gradient(p) == Approx(fused_gradient(p)).epsilon(1e-9).margin(1e-12));
   }
 }
 
