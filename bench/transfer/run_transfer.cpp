@@ -20,6 +20,7 @@
 //       task.json from `sources`.
 //   run_transfer library  --work DIR [--families quadratic,hartmann,digits-krr,unrelated] [--seeds]
 //                         [--budget 40] [--out CSV] [--timing CSV] [--expected-related 3]
+//                         [--warm-parts initial,region,surrogate,basis] [--initial-points K]
 //       Per target: hpo-bo-cold; hpo-bo-library (hpo::load_studies of the seed's whole library,
 //       hpo::WarmStart::from(library, space)); hpo-bo-family10 (the target family's 10 journals:
 //       oracle selection), hpo-bo-family3, hpo-bo-family1. For family unrelated (the hartmann
@@ -189,12 +190,9 @@ std::map<std::string, Method> methods() {
   return all;
 }
 
-int run_hpo(std::map<std::string, std::string>& args) {
-  const std::string work = args["--work"];
-  const std::size_t budget = std::stoul(args["--budget"]);
-  const auto all = methods();
-  const auto chosen = split(args["--methods"]);
-  // Ablations: which parts of the warm start the warm methods use (default all three).
+// Ablations: which parts of the warm start the warm methods use (--warm-parts; default all) and
+// how many transferred initial points they evaluate first (--initial-points; default the option's).
+hpo::WarmStartOptions ablation_options(std::map<std::string, std::string>& args) {
   hpo::WarmStartOptions warm_options;
   if (!args["--warm-parts"].empty()) {
     const auto parts = split(args["--warm-parts"]);
@@ -207,6 +205,16 @@ int run_hpo(std::map<std::string, std::string>& args) {
     warm_options.use_surrogate = has("surrogate");
     warm_options.use_source_basis = has("basis");
   }
+  if (!args["--initial-points"].empty()) warm_options.initial_points = std::stoul(args["--initial-points"]);
+  return warm_options;
+}
+
+int run_hpo(std::map<std::string, std::string>& args) {
+  const std::string work = args["--work"];
+  const std::size_t budget = std::stoul(args["--budget"]);
+  const auto all = methods();
+  const auto chosen = split(args["--methods"]);
+  const hpo::WarmStartOptions warm_options = ablation_options(args);
   for (const auto& m : chosen)
     if (!all.contains(m)) throw std::invalid_argument("unknown method " + m);
   std::ofstream file;
@@ -314,8 +322,9 @@ int run_library(std::map<std::string, std::string>& args) {
   if (timing) timing << "family,seed,method,eval_index,ask_s,sources,cache_fits,cache_hits\n";
   const std::string families = args["--families"] == "all" ? "quadratic,hartmann,digits-krr,unrelated" : args["--families"];
   auto& cache = hpo::transfer::SourceModelCache::instance();
-  // For ablations: the multiplicity correction (WarmStartOptions::expected_related_sources).
-  hpo::WarmStartOptions library_options;
+  // For ablations: the parts and initial points (ablation_options) and the multiplicity correction
+  // (WarmStartOptions::expected_related_sources).
+  hpo::WarmStartOptions library_options = ablation_options(args);
   if (!args["--expected-related"].empty()) library_options.expected_related_sources = std::stod(args["--expected-related"]);
   for (const auto& family_name : split(families)) {
     const auto family = tr::find_family(family_name);
@@ -462,8 +471,8 @@ int run_evaluate(std::map<std::string, std::string>& args) {
 int main(int argc, char** argv) {
   const std::string usage =
       "usage: run_transfer sources|hpo|library-sources|library|tasks|evaluate --work DIR [--families all|a,b] [--seeds 0-19] "
-      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate,basis] [--out CSV] "
-      "[--data DIR] [--force]\n";
+      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate,basis] "
+      "[--initial-points K] [--out CSV] [--data DIR] [--force]\n";
   if (argc < 2) {
     std::cerr << usage;
     return 2;
@@ -479,6 +488,7 @@ int main(int argc, char** argv) {
                                           {"--out", ""},
                                           {"--timing", ""},
                                           {"--expected-related", ""},
+                                          {"--initial-points", ""},
                                           {"--data", ""}};
   bool force = false;
   for (int i = 2; i < argc; ++i) {
