@@ -6,7 +6,7 @@
 //       hpo BayesianOptimization (seed 100000 + 100 S + i) for --source-budget evaluations, saved as
 //       the journal DIR/<family>/seed<S>/source<i>.jsonl (kept if present, unless --force).
 //   run_transfer hpo      --work DIR [--families] [--seeds] [--methods hpo-random-cold,...] [--budget 40]
-//                         [--warm-parts initial,region,surrogate,basis] [--out CSV]
+//                         [--warm-parts initial,region,surrogate,basis] [--initial-points K] [--out CSV]
 //       Runs hpo's optimizers on the targets, cold and warm-started from the source journals
 //       (hpo::WarmStart::from(sources, space) with default options; --warm-parts keeps only the named
 //       parts of the transfer, for ablations), and writes one CSV row per
