@@ -205,7 +205,11 @@ hpo::WarmStartOptions ablation_options(std::map<std::string, std::string>& args)
     warm_options.use_surrogate = has("surrogate");
     warm_options.use_source_basis = has("basis");
   }
-  if (!args["--initial-points"].empty()) warm_options.initial_points = std::stoul(args["--initial-points"]);
+  if (const std::string& count = args["--initial-points"]; !count.empty()) {
+    if (count.size() > 9 || count.find_first_not_of("0123456789") != std::string::npos)
+      throw std::invalid_argument("--initial-points must be a count (0, 1, 2, ...), got \"" + count + "\"");
+    warm_options.initial_points = std::stoul(count);
+  }
   return warm_options;
 }
 
@@ -313,6 +317,8 @@ struct TimedBayesianOptimization {
 int run_library(std::map<std::string, std::string>& args) {
   const std::string work = args["--work"];
   const std::size_t budget = std::stoul(args["--budget"]);
+  // For ablations: the parts and initial points (ablation_options), read before any output.
+  hpo::WarmStartOptions library_options = ablation_options(args);
   std::ofstream file, timing;
   if (!args["--out"].empty()) file.open(args["--out"]);
   if (!args["--timing"].empty()) timing.open(args["--timing"]);
@@ -322,9 +328,7 @@ int run_library(std::map<std::string, std::string>& args) {
   if (timing) timing << "family,seed,method,eval_index,ask_s,sources,cache_fits,cache_hits\n";
   const std::string families = args["--families"] == "all" ? "quadratic,hartmann,digits-krr,unrelated" : args["--families"];
   auto& cache = hpo::transfer::SourceModelCache::instance();
-  // For ablations: the parts and initial points (ablation_options) and the multiplicity correction
-  // (WarmStartOptions::expected_related_sources).
-  hpo::WarmStartOptions library_options = ablation_options(args);
+  // For ablations: the multiplicity correction (WarmStartOptions::expected_related_sources).
   if (!args["--expected-related"].empty()) library_options.expected_related_sources = std::stod(args["--expected-related"]);
   for (const auto& family_name : split(families)) {
     const auto family = tr::find_family(family_name);
