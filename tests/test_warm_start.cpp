@@ -338,7 +338,7 @@ TEST_CASE("ranking weights: a source that orders the observations right wins, it
   REQUIRE_THROWS_WITH(hpo::transfer::ranking_weights({identical}, target, y, {.samples = 0}), Contains("samples"));
 }
 
-TEST_CASE("the ranking loss counted by merge sort equals the pairwise count, ties included", "[transfer]") {
+TEST_CASE("the ranking loss counted fast equals the pairwise count, ties included", "[transfer]") {
   const auto pairwise = [](const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
     double loss = 0.0;
     for (Eigen::Index j = 0; j < y.size(); ++j)
@@ -347,8 +347,10 @@ TEST_CASE("the ranking loss counted by merge sort equals the pairwise count, tie
     return loss;
   };
   hpo::Rng rng(11, 0);
-  for (int trial = 0; trial < 200; ++trial) {
-    const auto n = static_cast<Eigen::Index>(1 + trial % 37);
+  // Sizes on both sides of kPairwiseUpTo: pair by pair below it, merge sort above.
+  const auto pairwise_up_to = static_cast<int>(hpo::transfer::detail::ValueOrder::kPairwiseUpTo);
+  for (int trial = 0; trial < 260; ++trial) {
+    const auto n = static_cast<Eigen::Index>(trial < 200 ? 1 + trial % 37 : pairwise_up_to - 5 + (trial - 200) % 12);
     Eigen::VectorXd f(n), y(n);
     // Few distinct levels in half the trials, so that both f and y have ties.
     const double levels = trial % 2 == 0 ? 4.0 : 1e9;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -31,20 +32,38 @@ HPO_INLINE ValueOrder::ValueOrder(const Eigen::VectorXd& y) : order_(static_cast
     if (end - start > 1) ties_.emplace_back(start, end);
     start = end;
   }
+  for (const Eigen::Index index : order_) indices_.push_back(static_cast<double>(index));
 }
 
 HPO_INLINE double ValueOrder::misranked(const Eigen::VectorXd& f) {
-  keys_.resize(order_.size());
-  for (std::size_t p = 0; p < order_.size(); ++p) keys_[p] = {f[order_[p]], -order_[p]};
+  sorted_.resize(order_.size());
+  for (std::size_t p = 0; p < order_.size(); ++p) sorted_[p] = f[order_[p]];
+  const double inverted = order_.size() <= kPairwiseUpTo ? count_pairwise() : count_inversions();
   double tied = 0.0;
   for (const auto& [start, end] : ties_)
     for (std::size_t p = start; p < end; ++p)
-      for (std::size_t q = p + 1; q < end; ++q) tied += keys_[q] < keys_[p] ? 1.0 : 0.0;
-  return count_inversions() - tied;
+      for (std::size_t q = p + 1; q < end; ++q) tied += inverted_pair(q, p) ? 1.0 : 0.0;
+  return inverted - tied;
+}
+
+HPO_INLINE double ValueOrder::count_pairwise() const {
+  const std::size_t n = order_.size();
+  // One type and no branches in the inner loop: a predictable stream of comparisons.
+  const double* values = sorted_.data();
+  const double* indices = indices_.data();
+  std::int64_t count = 0;
+  for (std::size_t p = 0; p < n; ++p) {
+    const double value = values[p], index = indices[p];
+    for (std::size_t q = p + 1; q < n; ++q)
+      count += (values[q] < value) | ((values[q] == value) & (indices[q] > index)) ? 1 : 0;
+  }
+  return static_cast<double>(count);
 }
 
 HPO_INLINE double ValueOrder::count_inversions() {
-  const std::size_t n = keys_.size();
+  const std::size_t n = sorted_.size();
+  keys_.resize(n);
+  for (std::size_t p = 0; p < n; ++p) keys_[p] = {sorted_[p], -indices_[p]};
   buffer_.resize(n);
   double inversions = 0.0;
   for (std::size_t width = 1; width < n; width *= 2) {
