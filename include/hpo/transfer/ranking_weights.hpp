@@ -62,9 +62,11 @@ class ValueOrder {
  private:
   using Key = std::pair<double, double>;  // (f, minus the index): distinct keys, ordered as the rule asks
 
-  // Whether the pair at positions p < q of the values' order is misranked by sorted_.
+  // Whether the pair at positions p < q of the values' order is misranked by sorted_; bitwise
+  // operators, so that count_pairwise's inner loop has no branches.
   bool inverted_pair(std::size_t q, std::size_t p) const {
-    return sorted_[q] < sorted_[p] || (sorted_[q] == sorted_[p] && indices_[q] > indices_[p]);
+    const int below = sorted_[q] < sorted_[p], tied = sorted_[q] == sorted_[p], later = indices_[q] > indices_[p];
+    return (below | (tied & later)) != 0;
   }
   double count_pairwise() const;
   double count_inversions();

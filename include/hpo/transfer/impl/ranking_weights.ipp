@@ -48,15 +48,9 @@ HPO_INLINE double ValueOrder::misranked(const Eigen::VectorXd& f) {
 
 HPO_INLINE double ValueOrder::count_pairwise() const {
   const std::size_t n = order_.size();
-  // One type and no branches in the inner loop: a predictable stream of comparisons.
-  const double* values = sorted_.data();
-  const double* indices = indices_.data();
   std::int64_t count = 0;
-  for (std::size_t p = 0; p < n; ++p) {
-    const double value = values[p], index = indices[p];
-    for (std::size_t q = p + 1; q < n; ++q)
-      count += (values[q] < value) | ((values[q] == value) & (indices[q] > index)) ? 1 : 0;
-  }
+  for (std::size_t p = 0; p < n; ++p)
+    for (std::size_t q = p + 1; q < n; ++q) count += inverted_pair(q, p) ? 1 : 0;
   return static_cast<double>(count);
 }
 
