@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -549,6 +550,68 @@ TEST_CASE("source basis: the evidence lets in a source that explains the target 
   for (int r = 0; r < 25; ++r) smooth[r] = X(r, 0) - 0.5;
   REQUIRE(hpo::transfer::select_sources_by_evidence(covariance, smooth, features, 1.0) ==
           std::vector<bool>{false, false});
+}
+
+// The evidence of one subset by a factorization of its own covariance, K + s^2 (11^T + F_S F_S^T):
+// the definition that select_sources_by_evidence computes by low-rank updates of one factorization.
+static double direct_log_evidence(const Eigen::MatrixXd& covariance, const Eigen::VectorXd& t,
+                                  const Eigen::MatrixXd& features, double prior_scale, const std::vector<bool>& use) {
+  Eigen::MatrixXd c = covariance;
+  c.array() += prior_scale * prior_scale;
+  for (Eigen::Index i = 0; i < features.cols(); ++i)
+    if (use[static_cast<std::size_t>(i)]) c += prior_scale * prior_scale * features.col(i) * features.col(i).transpose();
+  const Eigen::LLT<Eigen::MatrixXd> llt(c);
+  return -0.5 * llt.matrixL().solve(t).squaredNorm() - llt.matrixLLT().diagonal().array().log().sum();
+}
+
+static std::vector<bool> direct_greedy_selection(const Eigen::MatrixXd& covariance, const Eigen::VectorXd& t,
+                                                 const Eigen::MatrixXd& features, double prior_scale, double bar) {
+  std::vector<bool> selected(static_cast<std::size_t>(features.cols()), false);
+  double current = direct_log_evidence(covariance, t, features, prior_scale, selected);
+  while (true) {
+    double best = current;
+    int best_source = -1;
+    for (int i = 0; i < features.cols(); ++i) {
+      if (selected[i]) continue;
+      selected[i] = true;
+      const double value = direct_log_evidence(covariance, t, features, prior_scale, selected);
+      selected[i] = false;
+      if (value > best) best = value, best_source = i;
+    }
+    if (best_source < 0 || !(best - current > bar)) return selected;
+    selected[best_source] = true;
+    current = best;
+  }
+}
+
+TEST_CASE("source basis: the evidence by low-rank updates selects as one factorization per subset does",
+          "[transfer]") {
+  // Targets mixing two or three of six wiggly features plus a smooth part and noise, so that the
+  // greedy search takes several steps; the two computations must agree on every problem.
+  std::size_t multi_source_problems = 0;
+  for (std::uint64_t problem = 0; problem < 30; ++problem) {
+    hpo::Rng rng(problem, 1);
+    const int n = 20 + static_cast<int>(problem % 4) * 10;
+    Eigen::MatrixXd X(n, 2), features(n, 6);
+    for (int r = 0; r < n; ++r) X.row(r) << rng.uniform(), rng.uniform();
+    for (int c = 0; c < 6; ++c) {
+      const double a = 3.0 + 6.0 * rng.uniform(), b = 3.0 + 6.0 * rng.uniform();
+      for (int r = 0; r < n; ++r) features(r, c) = std::sin(a * X(r, 0) + c) * std::cos(b * X(r, 1));
+    }
+    Eigen::VectorXd t = Eigen::VectorXd::Zero(n);
+    for (int c = 0; c < 2 + static_cast<int>(problem % 2); ++c) t += (0.5 + rng.uniform()) * features.col(c * 2);
+    for (int r = 0; r < n; ++r) t[r] += 0.3 * (X(r, 0) - 0.5) + 0.05 * rng.normal();
+    t = (t.array() - t.mean()) / std::sqrt((t.array() - t.mean()).square().mean());
+    hpo::gp::Matern52 kernel(Eigen::VectorXd::Constant(2, 0.4), 1.0);
+    Eigen::MatrixXd covariance = kernel.matrix(X);
+    covariance.diagonal().array() += 0.01;
+    for (const double bar : {0.0, std::log(3.0)}) {
+      const auto fast = hpo::transfer::select_sources_by_evidence(covariance, t, features, 0.7, bar);
+      REQUIRE(fast == direct_greedy_selection(covariance, t, features, 0.7, bar));
+      if (std::count(fast.begin(), fast.end(), true) >= 2) ++multi_source_problems;
+    }
+  }
+  REQUIRE(multi_source_problems >= 20);
 }
 
 TEST_CASE("warm Bayesian optimization regresses on a related source and leaves an unrelated one out", "[transfer]") {
