@@ -2,14 +2,15 @@
 // default refit schedule: for each n, a fresh optimizer joins a study of n random completed
 // trials and then runs max(10, n/4) ask/tell rounds; the first ask pays a full fit, later ones
 // the warm refits and O(n^2) updates the schedule does, so the mean is the amortized cost.
-// With --warm, the optimizer is warm-started from three source studies of 200 random trials of
-// shifted Hartmann-6 (every part of the transfer on: RGPE ensemble, source basis, region prior), so
-// the two runs side by side give what the transfer adds to an ask; its transferred initial points
-// are evaluated untimed first (they cost no model), so that both runs time model-based asks only.
+// With --warm, the optimizer is warm-started from three source studies (--sources K: K of them,
+// source k shifted by 0.03 (k + 1)) of 200 random trials of shifted Hartmann-6 (every part of the
+// transfer on: RGPE ensemble, source basis, region prior), so the two runs side by side give what
+// the transfer adds to an ask; its transferred initial points are evaluated untimed first (they
+// cost no model), so that both runs time model-based asks only.
 // --model-points M sets BayesianOptions::max_model_points (0: the exact GP on every observation at
 // every n; default: the option's default); --rounds R caps the timed rounds per n (the exact GP at
 // n = 5,000 and more takes seconds to minutes per refit).
-// Usage: bo_overhead [n1,n2,...] [--warm] [--model-points M] [--rounds R]
+// Usage: bo_overhead [n1,n2,...] [--warm] [--sources K] [--model-points M] [--rounds R]
 // Prints CSV: n,rounds,mean_ms_per_ask,first_ask_ms,median_ms_per_ask
 #include <hpo/hpo.hpp>
 
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   bool warm = false;
   std::optional<std::size_t> model_points;
   std::size_t max_rounds = 0;
+  int source_count = 3;
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
     if (arg == "--warm") {
@@ -37,6 +39,10 @@ int main(int argc, char** argv) {
     }
     if (arg == "--model-points" && a + 1 < argc) {
       model_points = std::stoul(argv[++a]);
+      continue;
+    }
+    if (arg == "--sources" && a + 1 < argc) {
+      source_count = std::stoi(argv[++a]);
       continue;
     }
     if (arg == "--rounds" && a + 1 < argc) {
@@ -57,7 +63,7 @@ int main(int argc, char** argv) {
   hpo::WarmStart warm_start;
   if (warm) {
     std::vector<hpo::Study> sources;
-    for (int k = 0; k < 3; ++k) {
+    for (int k = 0; k < source_count; ++k) {
       hpo::Study source(space);
       hpo::RandomSearch random({.seed = 77u + static_cast<std::uint64_t>(k)});
       const double shift = 0.03 * (k + 1);

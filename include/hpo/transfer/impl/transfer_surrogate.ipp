@@ -198,17 +198,24 @@ HPO_INLINE void TransferSurrogate::update_weights(const WarmStart& warm, const S
   target_mean_ = y.mean();
   target_scale_ = hpo::detail::population_deviation(y, target_mean_);
   if (!(target_scale_ > 0.0)) target_scale_ = 1.0;
-  std::vector<PointPredictions> sources;
+  // A source's variances cost O(n m^2) for m source points, its mean O(n m): only the sources
+  // that enter the draws below need their variances.
+  const bool all_enter = source_models_.size() <= kRankingCandidates;
+  std::vector<PointPredictions> sources(source_models_.size());
   Eigen::MatrixXd source_mean(n, static_cast<Eigen::Index>(source_models_.size()));
   sources_significant_.clear();
   // One-sided 5%, Bonferroni-corrected by the multiplicity: among 40 unrelated sources, one
   // orders a handful of observations well by chance far more often than one time in twenty.
   const double z_critical = hpo::detail::normal_quantile(1.0 - 0.05 / warm.multiplicity());
-  for (const auto& model : source_models_) {
-    const auto p = model.predict(X);
-    source_mean.col(static_cast<Eigen::Index>(sources.size())) = p.mean;
-    sources.push_back({p.mean, p.variance});
-    sources_significant_.push_back(orders_better_than_chance(p.mean, y, z_critical));
+  for (std::size_t i = 0; i < source_models_.size(); ++i) {
+    if (all_enter) {
+      auto p = source_models_[i].predict(X);
+      sources[i] = {std::move(p.mean), std::move(p.variance)};
+    } else {
+      sources[i].mean = source_models_[i].predict_mean(X);
+    }
+    source_mean.col(static_cast<Eigen::Index>(i)) = sources[i].mean;
+    sources_significant_.push_back(orders_better_than_chance(sources[i].mean, y, z_critical));
   }
   auto loo = target.leave_one_out();
   // The target model's leave-one-out mean includes the regression it subtracted from the values.
@@ -227,7 +234,10 @@ HPO_INLINE void TransferSurrogate::update_weights(const WarmStart& warm, const S
     std::sort(candidates.begin(), candidates.end());
   }
   std::vector<PointPredictions> entered;
-  for (const std::size_t i : candidates) entered.push_back(sources[i]);
+  for (const std::size_t i : candidates) {
+    if (!all_enter) sources[i].variance = source_models_[i].predict(X).variance;
+    entered.push_back(sources[i]);
+  }
   const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(entered.size() + 1);
   const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
   const Eigen::VectorXd w =
