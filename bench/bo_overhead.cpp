@@ -7,10 +7,12 @@
 // transfer on: RGPE ensemble, source basis, region prior), so the two runs side by side give what
 // the transfer adds to an ask; its transferred initial points are evaluated untimed first (they
 // cost no model), so that both runs time model-based asks only.
+// --source-models DIR sets WarmStartOptions::source_model_directory (a second run with the same
+// folder rebuilds the source models from their stored hyperparameters instead of fitting them).
 // --model-points M sets BayesianOptions::max_model_points (0: the exact GP on every observation at
 // every n; default: the option's default); --rounds R caps the timed rounds per n (the exact GP at
 // n = 5,000 and more takes seconds to minutes per refit).
-// Usage: bo_overhead [n1,n2,...] [--warm] [--sources K] [--model-points M] [--rounds R]
+// Usage: bo_overhead [n1,n2,...] [--warm] [--sources K] [--source-models DIR] [--model-points M] [--rounds R]
 // Prints CSV: n,rounds,mean_ms_per_ask,first_ask_ms,median_ms_per_ask
 #include <hpo/hpo.hpp>
 
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   std::optional<std::size_t> model_points;
   std::size_t max_rounds = 0;
   int source_count = 3;
+  std::string source_models;
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
     if (arg == "--warm") {
@@ -43,6 +46,10 @@ int main(int argc, char** argv) {
     }
     if (arg == "--sources" && a + 1 < argc) {
       source_count = std::stoi(argv[++a]);
+      continue;
+    }
+    if (arg == "--source-models" && a + 1 < argc) {
+      source_models = argv[++a];
       continue;
     }
     if (arg == "--rounds" && a + 1 < argc) {
@@ -76,7 +83,7 @@ int main(int argc, char** argv) {
       }
       sources.push_back(std::move(source));
     }
-    warm_start = hpo::WarmStart::from(sources, space);
+    warm_start = hpo::WarmStart::from(sources, space, {.source_model_directory = source_models});
   }
   std::printf("n,rounds,mean_ms_per_ask,first_ask_ms,median_ms_per_ask\n");
   for (std::size_t n : sizes) {

@@ -1,6 +1,7 @@
 // A library of past studies: load_studies, selection of what is related, the source-model cache.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <hpo/optimizers/random_search.hpp>
 #include <hpo/transfer/source_agreement.hpp>
 #include <hpo/transfer/source_model_cache.hpp>
+#include <hpo/transfer/source_model_store.hpp>
 #include <hpo/transfer/study_library.hpp>
 #include <hpo/transfer/warm_start.hpp>
 
@@ -213,6 +215,91 @@ TEST_CASE("source models are fitted once per journal and refitted when the journ
   REQUIRE(refitted.trials().size() == first.trials().size());
   for (std::size_t i = 0; i < first.trials().size(); ++i)
     REQUIRE(refitted.trials()[i].config == first.trials()[i].config);
+}
+
+TEST_CASE("a source model store gives back exactly the hyperparameters it was given", "[library]") {
+  const auto folder = fresh_folder("store");
+  const hpo::transfer::SourceModelStore store(folder + "/models");
+  Eigen::VectorXd theta(4);
+  theta << std::log(0.3), -1.0 / 3.0, std::nextafter(0.1, 1.0), std::log(1e-6);
+  REQUIRE(!store.load(42, 0, true, 4));  // nothing stored yet
+  REQUIRE(store.save(42, 0, true, theta).empty());
+  const auto loaded = store.load(42, 0, true, 4);
+  REQUIRE(loaded);
+  for (Eigen::Index i = 0; i < 4; ++i) REQUIRE(loaded->coeff(i) == theta[i]);  // bit for bit
+  REQUIRE(!store.load(42, 1, true, 4));   // another kernel
+  REQUIRE(!store.load(42, 0, false, 4));  // another output transform
+  REQUIRE(!store.load(43, 0, true, 4));   // another source
+  REQUIRE(!store.load(42, 0, true, 5));   // another dimension
+  std::ofstream(store.file(42, 0, true)) << "{\"hpo_source_model\": 1, \"fingerprint\": \"000000000000002a\"";
+  REQUIRE(!store.load(42, 0, true, 4));  // half a file
+  // A folder that cannot be made: the reason, not an exception.
+  const hpo::transfer::SourceModelStore blocked(folder + "/models/" + store.file(42, 0, true).filename().string());
+  REQUIRE_THAT(blocked.save(42, 0, true, theta), Contains("cannot"));
+}
+
+TEST_CASE("a model directory keeps the source models across processes", "[library]") {
+  const auto folder = fresh_folder("model-directory");
+  study_of(1.0, 50).save(folder + "/one.jsonl");
+  study_of(1.0, 51, 3.0).save(folder + "/two.jsonl");
+  const std::string models = folder + "/models";
+  auto& cache = hpo::transfer::SourceModelCache::instance();
+  const auto run = [&](const std::string& directory) {
+    const auto warm = hpo::WarmStart::from(hpo::load_studies(folder), hpo_test::unit_square(),
+                                           {.initial_points = 1, .source_model_directory = directory});
+    hpo::BayesianOptimization bo({.seed = 1, .warm_start = warm});
+    return hpo::optimize(hpo_test::unit_square(), target_function, bo, {.max_evaluations = 8, .progress = false});
+  };
+  const auto files = [&] {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(models)) names.push_back(entry.path().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const auto same_trials = [](const hpo::Study& a, const hpo::Study& b) {
+    REQUIRE(a.trials().size() == b.trials().size());
+    for (std::size_t i = 0; i < a.trials().size(); ++i) REQUIRE(a.trials()[i].config == b.trials()[i].config);
+  };
+  cache.clear();
+  const auto without = run("");
+  cache.clear();
+  const auto first = run(models);
+  REQUIRE(cache.fits() == 2);
+  REQUIRE(files().size() == 2);
+  same_trials(first, without);
+
+  // A new process (an empty in-process cache) rebuilds both models from the folder: no fit, the
+  // same trials.
+  cache.clear();
+  same_trials(run(models), first);
+  REQUIRE(cache.fits() == 0);
+  REQUIRE(cache.loads() == 2);
+
+  // A damaged file is fitted again and rewritten.
+  std::ofstream(files()[0], std::ios::trunc) << "{\"hpo_source_model\": 1";
+  cache.clear();
+  same_trials(run(models), first);
+  REQUIRE(cache.fits() == 1);
+  REQUIRE(cache.loads() == 1);
+  REQUIRE(nlohmann::json::parse(std::ifstream(files()[0])).contains("log_hyperparameters"));
+
+  // A journal that changed has another fingerprint: a new file, never the old model.
+  {
+    auto grown = hpo::Study::load(folder + "/two.jsonl");
+    grown.tell(grown.ask(hpo::Config().set("x", 0.3).set("y", 0.7)).number, -5.0);
+    grown.save(folder + "/two.jsonl");
+  }
+  cache.clear();
+  run(models);
+  REQUIRE(cache.fits() == 1);
+  REQUIRE(cache.loads() == 1);
+  REQUIRE(files().size() == 3);
+
+  // A folder that cannot be written: reported, and the run goes on with the same results.
+  study_of(1.0, 51, 3.0).save(folder + "/two.jsonl");
+  cache.clear();
+  same_trials(run(folder + "/one.jsonl/models"), first);
+  REQUIRE(cache.fits() == 2);
 }
 
 TEST_CASE("library options are validated", "[library]") {

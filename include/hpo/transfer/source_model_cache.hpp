@@ -39,10 +39,16 @@ class SourceModelCache {
 
   std::shared_ptr<const Model> find(const Key& key);
 
-  std::shared_ptr<const Model> store(const Key& key, Model model);
+  /// Where a stored model came from: fitted in this process, or rebuilt from the fitted
+  /// hyperparameters in a model directory (SourceModelStore).
+  enum class Origin { Fitted, Loaded };
 
-  /// Models fitted and models served from the cache since the process started (or clear()).
+  std::shared_ptr<const Model> store(const Key& key, Model model, Origin origin = Origin::Fitted);
+
+  /// Models fitted, models rebuilt from a model directory and models served from the cache since
+  /// the process started (or clear()).
   std::size_t fits() const;
+  std::size_t loads() const;
   std::size_t hits() const;
   void clear();
 
@@ -51,7 +57,7 @@ class SourceModelCache {
   mutable std::mutex mutex_;
   std::map<Key, std::shared_ptr<const Model>> models_;
   std::size_t capacity_ = 4096;
-  std::size_t fits_ = 0, hits_ = 0;
+  std::size_t fits_ = 0, loads_ = 0, hits_ = 0;
 };
 
 }  // namespace hpo::transfer

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <numeric>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -96,6 +97,9 @@ class TransferSurrogate {
   /// spread over the rest. Fitted models live in SourceModelCache, keyed by the source's
   /// fingerprint, and are seeded by it: the same journal gives the same model in every optimizer
   /// of the process, whatever its seed or the source's place in the library.
+  /// With WarmStartOptions::source_model_directory, a model another process stored there is
+  /// rebuilt from its hyperparameters instead (the same model, one factorization), and a model
+  /// fitted here is stored there.
   void fit_sources(const WarmStart& warm, const ModelEncoding& encoding);
 
   /// The regression of the target's values y at X on the sources' means, with the sources the
@@ -138,6 +142,12 @@ class TransferSurrogate {
   gp::SelectedGaussianProcess make_model(std::uint64_t seed) const {
     return gp::SelectedGaussianProcess({.seed = seed}, gp::SelectedKernel(0, settings_.kernel));
   }
+
+  // One source's model: rebuilt from the hyperparameters stored in `directory` when they are
+  // there, else fitted (and stored there when `directory` is set).
+  std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> source_model(const WarmStart::Source& source,
+                                                                                const ModelEncoding& encoding,
+                                                                                const std::string& directory) const;
 
   // Each source GP's posterior mean at the rows of Z (model coordinates), one column per source.
   Eigen::MatrixXd source_means(const Eigen::MatrixXd& Z) const;

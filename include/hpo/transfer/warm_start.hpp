@@ -78,6 +78,11 @@ struct WarmStartOptions {
   /// candidates one that orders a few observations well by chance no longer pulls the search
   /// into its region.
   double expected_related_sources = 3.0;
+  /// A folder where Bayesian optimization keeps the sources' fitted models across processes (one
+  /// small file per source, hpo::transfer::SourceModelStore), so that a library is fitted once, not
+  /// once per target run; created when first written. Empty: models are kept in the process only.
+  /// A file that cannot be written is reported on stderr, once per folder, and the run goes on.
+  std::string source_model_directory = {};
 };
 
 /// Knowledge transferred from source studies to a target search space.

@@ -23,9 +23,10 @@ HPO_INLINE std::shared_ptr<const SourceModelCache::Model> SourceModelCache::find
   return it->second;
 }
 
-HPO_INLINE std::shared_ptr<const SourceModelCache::Model> SourceModelCache::store(const Key& key, Model model) {
+HPO_INLINE std::shared_ptr<const SourceModelCache::Model> SourceModelCache::store(const Key& key, Model model,
+                                                                                  Origin origin) {
   const std::lock_guard lock(mutex_);
-  ++fits_;
+  ++(origin == Origin::Fitted ? fits_ : loads_);
   if (models_.size() >= capacity_) models_.clear();
   return models_.try_emplace(key, std::make_shared<const Model>(std::move(model))).first->second;
 }
@@ -33,6 +34,11 @@ HPO_INLINE std::shared_ptr<const SourceModelCache::Model> SourceModelCache::stor
 HPO_INLINE std::size_t SourceModelCache::fits() const {
   const std::lock_guard lock(mutex_);
   return fits_;
+}
+
+HPO_INLINE std::size_t SourceModelCache::loads() const {
+  const std::lock_guard lock(mutex_);
+  return loads_;
 }
 
 HPO_INLINE std::size_t SourceModelCache::hits() const {
@@ -43,7 +49,7 @@ HPO_INLINE std::size_t SourceModelCache::hits() const {
 HPO_INLINE void SourceModelCache::clear() {
   const std::lock_guard lock(mutex_);
   models_.clear();
-  fits_ = hits_ = 0;
+  fits_ = loads_ = hits_ = 0;
 }
 
 }  // namespace hpo::transfer

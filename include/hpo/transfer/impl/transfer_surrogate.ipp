@@ -4,7 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iostream>
+#include <mutex>
 #include <numeric>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -21,6 +25,7 @@
 #include "hpo/transfer/ranking_weights.hpp"
 #include "hpo/transfer/source_basis.hpp"
 #include "hpo/transfer/source_model_cache.hpp"
+#include "hpo/transfer/source_model_store.hpp"
 #include "hpo/transfer/transfer_surrogate.hpp"
 #include "hpo/transfer/warm_start.hpp"
 
@@ -117,6 +122,21 @@ HPO_INLINE void TransferSurrogate::reset(bool space_changed) {
   basis_ = {};
 }
 
+namespace detail {
+
+// A model directory that cannot be written costs each process a fit per source, not a result:
+// said once per folder, on stderr, and the run goes on.
+inline void report_unwritable_model_directory(const std::string& directory, const std::string& why) {
+  static std::mutex mutex;
+  static std::set<std::string> reported;
+  const std::lock_guard lock(mutex);
+  if (reported.insert(directory).second)
+    std::cerr << "hpo: cannot keep source models in \"" << directory << "\" (" << why
+              << "); they are fitted again in each process\n";
+}
+
+}  // namespace detail
+
 HPO_INLINE void TransferSurrogate::fit_sources(const WarmStart& warm, const ModelEncoding& encoding) {
   const auto& sources = warm.sources();
   auto& cache = SourceModelCache::instance();
@@ -127,29 +147,50 @@ HPO_INLINE void TransferSurrogate::fit_sources(const WarmStart& warm, const Mode
       source_models_.push_back(*cached);
       continue;
     }
-    std::vector<std::size_t> rows;
-    const std::size_t count = source.configs.size();
-    if (count <= 300) {
-      for (std::size_t r = 0; r < count; ++r) rows.push_back(r);
-    } else {
-      for (std::size_t r = 0; r < 150; ++r) rows.push_back(r);
-      for (std::size_t k = 0; k < 150; ++k) rows.push_back(150 + k * (count - 150) / 150);
-    }
-    Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), encoding.width());
-    Eigen::VectorXd raw(static_cast<Eigen::Index>(rows.size()));
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      X.row(static_cast<Eigen::Index>(r)) = encoding.encode(source.configs[rows[r]]).transpose();
-      raw[static_cast<Eigen::Index>(r)] = source.values[rows[r]];
-    }
-    const auto transform = gp::ValueTransform::fit(raw, settings_.robust_outputs);
-    Eigen::VectorXd y = transform(raw);
-    const double mean = y.mean();
-    const double spread = hpo::detail::population_deviation(y, mean);
-    y = (y.array() - mean) / (spread > 0.0 ? spread : 1.0);
-    gp::SelectedGaussianProcess model = make_model(source.fingerprint ^ hpo::detail::salt::kSourceModel);
-    model.fit(X, y, 3);
-    source_models_.push_back(*cache.store(key, std::move(model)));
+    auto [model, origin] = source_model(source, encoding, warm.options().source_model_directory);
+    source_models_.push_back(*cache.store(key, std::move(model), origin));
   }
+}
+
+HPO_INLINE std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> TransferSurrogate::source_model(
+    const WarmStart::Source& source, const ModelEncoding& encoding, const std::string& directory) const {
+  std::vector<std::size_t> rows;
+  const std::size_t count = source.configs.size();
+  if (count <= 300) {
+    for (std::size_t r = 0; r < count; ++r) rows.push_back(r);
+  } else {
+    for (std::size_t r = 0; r < 150; ++r) rows.push_back(r);
+    for (std::size_t k = 0; k < 150; ++k) rows.push_back(150 + k * (count - 150) / 150);
+  }
+  Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), encoding.width());
+  Eigen::VectorXd raw(static_cast<Eigen::Index>(rows.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    X.row(static_cast<Eigen::Index>(r)) = encoding.encode(source.configs[rows[r]]).transpose();
+    raw[static_cast<Eigen::Index>(r)] = source.values[rows[r]];
+  }
+  const auto transform = gp::ValueTransform::fit(raw, settings_.robust_outputs);
+  Eigen::VectorXd y = transform(raw);
+  const double mean = y.mean();
+  const double spread = hpo::detail::population_deviation(y, mean);
+  y = (y.array() - mean) / (spread > 0.0 ? spread : 1.0);
+  gp::SelectedGaussianProcess model = make_model(source.fingerprint ^ hpo::detail::salt::kSourceModel);
+  const int kernel = static_cast<int>(settings_.kernel);
+  if (!directory.empty()) {
+    const SourceModelStore store(directory);
+    if (const auto log_hyperparameters =
+            store.load(source.fingerprint, kernel, settings_.robust_outputs, encoding.width() + 2)) {
+      model.set_log_hyperparameters(*log_hyperparameters);
+      model.fit_with_fixed_hyperparameters(X, y);
+      return {std::move(model), SourceModelCache::Origin::Loaded};
+    }
+  }
+  model.fit(X, y, 3);
+  if (!directory.empty())
+    if (const std::string why = SourceModelStore(directory).save(source.fingerprint, kernel, settings_.robust_outputs,
+                                                                 model.log_hyperparameters());
+        !why.empty())
+      detail::report_unwritable_model_directory(directory, why);
+  return {std::move(model), SourceModelCache::Origin::Fitted};
 }
 
 HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelEncoding& encoding,
