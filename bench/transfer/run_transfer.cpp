@@ -21,12 +21,15 @@
 //   run_transfer library  --work DIR [--families quadratic,hartmann,digits-krr,unrelated] [--seeds]
 //                         [--budget 40] [--out CSV] [--timing CSV] [--expected-related 3]
 //                         [--warm-parts initial,region,surrogate,basis] [--initial-points K]
+//                         [--source-models DIR]
 //       Per target: hpo-bo-cold; hpo-bo-library (hpo::load_studies of the seed's whole library,
 //       hpo::WarmStart::from(library, space)); hpo-bo-family10 (the target family's 10 journals:
 //       oracle selection), hpo-bo-family3, hpo-bo-family1. For family unrelated (the hartmann
 //       target), the library is the all-unrelated one and only cold and library run. Rows as `hpo`;
 //       --timing writes family,seed,method,eval_index,ask_s (the optimizer's own time per ask,
 //       objective excluded) and the source-model cache's fits and hits after the run.
+//       --source-models sets WarmStartOptions::source_model_directory: a second run with the same
+//       folder rebuilds the source models another process fitted.
 //   run_transfer tasks    --work DIR [--out CSV]
 //       One CSV row per target (family,seed,fstar,fmedian,optimum_method,description) from the task.json files.
 //   run_transfer evaluate --work DIR
@@ -330,6 +333,7 @@ int run_library(std::map<std::string, std::string>& args) {
   auto& cache = hpo::transfer::SourceModelCache::instance();
   // For ablations: the multiplicity correction (WarmStartOptions::expected_related_sources).
   if (!args["--expected-related"].empty()) library_options.expected_related_sources = std::stod(args["--expected-related"]);
+  library_options.source_model_directory = args["--source-models"];
   for (const auto& family_name : split(families)) {
     const auto family = tr::find_family(family_name);
     if (!family) throw std::invalid_argument("unknown family " + family_name);
@@ -492,6 +496,7 @@ int main(int argc, char** argv) {
                                           {"--out", ""},
                                           {"--timing", ""},
                                           {"--expected-related", ""},
+                                          {"--source-models", ""},
                                           {"--initial-points", ""},
                                           {"--data", ""}};
   bool force = false;
