@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <hpo/optimize.hpp>
 #include <hpo/optimizers/bayesian_optimization.hpp>
 #include <hpo/optimizers/random_search.hpp>
@@ -236,6 +240,49 @@ TEST_CASE("a source model store gives back exactly the hyperparameters it was gi
   // A folder that cannot be made: the reason, not an exception.
   const hpo::transfer::SourceModelStore blocked(folder + "/models/" + store.file(42, 0, true).filename().string());
   REQUIRE_THAT(blocked.save(42, 0, true, theta), Contains("cannot"));
+}
+
+TEST_CASE("a source model store stays whole under concurrent writers killed with -9", "[library]") {
+  const auto folder = fresh_folder("store-processes");
+  const hpo::transfer::SourceModelStore store(folder + "/models");
+  Eigen::VectorXd theta(8);
+  theta << 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, -1.0 / 3.0, std::log(1e-6);
+  // Killed with -9 (mid-write or not) when the test ends, a failed REQUIRE included.
+  struct Writers {
+    std::vector<pid_t> pids;
+    void stop() {
+      for (const pid_t pid : pids) ::kill(pid, SIGKILL);
+      for (const pid_t pid : pids) ::waitpid(pid, nullptr, 0);
+      pids.clear();
+    }
+    ~Writers() { stop(); }
+  } writers;
+  for (int w = 0; w < 3; ++w) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      for (;;) (void)store.save(7, 0, true, theta);
+    }
+    REQUIRE(pid > 0);
+    writers.pids.push_back(pid);
+  }
+  // Every read meanwhile finds no file yet, or the whole file: once one was there, always.
+  bool seen = false;
+  int whole = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const auto loaded = store.load(7, 0, true, 8);
+    if (loaded) {
+      seen = true;
+      ++whole;
+      REQUIRE(*loaded == theta);
+    } else {
+      REQUIRE(!seen);
+    }
+  }
+  writers.stop();
+  REQUIRE(whole > 0);
+  const auto after = store.load(7, 0, true, 8);
+  REQUIRE(after);
+  REQUIRE(*after == theta);
 }
 
 TEST_CASE("a model directory keeps the source models across processes", "[library]") {
