@@ -143,6 +143,11 @@ class TransferSurrogate {
     return gp::SelectedGaussianProcess({.seed = seed}, gp::SelectedKernel(0, settings_.kernel));
   }
 
+  // One source's trials as the model sees them: the rows fit_sources keeps, encoded, and their
+  // values transformed and standardized.
+  std::pair<Eigen::MatrixXd, Eigen::VectorXd> source_data(const WarmStart::Source& source,
+                                                          const ModelEncoding& encoding) const;
+
   // One source's model: rebuilt from the hyperparameters stored in `directory` when they are
   // there, else fitted (and stored there when `directory` is set).
   std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> source_model(const WarmStart::Source& source,

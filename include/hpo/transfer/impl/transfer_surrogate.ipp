@@ -152,8 +152,8 @@ HPO_INLINE void TransferSurrogate::fit_sources(const WarmStart& warm, const Mode
   }
 }
 
-HPO_INLINE std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> TransferSurrogate::source_model(
-    const WarmStart::Source& source, const ModelEncoding& encoding, const std::string& directory) const {
+HPO_INLINE std::pair<Eigen::MatrixXd, Eigen::VectorXd> TransferSurrogate::source_data(
+    const WarmStart::Source& source, const ModelEncoding& encoding) const {
   std::vector<std::size_t> rows;
   const std::size_t count = source.configs.size();
   if (count <= 300) {
@@ -173,6 +173,12 @@ HPO_INLINE std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> Tran
   const double mean = y.mean();
   const double spread = hpo::detail::population_deviation(y, mean);
   y = (y.array() - mean) / (spread > 0.0 ? spread : 1.0);
+  return {std::move(X), std::move(y)};
+}
+
+HPO_INLINE std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> TransferSurrogate::source_model(
+    const WarmStart::Source& source, const ModelEncoding& encoding, const std::string& directory) const {
+  const auto [X, y] = source_data(source, encoding);
   gp::SelectedGaussianProcess model = make_model(source.fingerprint ^ hpo::detail::salt::kSourceModel);
   const int kernel = static_cast<int>(settings_.kernel);
   if (!directory.empty()) {
