@@ -342,7 +342,7 @@ TEST_CASE("a model directory keeps the source models across processes", "[librar
   REQUIRE(cache.loads() == 1);
   REQUIRE(files().size() == 3);
 
-  // A folder that cannot be written: reported, and the run goes on with the same results.
+  // A folder that cannot be written (said once on stderr): the run goes on with the same results.
   study_of(1.0, 51, 3.0).save(folder + "/two.jsonl");
   cache.clear();
   same_trials(run(folder + "/one.jsonl/models"), first);

@@ -23,17 +23,23 @@ namespace detail {
 
 inline constexpr int kSourceModelFormat = 1;
 
-inline nlohmann::json source_model_key(std::uint64_t fingerprint, int kernel, bool robust) {
+inline std::string fingerprint_hex(std::uint64_t fingerprint) {
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fingerprint));
-  return {{"hpo_source_model", kSourceModelFormat}, {"fingerprint", hex}, {"kernel", kernel}, {"robust", robust}};
+  return hex;
+}
+
+inline nlohmann::json source_model_key(std::uint64_t fingerprint, int kernel, bool robust) {
+  return {{"hpo_source_model", kSourceModelFormat},
+          {"fingerprint", fingerprint_hex(fingerprint)},
+          {"kernel", kernel},
+          {"robust", robust}};
 }
 
 }  // namespace detail
 
 HPO_INLINE std::filesystem::path SourceModelStore::file(std::uint64_t fingerprint, int kernel, bool robust) const {
-  const nlohmann::json key = detail::source_model_key(fingerprint, kernel, robust);
-  return directory_ / ("source-model-" + key["fingerprint"].get<std::string>() + "-k" + std::to_string(kernel) + "-" +
+  return directory_ / ("source-model-" + detail::fingerprint_hex(fingerprint) + "-k" + std::to_string(kernel) + "-" +
                        (robust ? "r" : "p") + ".json");
 }
 

@@ -181,8 +181,8 @@ HPO_INLINE std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> Tran
   const auto [X, y] = source_data(source, encoding);
   gp::SelectedGaussianProcess model = make_model(source.fingerprint ^ hpo::detail::salt::kSourceModel);
   const int kernel = static_cast<int>(settings_.kernel);
+  const SourceModelStore store(directory);
   if (!directory.empty()) {
-    const SourceModelStore store(directory);
     if (const auto log_hyperparameters =
             store.load(source.fingerprint, kernel, settings_.robust_outputs, encoding.width() + 2)) {
       model.set_log_hyperparameters(*log_hyperparameters);
@@ -192,8 +192,8 @@ HPO_INLINE std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> Tran
   }
   model.fit(X, y, 3);
   if (!directory.empty())
-    if (const std::string why = SourceModelStore(directory).save(source.fingerprint, kernel, settings_.robust_outputs,
-                                                                 model.log_hyperparameters());
+    if (const std::string why =
+            store.save(source.fingerprint, kernel, settings_.robust_outputs, model.log_hyperparameters());
         !why.empty())
       detail::report_unwritable_model_directory(directory, why);
   return {std::move(model), SourceModelCache::Origin::Fitted};
