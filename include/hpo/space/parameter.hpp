@@ -115,27 +115,28 @@ struct Parameter {
 
   /// Empty when the value is valid for this parameter, otherwise why not.
   std::string check(const Value& value) const {
-    const std::string prefix = "parameter \"" + name + "\" = " + detail::format_value(value) + ": ";
+    // Built only on failure: the optimizers check every configuration they hand out.
+    const auto prefix = [&] { return "parameter \"" + name + "\" = " + detail::format_value(value) + ": "; };
     switch (kind) {
       case ParameterKind::Real: {
         const auto* x = std::get_if<double>(&value);
-        if (!x) return prefix + "expected a real value";
+        if (!x) return prefix() + "expected a real value";
         if (!(*x >= low && *x <= high))
-          return prefix + "outside [" + detail::format_value(low) + ", " + detail::format_value(high) + "]";
+          return prefix() + "outside [" + detail::format_value(low) + ", " + detail::format_value(high) + "]";
         return {};
       }
       case ParameterKind::Integer: {
         const auto* x = std::get_if<std::int64_t>(&value);
-        if (!x) return prefix + "expected an integer value";
+        if (!x) return prefix() + "expected an integer value";
         if (static_cast<double>(*x) < low || static_cast<double>(*x) > high)
-          return prefix + "outside [" + std::to_string(static_cast<std::int64_t>(low)) + ", " +
+          return prefix() + "outside [" + std::to_string(static_cast<std::int64_t>(low)) + ", " +
                  std::to_string(static_cast<std::int64_t>(high)) + "]";
         return {};
       }
       default: {
         const auto* s = std::get_if<std::string>(&value);
-        if (!s) return prefix + "expected a category";
-        if (category_index(*s) == categories.size()) return prefix + "not one of the categories";
+        if (!s) return prefix() + "expected a category";
+        if (category_index(*s) == categories.size()) return prefix() + "not one of the categories";
         return {};
       }
     }
