@@ -16,6 +16,7 @@
 #include <hpo/optimizers/random_search.hpp>
 #include <hpo/transfer/ranking_weights.hpp>
 #include <hpo/transfer/source_basis.hpp>
+#include <hpo/transfer/transfer_surrogate.hpp>
 #include <hpo/transfer/warm_start.hpp>
 
 #include "support/fixtures.hpp"
@@ -614,6 +615,53 @@ TEST_CASE("source basis: the evidence by low-rank updates selects as one factori
   REQUIRE(multi_source_problems >= 20);
 }
 
+TEST_CASE("the sources' length scales become the target GP's length-scale prior", "[transfer]") {
+  // Sources that vary quickly along x and not at all along y: their GPs fit a short length scale
+  // in x and a long one in y, and the learned prior must say so dimension by dimension.
+  std::vector<hpo::Study> sources;
+  for (int s = 0; s < 5; ++s) {
+    hpo::Study study(hpo_test::unit_square());
+    hpo::RandomSearch random({.seed = static_cast<std::uint64_t>(20 + s)});
+    for (int i = 0; i < 40; ++i) {
+      const auto trial = *study.ask(random);
+      study.tell(trial.number, std::sin(12.0 * trial.config.get<double>("x") + s));
+    }
+    sources.push_back(std::move(study));
+  }
+  const auto warm = hpo::WarmStart::from(sources, hpo_test::unit_square());
+  const hpo::ModelEncoding encoding(hpo_test::unit_square());
+  hpo::transfer::TransferSurrogate transfer;
+  const auto priors = transfer.hyperparameter_priors(warm, encoding);
+  const auto defaults = hpo::gp::HyperparameterPriors::for_dimension(2);
+  REQUIRE(priors.length_scale_mu.size() == 2);
+  const double mode_x = priors.length_scale_of(0).log_mode(), mode_y = priors.length_scale_of(1).log_mode();
+  INFO("learned modes of ln length scale: x " << mode_x << ", y " << mode_y << "; default "
+                                              << defaults.length_scale.log_mode());
+  // sin(12 x) turns every 0.26 in x: a length scale of about 0.1 (ln -2.3); y is irrelevant.
+  CHECK(mode_x < std::log(0.3));
+  CHECK(mode_y > mode_x + 2.0);
+  REQUIRE(priors.length_scale.sigma == hpo::transfer::TransferSurrogate::kLengthScalePriorSigma);
+  // The other priors stay the defaults.
+  REQUIRE(priors.signal_variance.mu == defaults.signal_variance.mu);
+  REQUIRE(priors.noise_variance.mu == defaults.noise_variance.mu);
+  // The density peaks at the learned mode, per dimension.
+  Eigen::VectorXd at_mode(4), off_mode(4), gradient(4);
+  at_mode << mode_x, mode_y, 0.0, -6.0;
+  off_mode << mode_x + 1.0, mode_y - 1.0, 0.0, -6.0;
+  REQUIRE(priors.log_density(at_mode) > priors.log_density(off_mode));
+  gradient = priors.log_density_gradient(at_mode);
+  REQUIRE(std::abs(gradient[0]) < 1e-12);
+  REQUIRE(std::abs(gradient[1]) < 1e-12);
+
+  // Four sources are too few for a centre: the defaults.
+  sources.pop_back();
+  hpo::transfer::TransferSurrogate few;
+  const auto fallback = few.hyperparameter_priors(hpo::WarmStart::from(sources, hpo_test::unit_square()), encoding);
+  REQUIRE(fallback.length_scale_mu.size() == 0);
+  REQUIRE(fallback.length_scale.mu == defaults.length_scale.mu);
+  REQUIRE(fallback.length_scale.sigma == defaults.length_scale.sigma);
+}
+
 TEST_CASE("warm Bayesian optimization regresses on a related source and leaves an unrelated one out", "[transfer]") {
   hpo::Study unrelated(hpo_test::unit_square());
   hpo::RandomSearch random({.seed = 12});
@@ -635,7 +683,8 @@ TEST_CASE("warm Bayesian optimization regresses on a related source and leaves a
     const auto record = study.warm_start_record();
     REQUIRE(record);
     INFO("trial " << i << ": " << record->dump());
-    REQUIRE(record->at("parts").dump() == R"(["initial_points","region","surrogate","source_basis"])");
+    REQUIRE(record->at("parts").dump() ==
+            R"(["initial_points","region","surrogate","source_basis","hyperparameter_prior"])");
     // The flag appears with the first model-based ask (after the 5 transferred points).
     REQUIRE(record->at("sources")[1].value("in_regression", false) == false);
     related_in += record->at("sources")[0].value("in_regression", false) ? 1 : 0;

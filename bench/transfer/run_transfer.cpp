@@ -6,7 +6,7 @@
 //       hpo BayesianOptimization (seed 100000 + 100 S + i) for --source-budget evaluations, saved as
 //       the journal DIR/<family>/seed<S>/source<i>.jsonl (kept if present, unless --force).
 //   run_transfer hpo      --work DIR [--families] [--seeds] [--methods hpo-random-cold,...] [--budget 40]
-//                         [--warm-parts initial,region,surrogate,basis] [--initial-points K] [--out CSV]
+//                         [--warm-parts initial,region,surrogate,basis,prior] [--initial-points K] [--out CSV]
 //       Runs hpo's optimizers on the targets, cold and warm-started from the source journals
 //       (hpo::WarmStart::from(sources, space) with default options; --warm-parts keeps only the named
 //       parts of the transfer, for ablations), and writes one CSV row per
@@ -20,7 +20,7 @@
 //       task.json from `sources`.
 //   run_transfer library  --work DIR [--families quadratic,hartmann,digits-krr,unrelated] [--seeds]
 //                         [--budget 40] [--out CSV] [--timing CSV] [--expected-related 3]
-//                         [--warm-parts initial,region,surrogate,basis] [--initial-points K]
+//                         [--warm-parts initial,region,surrogate,basis,prior] [--initial-points K]
 //                         [--source-models DIR]
 //       Per target: hpo-bo-cold; hpo-bo-library (hpo::load_studies of the seed's whole library,
 //       hpo::WarmStart::from(library, space)); hpo-bo-family10 (the target family's 10 journals:
@@ -200,13 +200,14 @@ hpo::WarmStartOptions ablation_options(std::map<std::string, std::string>& args)
   if (!args["--warm-parts"].empty()) {
     const auto parts = split(args["--warm-parts"]);
     for (const auto& part : parts)
-      if (part != "initial" && part != "region" && part != "surrogate" && part != "basis")
+      if (part != "initial" && part != "region" && part != "surrogate" && part != "basis" && part != "prior")
         throw std::invalid_argument("unknown warm part " + part);
     const auto has = [&](const char* part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
     warm_options.use_initial_points = has("initial");
     warm_options.use_region = has("region");
     warm_options.use_surrogate = has("surrogate");
     warm_options.use_source_basis = has("basis");
+    warm_options.use_hyperparameter_prior = has("prior");
   }
   if (const std::string& count = args["--initial-points"]; !count.empty()) {
     if (count.size() > 9 || count.find_first_not_of("0123456789") != std::string::npos)
@@ -479,7 +480,7 @@ int run_evaluate(std::map<std::string, std::string>& args) {
 int main(int argc, char** argv) {
   const std::string usage =
       "usage: run_transfer sources|hpo|library-sources|library|tasks|evaluate --work DIR [--families all|a,b] [--seeds 0-19] "
-      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate,basis] "
+      "[--source-budget 50] [--budget 40] [--methods m1,m2] [--warm-parts initial,region,surrogate,basis,prior] "
       "[--initial-points K] [--out CSV] [--data DIR] [--force]\n";
   if (argc < 2) {
     std::cerr << usage;

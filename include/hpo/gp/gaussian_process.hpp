@@ -239,6 +239,9 @@ class GaussianProcess {
   std::uint64_t fit_count() const noexcept { return fit_count_; }
   const GaussianProcessOptions& options() const noexcept { return options_; }
 
+  /// The priors of later hyperparameter fits (none: HyperparameterPriors::for_dimension).
+  void set_priors(std::optional<HyperparameterPriors> priors) { priors_ = std::move(priors); }
+
   /// The objective fit maximizes, ln p(y|θ) + ln p(θ) on the current data (all points,
   /// standardized), and its gradient w.r.t. θ; for diagnostics and tests.
   double log_posterior(const Eigen::VectorXd& log_values, Eigen::VectorXd& gradient) const;
@@ -300,6 +303,7 @@ class GaussianProcess {
   }
 
   GaussianProcessOptions options_;
+  std::optional<HyperparameterPriors> priors_;
   K kernel_;
   double log_noise_variance_ = std::log(1e-4);
   Eigen::MatrixXd points_;
@@ -529,7 +533,7 @@ double GaussianProcess<K>::log_posterior(const Eigen::VectorXd& log_values, Eige
   if (log_values.size() != dimension() + 2) {
     throw std::invalid_argument("hpo::gp::GaussianProcess::log_posterior: expected d + 2 log-hyperparameters");
   }
-  const HyperparameterPriors priors = HyperparameterPriors::for_dimension(dimension());
+  const HyperparameterPriors priors = priors_ ? *priors_ : HyperparameterPriors::for_dimension(dimension());
   detail::LogPosteriorWorkspace workspace;
   return detail::log_posterior(kernel_, points_, standardized_values_, priors, log_values, gradient, workspace);
 }
@@ -587,7 +591,8 @@ void GaussianProcess<K>::optimize_hyperparameters(std::uint64_t stream, int rand
   const HyperparameterFitSettings settings{.random_restarts = random_restarts,
                                            .max_iterations = options_.max_iterations,
                                            .max_fit_points = options_.max_fit_points,
-                                           .noise_floor = options_.noise_floor};
+                                           .noise_floor = options_.noise_floor,
+                                           .priors = priors_ ? &*priors_ : nullptr};
   const Eigen::VectorXd best =
       fit_hyperparameters(kernel_, points_, standardized_values_, log_hyperparameters(), settings, rng);
   kernel_.set_log_parameters(best.head(dimension() + 1));

@@ -29,6 +29,8 @@ struct HyperparameterFitSettings {
   int max_iterations = 50;
   Eigen::Index max_fit_points = 200;
   double noise_floor = 1e-6;
+  /// The priors of the MAP fit; null: HyperparameterPriors::for_dimension.
+  const HyperparameterPriors* priors = nullptr;
 };
 
 /// Box of θ = [ln ℓ_1..ln ℓ_d, ln σ², ln σ_n²] the fit searches, in standardized units:
@@ -128,7 +130,7 @@ Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& poin
   Eigen::VectorXd fit_values;
   detail::select_fit_subset(points, values, settings.max_fit_points, rng, fit_points, fit_values);
 
-  const HyperparameterPriors priors = HyperparameterPriors::for_dimension(d);
+  const HyperparameterPriors priors = settings.priors ? *settings.priors : HyperparameterPriors::for_dimension(d);
   const auto bounds = HyperparameterBounds::for_dimension(d, settings.noise_floor);
   detail::LogPosteriorWorkspace workspace;
   const hpo::detail::BoxObjective negative_log_posterior = [&](const Eigen::VectorXd& log_values,
@@ -148,7 +150,7 @@ Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& poin
   hpo::detail::minimize_in_box(negative_log_posterior, warm_start, bounds.lower, bounds.upper, search, best);
   for (int restart = 0; restart < settings.random_restarts; ++restart) {
     Eigen::VectorXd start(d + 2);
-    for (Eigen::Index j = 0; j < d; ++j) start(j) = priors.length_scale.sample_log(rng);
+    for (Eigen::Index j = 0; j < d; ++j) start(j) = priors.length_scale_of(j).sample_log(rng);
     start(d) = priors.signal_variance.sample_log(rng);
     start(d + 1) = priors.noise_variance.sample_log(rng);
     hpo::detail::minimize_in_box(negative_log_posterior, std::move(start), bounds.lower, bounds.upper, search, best);

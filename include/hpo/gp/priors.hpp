@@ -63,6 +63,14 @@ struct HyperparameterPriors {
   LogNormalPrior length_scale;
   LogNormalPrior signal_variance;
   LogNormalPrior noise_variance;
+  /// Per input dimension, the length-scale prior's mu (sigma stays length_scale.sigma); empty:
+  /// length_scale.mu in every dimension.
+  Eigen::VectorXd length_scale_mu = {};
+
+  /// The length-scale prior of input dimension j.
+  LogNormalPrior length_scale_of(Eigen::Index j) const noexcept {
+    return length_scale_mu.size() == 0 ? length_scale : LogNormalPrior{length_scale_mu[j], length_scale.sigma};
+  }
 
   /// The defaults stated at the top of this header, for inputs of dimension d ≥ 1.
   static HyperparameterPriors for_dimension(Eigen::Index dimension) {
@@ -79,7 +87,7 @@ struct HyperparameterPriors {
   double log_density(const Eigen::VectorXd& log_hyperparameters) const {
     const Eigen::Index d = log_hyperparameters.size() - 2;
     double total = 0.0;
-    for (Eigen::Index j = 0; j < d; ++j) total += length_scale.log_density(log_hyperparameters(j));
+    for (Eigen::Index j = 0; j < d; ++j) total += length_scale_of(j).log_density(log_hyperparameters(j));
     return total + signal_variance.log_density(log_hyperparameters(d)) +
            noise_variance.log_density(log_hyperparameters(d + 1));
   }
@@ -88,7 +96,8 @@ struct HyperparameterPriors {
   Eigen::VectorXd log_density_gradient(const Eigen::VectorXd& log_hyperparameters) const {
     const Eigen::Index d = log_hyperparameters.size() - 2;
     Eigen::VectorXd gradient(log_hyperparameters.size());
-    for (Eigen::Index j = 0; j < d; ++j) gradient(j) = length_scale.log_density_derivative(log_hyperparameters(j));
+    for (Eigen::Index j = 0; j < d; ++j)
+      gradient(j) = length_scale_of(j).log_density_derivative(log_hyperparameters(j));
     gradient(d) = signal_variance.log_density_derivative(log_hyperparameters(d));
     gradient(d + 1) = noise_variance.log_density_derivative(log_hyperparameters(d + 1));
     return gradient;

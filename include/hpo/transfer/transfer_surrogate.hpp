@@ -110,6 +110,23 @@ class TransferSurrogate {
   void fit_basis(const WarmStart& warm, const ModelEncoding& encoding, gp::SelectedGaussianProcess& target,
                  const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
 
+  /// The target GP's hyperparameter priors learned from the sources (HyperBO's GP prior fitted
+  /// across tasks, Wang et al. 2022, in its simplest form): the defaults
+  /// (gp::HyperparameterPriors::for_dimension), but each model dimension's length-scale prior has
+  /// its mode at the median of the source GPs' fitted length scales there and a spread of
+  /// kLengthScalePriorSigma. The median over every matched source, related or not: a robust
+  /// centre that a minority of odd sources does not move, and a prior, which the target's own
+  /// evidence overrides as it grows. With fewer than kMinSourcesForPrior sources the defaults are
+  /// returned: one or three fitted length scales are too noisy a centre for a narrower prior.
+  /// Fits the source models first if need be.
+  gp::HyperparameterPriors hyperparameter_priors(const WarmStart& warm, const ModelEncoding& encoding);
+
+  /// Spread (of the log length scale) of the learned prior: narrower than the default's sqrt(3),
+  /// since it is centred on evidence; 0.5, 1.5 and sqrt(3) were measured too, and fewer sources
+  /// than kMinSourcesForPrior cost a small library evaluations (bench/results/transfer_library.md).
+  static constexpr double kLengthScalePriorSigma = 1.0;
+  static constexpr std::size_t kMinSourcesForPrior = 5;
+
   /// The source basis's mean at one model point z (0 without a basis): what the target GP does not model.
   double basis_mean(const Eigen::VectorXd& z) const;
 

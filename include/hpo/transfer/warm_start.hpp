@@ -25,10 +25,12 @@ namespace hpo {
 
 /// The parts of a transfer, each switched on or off in hpo::WarmStartOptions: the sources' best
 /// configurations evaluated first, their search region, their surrogate models in Bayesian
-/// optimization's ensemble, and the source basis under its target model.
-enum class WarmStartPart { InitialPoints, Region, Surrogate, SourceBasis };
+/// optimization's ensemble, the source basis under its target model, and the sources' length
+/// scales as the prior of the target model's.
+enum class WarmStartPart { InitialPoints, Region, Surrogate, SourceBasis, HyperparameterPrior };
 
-/// The part's name in a warm-start record: "initial_points", "region", "surrogate", "source_basis".
+/// The part's name in a warm-start record: "initial_points", "region", "surrogate", "source_basis",
+/// "hyperparameter_prior".
 HPO_INLINE const char* to_string(WarmStartPart part) noexcept;
 
 /// Options of hpo::WarmStart::from; designated initializers follow this order.
@@ -55,6 +57,12 @@ struct WarmStartOptions {
   /// into which a source enters only when it raises the evidence by more than
   /// source_basis_min_log_bayes_factor (hpo::transfer::select_sources_by_evidence).
   bool use_source_basis = true;
+  /// For Bayesian optimization, with at least 5 sources: the target GP's length-scale prior is
+  /// centred, per parameter, on the median of the source GPs' fitted length scales (HyperBO's idea
+  /// of a GP prior fitted across tasks, Wang et al. 2022), instead of the dimension-scaled default;
+  /// the target's own evidence takes over as its observations grow
+  /// (hpo::transfer::TransferSurrogate::hyperparameter_priors).
+  bool use_hyperparameter_prior = true;
   /// Bayesian optimization's region prior (the piBO rule, Hvarfner et al. ICLR 2022): the
   /// acquisition is multiplied by pi(x)^(strength * s / n) after n target observations, where
   /// log pi(x) = -1/2 * sum over numeric parameters of (distance outside the box / width)^2, minus
@@ -194,7 +202,8 @@ class WarmStart {
 
  private:
   static constexpr std::initializer_list<WarmStartPart> kAllParts = {
-      WarmStartPart::InitialPoints, WarmStartPart::Region, WarmStartPart::Surrogate, WarmStartPart::SourceBasis};
+      WarmStartPart::InitialPoints, WarmStartPart::Region, WarmStartPart::Surrogate, WarmStartPart::SourceBasis,
+      WarmStartPart::HyperparameterPrior};
 
   // A unit point of the target space: one finite coordinate per parameter, else
   // std::invalid_argument naming the function and the parameter.

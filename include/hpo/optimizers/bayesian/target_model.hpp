@@ -66,6 +66,8 @@ class TargetModel {
   double best() const noexcept { return best_; }
   const gp::SelectedGaussianProcess& process() const { return *process_; }
   gp::SelectedGaussianProcess& process() { return *process_; }
+  /// The hyperparameter priors of the next refits (none: the GP's defaults).
+  void set_priors(std::optional<gp::HyperparameterPriors> priors) { priors_ = std::move(priors); }
 
   /// The GP with every running trial fantasized at its posterior mean (the kriging believer,
   /// Ginsbourger, Le Riche & Carraro 2010), so that concurrent asks spread out; nullopt when no
@@ -107,6 +109,7 @@ class TargetModel {
   PrunedTrials pruned_;
   std::size_t max_points_;
   std::optional<gp::SelectedGaussianProcess> process_;
+  std::optional<gp::HyperparameterPriors> priors_;
   std::set<std::size_t> modeled_;
   std::vector<std::size_t> order_;
   std::vector<Eigen::VectorXd> encoded_;  // by trial number; empty until encoded

@@ -153,6 +153,8 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
     }
   } else {
     transfer_.clear_basis();
+    if (warm.uses(WarmStartPart::HyperparameterPrior))
+      target_.set_priors(transfer_.hyperparameter_priors(warm, encoding_));
     const auto data = target_.refit(study, encoding_, refit.restarts);
     if (warm.uses(WarmStartPart::SourceBasis)) transfer_.fit_basis(warm, encoding_, target_.process(), data.X, data.y);
     schedule_.fitted(n, refit.kind);

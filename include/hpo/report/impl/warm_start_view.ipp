@@ -142,6 +142,8 @@ HPO_INLINE std::string warm_start_view(const StudyDigest& d) {
   if (detail::has_part(r, "surrogate")) parts += "surrogate (the sources' models in a ranking-weighted ensemble), ";
   if (detail::has_part(r, "source_basis"))
     parts += "source basis (the sources' means as regression features of the target model), ";
+  if (detail::has_part(r, "hyperparameter_prior"))
+    parts += "hyperparameter prior (from 5 sources on, their length scales as the target model's prior), ";
   html += parts.empty() ? "none.</p>\n" : escape(parts.substr(0, parts.size() - 2)) + ".</p>\n";
   std::vector<std::string> names;
   std::vector<std::vector<Cell>> rows;

@@ -221,6 +221,25 @@ HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelE
   target.fit(X, remainder, 0);
 }
 
+HPO_INLINE gp::HyperparameterPriors TransferSurrogate::hyperparameter_priors(const WarmStart& warm,
+                                                                           const ModelEncoding& encoding) {
+  fit_sources(warm, encoding);
+  const Eigen::Index d = encoding.width();
+  auto priors = gp::HyperparameterPriors::for_dimension(d);
+  if (source_models_.size() < kMinSourcesForPrior) return priors;
+  priors.length_scale.sigma = kLengthScalePriorSigma;
+  priors.length_scale_mu.resize(d);
+  std::vector<double> log_length_scales(source_models_.size());
+  for (Eigen::Index j = 0; j < d; ++j) {
+    for (std::size_t i = 0; i < source_models_.size(); ++i)
+      log_length_scales[i] = source_models_[i].log_hyperparameters()[j];
+    const double median = hpo::detail::quantile(log_length_scales, 0.5);
+    // The LogNormal's mode is at mu - sigma^2 (gp/priors.hpp): put the mode on the median.
+    priors.length_scale_mu[j] = median + kLengthScalePriorSigma * kLengthScalePriorSigma;
+  }
+  return priors;
+}
+
 HPO_INLINE double TransferSurrogate::basis_mean(const Eigen::VectorXd& z) const {
   if (basis_.empty()) return 0.0;
   Eigen::VectorXd h = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(source_models_.size()));

@@ -31,8 +31,10 @@ HPO_INLINE const char* to_string(WarmStartPart part) noexcept {
       return "region";
     case WarmStartPart::Surrogate:
       return "surrogate";
-    default:
+    case WarmStartPart::SourceBasis:
       return "source_basis";
+    default:
+      return "hyperparameter_prior";
   }
 }
 
@@ -159,8 +161,10 @@ HPO_INLINE bool WarmStart::switched_on(const WarmStartOptions& options, WarmStar
       return options.use_region;
     case WarmStartPart::Surrogate:
       return options.use_surrogate;
-    default:
+    case WarmStartPart::SourceBasis:
       return options.use_source_basis;
+    default:
+      return options.use_hyperparameter_prior;
   }
 }
 

@@ -53,6 +53,7 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   sum_ = data.y.sum();
   if (!process_) process_.emplace(gp::GaussianProcessOptions{.seed = seed_}, gp::SelectedKernel(0, kernel_));
   if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
+  process_->set_priors(priors_);
   process_->fit(data.X, data.y, restarts);
   return data;
 }
