@@ -1,7 +1,7 @@
 #pragma once
 // What Bayesian optimization's model takes from the sources: one Gaussian process per source,
 // their RGPE ranking weights against the target's observations, the source basis under the
-// target's GP, and the scale of the region prior.
+// target's GP, the target GP's length-scale prior, and the scale of the region prior.
 
 #include <algorithm>
 #include <cmath>
@@ -77,7 +77,8 @@ struct TransferSurrogateSettings {
 /// never its scale); their RGPE weights (Feurer, Letham & Bakshy 2018; ranking_weights.hpp) against
 /// the target's observations, with the target model judged by its leave-one-out predictions; the
 /// source basis (ABLR's regression head, Perrone et al. 2018; source_basis.hpp) that the target's
-/// GP is fitted under; and the scale of the region prior (piBO, Hvarfner et al. 2022).
+/// GP is fitted under; the length-scale prior of that GP (hyperparameter_priors); and the scale of
+/// the region prior (piBO, Hvarfner et al. 2022).
 /// Not thread-safe.
 /// Usage: `transfer.update_weights(warm, study, encoding, order, transform, target_gp);`
 class TransferSurrogate {

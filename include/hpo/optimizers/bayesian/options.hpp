@@ -27,14 +27,15 @@ enum class PrunedTrials {
 /// Usage: `hpo::BayesianOptimization bo({.seed = 7, .kernel = hpo::KernelType::Matern32});`
 struct BayesianOptions {
   std::uint64_t seed = 0;
-  /// Knowledge from earlier studies (hpo::WarmStart::from), used in four parts (each can be
+  /// Knowledge from earlier studies (hpo::WarmStart::from), used in five parts (each can be
   /// switched off in hpo::WarmStartOptions): the sources' best configurations are evaluated first,
   /// in place of part of the initial design; the sources' region is a prior on the acquisition that
   /// fades with target evidence (piBO); a GP fitted once per source joins the target's model in a
   /// ranking-weighted ensemble (RGPE), where a source that orders the target's observations worse
-  /// than the target's own model gets weight zero; and the target's model is a Bayesian linear
+  /// than the target's own model gets weight zero; the target's model is a Bayesian linear
   /// regression on the source GPs' means, which the evidence lets each source into or not, plus
-  /// the target's GP on what the regression leaves.
+  /// the target's GP on what the regression leaves; and, from 5 sources on, that GP's length-scale
+  /// prior is centred on the source GPs' length scales.
   WarmStart warm_start{};
   /// Size of the scrambled-Sobol initial design; 0 picks max(5, min(d + 1, 12)) for d parameters.
   /// Trials already in the study (enqueued, resumed) count toward it.
