@@ -558,6 +558,20 @@ TEST_CASE("invalid inputs throw instead of producing NaN", "[gp][robustness]") {
   gp.fit(points, evaluate(points));
   CHECK_THROWS_AS(gp.predict(Eigen::VectorXd::Constant(3, 0.5)), std::invalid_argument);
   CHECK_THROWS_AS(gp.add_observation(Eigen::VectorXd::Constant(2, 0.5), INFINITY), std::invalid_argument);
+
+  // Priors with per-dimension length scales for 3 dimensions, points of 2: an error, and the
+  // model fitted before is kept.
+  auto priors = hpo::gp::HyperparameterPriors::for_dimension(3);
+  priors.length_scale_mu = Eigen::VectorXd::Constant(3, 0.0);
+  gp.set_priors(priors);
+  const double mean_before = gp.predict(Eigen::VectorXd::Constant(2, 0.5)).mean;
+  CHECK_THROWS_WITH(gp.fit(points, evaluate(points)), Catch::Contains("length_scale_mu has 3 entries") &&
+                                                          Catch::Contains("dimension 2"));
+  CHECK(gp.predict(Eigen::VectorXd::Constant(2, 0.5)).mean == mean_before);
+  priors.length_scale_mu = Eigen::VectorXd::Constant(2, 0.0);
+  gp.set_priors(priors);
+  gp.fit(points, evaluate(points));
+  CHECK(std::isfinite(gp.predict(Eigen::VectorXd::Constant(2, 0.5)).mean));
 }
 
 TEST_CASE("GP options out of range are errors naming the field and the value", "[gp][errors]") {

@@ -239,7 +239,8 @@ class GaussianProcess {
   std::uint64_t fit_count() const noexcept { return fit_count_; }
   const GaussianProcessOptions& options() const noexcept { return options_; }
 
-  /// The priors of later hyperparameter fits (none: HyperparameterPriors::for_dimension).
+  /// The priors of later hyperparameter fits (none: HyperparameterPriors::for_dimension). A fit on
+  /// points of another dimension than the priors' length_scale_mu is std::invalid_argument.
   void set_priors(std::optional<HyperparameterPriors> priors) { priors_ = std::move(priors); }
 
   /// The objective fit maximizes, ln p(y|θ) + ln p(θ) on the current data (all points,
@@ -267,6 +268,14 @@ class GaussianProcess {
 
   /// A kernel of this one's kind on d inputs, with default hyperparameters.
   K kernel_of_dimension(Eigen::Index d) const;
+
+  // Priors set for another dimension would be read out of range by the fit.
+  void check_priors(Eigen::Index dimension) const {
+    if (priors_ && priors_->length_scale_mu.size() != 0 && priors_->length_scale_mu.size() != dimension)
+      throw std::invalid_argument("hpo::gp::GaussianProcess: the priors' length_scale_mu has " +
+                                  std::to_string(priors_->length_scale_mu.size()) + " entries for points of dimension " +
+                                  std::to_string(dimension));
+  }
 
   /// Runs `step`, which changed the data; if it throws, the model is emptied so that
   /// data and factorization never disagree, and the exception propagates.
@@ -333,6 +342,7 @@ void GaussianProcess<K>::validate(const GaussianProcessOptions& options) {
 template <Kernel K>
 void GaussianProcess<K>::fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts) {
   if (random_restarts < 0) throw std::invalid_argument("hpo::gp::GaussianProcess::fit: negative random_restarts");
+  check_priors(points.cols());
   set_data(points, values, std::nullopt);
   const std::uint64_t stream = fit_count_++;
   empty_on_failure([&] {
@@ -533,6 +543,7 @@ double GaussianProcess<K>::log_posterior(const Eigen::VectorXd& log_values, Eige
   if (log_values.size() != dimension() + 2) {
     throw std::invalid_argument("hpo::gp::GaussianProcess::log_posterior: expected d + 2 log-hyperparameters");
   }
+  check_priors(dimension());
   const HyperparameterPriors priors = priors_ ? *priors_ : HyperparameterPriors::for_dimension(dimension());
   detail::LogPosteriorWorkspace workspace;
   return detail::log_posterior(kernel_, points_, standardized_values_, priors, log_values, gradient, workspace);
