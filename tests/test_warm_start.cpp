@@ -662,6 +662,38 @@ TEST_CASE("the sources' length scales become the target GP's length-scale prior"
   REQUIRE(fallback.length_scale.sigma == defaults.length_scale.sigma);
 }
 
+TEST_CASE("warm Bayesian optimization fits its model under the learned prior from 5 sources on", "[transfer]") {
+  std::vector<hpo::Study> sources;
+  for (int s = 0; s < 5; ++s) {
+    hpo::Study study(hpo_test::unit_square());
+    hpo::RandomSearch random({.seed = static_cast<std::uint64_t>(40 + s)});
+    for (int i = 0; i < 30; ++i) {
+      const auto trial = *study.ask(random);
+      study.tell(trial.number, std::sin(12.0 * trial.config.get<double>("x") + 0.1 * s));
+    }
+    sources.push_back(std::move(study));
+  }
+  const auto objective = [](const hpo::Config& c) { return std::sin(12.0 * c.get<double>("x") + 0.3); };
+  const auto configs = [&](const std::vector<hpo::Study>& library, bool prior) {
+    const auto warm =
+        hpo::WarmStart::from(library, hpo_test::unit_square(), {.use_hyperparameter_prior = prior});
+    hpo::BayesianOptimization bo({.seed = 4, .warm_start = warm});
+    const auto study = hpo::optimize(hpo_test::unit_square(), objective, bo, {.max_evaluations = 12, .progress = false});
+    std::vector<hpo::Config> result;
+    for (const auto& trial : study.trials()) result.push_back(trial.config);
+    return result;
+  };
+  // Five sources: the prior moves the model, so the model-based asks (after the 5 transferred
+  // points) differ with the part on and off.
+  const auto with_prior = configs(sources, true), without_prior = configs(sources, false);
+  REQUIRE(with_prior.size() == 12);
+  REQUIRE(std::equal(with_prior.begin(), with_prior.begin() + 5, without_prior.begin()));
+  REQUIRE(with_prior != without_prior);
+  // Four: the part leaves the default prior, and the run is the run without it.
+  sources.pop_back();
+  REQUIRE(configs(sources, true) == configs(sources, false));
+}
+
 TEST_CASE("warm Bayesian optimization regresses on a related source and leaves an unrelated one out", "[transfer]") {
   hpo::Study unrelated(hpo_test::unit_square());
   hpo::RandomSearch random({.seed = 12});
