@@ -85,9 +85,6 @@ class BayesianOptimization {
   std::optional<Config> ask(const Study& study);
 
  private:
-  // Past this many observations the weights are recomputed at each refit only: the target's own
-  // model dominates by then and the ranking loss costs O(n^2) per draw.
-  static constexpr std::size_t kWeightEveryAskUntil = 150;
   // Candidates at which local penalization measures the gradient of the mean (as many as GPyOpt's
   // estimate of the Lipschitz constant samples).
   static constexpr std::size_t kLipschitzPoints = 500;

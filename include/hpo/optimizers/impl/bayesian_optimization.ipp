@@ -159,8 +159,11 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
     if (warm.uses(WarmStartPart::SourceBasis)) transfer_.fit_basis(warm, encoding_, target_.process(), data.X, data.y);
     schedule_.fitted(n, refit.kind);
   }
-  if (warm.uses(WarmStartPart::Surrogate) &&
-      (refit.kind != bayesian::RefitSchedule::Kind::Update || n <= kWeightEveryAskUntil))
+  // The RGPE weights judge the target model against the sources, so they follow its refit
+  // schedule: every ask while every ask refits it in full, then at each refit (every few new
+  // observations). Between refits the model takes new points with its hyperparameters fixed, and
+  // the ranking draws cost O(n log n) per model and draw, more than such an update.
+  if (warm.uses(WarmStartPart::Surrogate) && refit.kind != bayesian::RefitSchedule::Kind::Update)
     transfer_.update_weights(warm, study, encoding_, target_.order(), target_.transform(), target_.process());
 }
 
