@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace {
@@ -232,6 +233,9 @@ TEST_CASE("BayesianOptions out of range are errors naming the field and the valu
                       Contains("output_transform = 5"));
   REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.max_model_points = 49}),
                       Contains("max_model_points") && Contains("49"));
+  REQUIRE_THROWS_WITH(hpo::BayesianOptimization({.prior_mean = static_cast<hpo::PriorMean>(4)}),
+                      Contains("prior_mean = 4"));
+  REQUIRE_NOTHROW(hpo::BayesianOptimization({.prior_mean = hpo::PriorMean::WorstObserved}));
   REQUIRE_NOTHROW(hpo::BayesianOptimization({.ucb_beta = 0.0, .candidates = 1'000'000}));
   REQUIRE_NOTHROW(hpo::BayesianOptimization({.max_model_points = 0}));
   REQUIRE_NOTHROW(hpo::BayesianOptimization({.max_model_points = 50}));
@@ -527,4 +531,51 @@ TEST_CASE("an ask in a study of 10,000 trials conditions on a subset and is dete
   for (const auto& config : first) CHECK(sphere(config) < values[5000]);
   for (const auto& config : first)
     for (const auto& trial : study.trials()) REQUIRE(trial.config != config);
+}
+
+namespace {
+// A 6-D objective that is flat (0) away from two narrow basins inside the box, as Hartmann-6 is:
+// where expected improvement goes when the model knows little.
+double two_basins(const hpo::Config& c) {
+  const double centres[2][6] = {{0.3, 0.6, 0.4, 0.7, 0.35, 0.5}, {0.65, 0.3, 0.6, 0.35, 0.7, 0.4}};
+  const double depths[2] = {1.0, 1.3};
+  double value = 0.0;
+  for (int k = 0; k < 2; ++k) {
+    double distance2 = 0.0;
+    for (int j = 0; j < 6; ++j) distance2 += std::pow(c.get<double>("x" + std::to_string(j)) - centres[k][j], 2);
+    value -= depths[k] * std::exp(-distance2 / 0.08);
+  }
+  return value;
+}
+
+// Proposals from evaluation 21 to 60 with at least 4 of 6 coordinates within 2% of the box's edges.
+int corner_proposals(hpo::PriorMean prior_mean, std::uint64_t seed) {
+  hpo::SearchSpace space;
+  for (int j = 0; j < 6; ++j) space.add_real("x" + std::to_string(j), 0.0, 1.0);
+  const auto study =
+      hpo::optimize(space, two_basins, hpo::BayesianOptimization({.seed = seed, .prior_mean = prior_mean}), quiet(60));
+  int corners = 0;
+  for (std::size_t i = 20; i < 60; ++i) {
+    int edges = 0;
+    for (int j = 0; j < 6; ++j) {
+      const double x = study.trials()[i].config.get<double>("x" + std::to_string(j));
+      edges += x < 0.02 || x > 0.98;
+    }
+    corners += edges >= 4;
+  }
+  return corners;
+}
+}  // namespace
+
+TEST_CASE("the worst observed value as prior mean keeps expected improvement off the box's corners", "[bo]") {
+  CHECK(hpo::bayesian::resolved_prior_mean({}) == hpo::PriorMean::WorstObserved);
+  CHECK(hpo::bayesian::resolved_prior_mean({.prior_mean = hpo::PriorMean::Average}) == hpo::PriorMean::Average);
+  int average = 0, worst = 0;
+  for (std::uint64_t seed = 0; seed < 3; ++seed) {
+    average += corner_proposals(hpo::PriorMean::Average, seed);
+    worst += corner_proposals(hpo::PriorMean::WorstObserved, seed);
+  }
+  INFO("proposals in a corner, evaluations 21-60 of 3 runs: Average " << average << ", WorstObserved " << worst);
+  CHECK(average >= 9);
+  CHECK(worst <= average / 3);
 }

@@ -466,6 +466,40 @@ TEST_CASE("leave-one-out equals explicit refits without the point", "[gp][loo]")
   }
 }
 
+TEST_CASE("the prior mean is the values' average or their maximum, far from the data and in leave-one-out",
+          "[gp][prior-mean]") {
+  const Eigen::MatrixXd points = uniform_points(15, 2, 61);
+  const Eigen::VectorXd values = evaluate(points) * 10.0 + Eigen::VectorXd::Constant(15, 3.0);
+  const Eigen::VectorXd far = Eigen::VectorXd::Constant(2, 1e3);  // thousands of length scales away
+  hpo::gp::GaussianProcess<> average({.seed = 6});
+  hpo::gp::GaussianProcess<> worst({.seed = 6, .prior_mean = hpo::PriorMean::WorstObserved});
+  average.fit(points, values);
+  worst.fit(points, values);
+  CHECK(average.predict(far).mean == Approx(values.mean()).epsilon(1e-9));
+  CHECK(worst.predict(far).mean == Approx(values.maxCoeff()).epsilon(1e-9));
+  CHECK(worst.predict_mean(far.transpose())(0) == Approx(values.maxCoeff()).epsilon(1e-9));
+  CHECK(worst.output_standardization().scale == average.output_standardization().scale);
+  // Near the data both interpolate: at an observed point the mean is the value, up to the noise.
+  const Eigen::VectorXd first = points.row(0).transpose();
+  CHECK(worst.predict(first).mean == Approx(values(0)).margin(0.05));
+  // Leave-one-out with the maximum as prior mean equals explicit refits under the same centre.
+  const auto loo = worst.leave_one_out();
+  for (Eigen::Index i : {0, 7, 14}) {
+    Eigen::MatrixXd others(14, 2);
+    Eigen::VectorXd other_values(14);
+    for (Eigen::Index j = 0, row = 0; j < 15; ++j) {
+      if (j == i) continue;
+      others.row(row) = points.row(j);
+      other_values(row++) = values(j);
+    }
+    hpo::gp::GaussianProcess<> without;
+    without.set_hyperparameters(worst.hyperparameters());
+    without.fit_with_fixed_hyperparameters(others, other_values, worst.output_standardization());
+    INFO("left out " << i);
+    CHECK(loo.mean(i) == Approx(without.predict(Eigen::VectorXd(points.row(i).transpose())).mean).epsilon(1e-8));
+  }
+}
+
 TEST_CASE("jitter is reported once per model", "[gp][jitter]") {
   // Duplicated points with a noise far below the floor make K singular.
   Eigen::MatrixXd points(6, 1);

@@ -24,6 +24,7 @@
 #include "hpo/gp/kernel.hpp"
 #include "hpo/gp/matern32.hpp"
 #include "hpo/gp/matern52.hpp"
+#include "hpo/gp/prior_mean.hpp"
 #include "hpo/gp/priors.hpp"
 #include "hpo/gp/selected_kernel.hpp"
 #include "hpo/gp/squared_exponential.hpp"
@@ -67,6 +68,10 @@ struct GaussianProcessOptions {
   double noise_floor = 1e-6;
   /// Seed of the random restarts and of the fit subset; fit number k uses stream k.
   std::uint64_t seed = 0;
+  /// The constant prior mean, set at each fit from the values fitted (hpo::PriorMean): their
+  /// average (Average, Automatic) or, the values taken as lower-is-better, their maximum
+  /// (WorstObserved).
+  PriorMean prior_mean = PriorMean::Average;
 };
 
 /// Hyperparameters of a GaussianProcess, on the standardized outputs.
@@ -78,7 +83,9 @@ struct Hyperparameters {
 };
 
 /// The affine map between the y passed to fit and the outputs the model works on:
-/// y = mean + scale·standardized.
+/// y = mean + scale·standardized. `mean` is the centre, which is also the GP's prior mean
+/// (GaussianProcessOptions::prior_mean: the values' average or their maximum); `scale` is the
+/// values' sample standard deviation either way.
 /// Usage: `auto s = gp.output_standardization(); double y = s.mean + s.scale * z;`
 struct OutputStandardization {
   double mean = 0.0;
@@ -259,7 +266,7 @@ class GaussianProcess {
   void set_data(const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
                 std::optional<OutputStandardization> standardization);
 
-  static OutputStandardization sample_standardization(const Eigen::VectorXd& values);
+  static OutputStandardization sample_standardization(const Eigen::VectorXd& values, PriorMean prior_mean);
 
   /// A new input dimension resets the hyperparameters to the prior modes.
   void ensure_dimension(Eigen::Index d);
@@ -563,7 +570,8 @@ void GaussianProcess<K>::set_data(const Eigen::MatrixXd& points, const Eigen::Ve
     throw std::invalid_argument("hpo::gp::GaussianProcess: points need at least one dimension");
   }
   // Everything that can throw comes before the first change of state.
-  const OutputStandardization new_standardization = standardization ? *standardization : sample_standardization(values);
+  const OutputStandardization new_standardization =
+      standardization ? *standardization : sample_standardization(values, options_.prior_mean);
   if (points.rows() > 0) ensure_dimension(points.cols());
   standardization_ = new_standardization;
   points_ = points;
@@ -571,7 +579,7 @@ void GaussianProcess<K>::set_data(const Eigen::MatrixXd& points, const Eigen::Ve
 }
 
 template <Kernel K>
-OutputStandardization GaussianProcess<K>::sample_standardization(const Eigen::VectorXd& values) {
+OutputStandardization GaussianProcess<K>::sample_standardization(const Eigen::VectorXd& values, PriorMean prior_mean) {
   const Eigen::Index n = values.size();
   if (n == 0) return {};
   const double mean = values.mean();
@@ -581,7 +589,7 @@ OutputStandardization GaussianProcess<K>::sample_standardization(const Eigen::Ve
   if (!std::isfinite(mean) || !std::isfinite(scale)) {
     throw std::invalid_argument("hpo::gp::GaussianProcess: outputs too large to standardize");
   }
-  return {mean, scale > 0.0 ? scale : 1.0};
+  return {prior_mean == PriorMean::WorstObserved ? values.maxCoeff() : mean, scale > 0.0 ? scale : 1.0};
 }
 
 template <Kernel K>

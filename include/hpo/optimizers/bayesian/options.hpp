@@ -9,6 +9,7 @@
 
 #include "hpo/acquisition/selected_acquisition.hpp"
 #include "hpo/gp/output_transform.hpp"
+#include "hpo/gp/prior_mean.hpp"
 #include "hpo/gp/selected_kernel.hpp"
 #include "hpo/optimizers/bayesian/pending_strategy.hpp"
 #include "hpo/transfer/warm_start.hpp"
@@ -92,6 +93,11 @@ struct BayesianOptions {
   /// observations nothing changes. 0, or at least 50. What it costs in regret and saves in time:
   /// bench/results/scale.md.
   std::size_t max_model_points = 500;
+  /// The constant prior mean of the target's GP (hpo::PriorMean). Automatic: the worst value
+  /// observed so far in a cold start, which keeps expected improvement off the unexplored corners
+  /// of the box, and the values' average with a warm start. The source GPs of a warm start keep
+  /// their own average either way.
+  PriorMean prior_mean = PriorMean::Automatic;
 };
 using BayesianOptimizationOptions = BayesianOptions;
 
@@ -118,8 +124,18 @@ inline void validate(const BayesianOptions& options) {
     fail("pending = " + std::to_string(static_cast<int>(options.pending)) + " is not an hpo::PendingStrategy");
   if (options.max_model_points != 0 && options.max_model_points < 50)
     fail("max_model_points must be 0 (all) or at least 50, got " + std::to_string(options.max_model_points));
+  if (options.prior_mean != PriorMean::Automatic && options.prior_mean != PriorMean::Average &&
+      options.prior_mean != PriorMean::WorstObserved)
+    fail("prior_mean = " + std::to_string(static_cast<int>(options.prior_mean)) + " is not an hpo::PriorMean");
   if (options.candidates > 1'000'000)
     fail("candidates must be at most 1000000, got " + std::to_string(options.candidates));
+}
+
+/// The prior mean the target's GP takes: options.prior_mean, with Automatic resolved by whether
+/// there is a warm start (hpo::PriorMean).
+inline PriorMean resolved_prior_mean(const BayesianOptions& options) {
+  if (options.prior_mean != PriorMean::Automatic) return options.prior_mean;
+  return options.warm_start.empty() ? PriorMean::WorstObserved : PriorMean::Average;
 }
 
 }  // namespace bayesian

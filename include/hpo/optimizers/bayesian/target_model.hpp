@@ -35,12 +35,14 @@ namespace hpo::bayesian {
 class TargetModel {
  public:
   TargetModel(std::uint64_t seed, KernelType kernel, OutputTransform transform,
-              PrunedTrials pruned = PrunedTrials::LastValue, std::size_t max_points = 0)
+              PrunedTrials pruned = PrunedTrials::LastValue, std::size_t max_points = 0,
+              PriorMean prior_mean = PriorMean::Average)
       : seed_(seed),
         kernel_(kernel),
         robust_(transform == OutputTransform::Robust),
         pruned_(pruned),
-        max_points_(max_points) {}
+        max_points_(max_points),
+        prior_mean_(prior_mean) {}
 
   /// Whether the model holds `trial`: completed, or pruned with a last value when pruned trials
   /// count (PrunedTrials::LastValue).
@@ -108,6 +110,7 @@ class TargetModel {
   bool robust_;
   PrunedTrials pruned_;
   std::size_t max_points_;
+  PriorMean prior_mean_;
   std::optional<gp::SelectedGaussianProcess> process_;
   std::optional<gp::HyperparameterPriors> priors_;
   std::set<std::size_t> modeled_;

@@ -51,7 +51,9 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   data.y = transform_(raw);
   best_ = data.y.minCoeff();
   sum_ = data.y.sum();
-  if (!process_) process_.emplace(gp::GaussianProcessOptions{.seed = seed_}, gp::SelectedKernel(0, kernel_));
+  if (!process_)
+    process_.emplace(gp::GaussianProcessOptions{.seed = seed_, .prior_mean = prior_mean_},
+                     gp::SelectedKernel(0, kernel_));
   if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
   process_->set_priors(priors_);
   process_->fit(data.X, data.y, restarts);
