@@ -440,6 +440,26 @@ TEST_CASE("fit predicts a smooth 2-D function at held-out points", "[gp][fit]") 
   CHECK((standardized.abs() < 3.0).cast<double>().mean() > 0.9);
 }
 
+namespace {
+// The prediction at observation i of a GP fitted on the other observations under gp's
+// hyperparameters and output standardization: what gp's leave-one-out must equal.
+hpo::gp::Prediction refit_without(const hpo::gp::GaussianProcess<>& gp, const Eigen::MatrixXd& points,
+                                  const Eigen::VectorXd& values, Eigen::Index i) {
+  const Eigen::Index n = points.rows();
+  Eigen::MatrixXd others(n - 1, points.cols());
+  Eigen::VectorXd other_values(n - 1);
+  for (Eigen::Index j = 0, row = 0; j < n; ++j) {
+    if (j == i) continue;
+    others.row(row) = points.row(j);
+    other_values(row++) = values(j);
+  }
+  hpo::gp::GaussianProcess<> without;
+  without.set_hyperparameters(gp.hyperparameters());
+  without.fit_with_fixed_hyperparameters(others, other_values, gp.output_standardization());
+  return without.predict(Eigen::VectorXd(points.row(i).transpose()));
+}
+}  // namespace
+
 TEST_CASE("leave-one-out equals explicit refits without the point", "[gp][loo]") {
   const Eigen::MatrixXd points = uniform_points(15, 2, 61);
   const Eigen::VectorXd values = evaluate(points) * 10.0 + Eigen::VectorXd::Constant(15, 3.0);
@@ -449,17 +469,7 @@ TEST_CASE("leave-one-out equals explicit refits without the point", "[gp][loo]")
   const double noise_in_output_units =
       gp.noise_variance() * gp.output_standardization().scale * gp.output_standardization().scale;
   for (Eigen::Index i = 0; i < 15; ++i) {
-    Eigen::MatrixXd others(14, 2);
-    Eigen::VectorXd other_values(14);
-    for (Eigen::Index j = 0, row = 0; j < 15; ++j) {
-      if (j == i) continue;
-      others.row(row) = points.row(j);
-      other_values(row++) = values(j);
-    }
-    hpo::gp::GaussianProcess<> without;
-    without.set_hyperparameters(gp.hyperparameters());
-    without.fit_with_fixed_hyperparameters(others, other_values, gp.output_standardization());
-    const auto prediction = without.predict(Eigen::VectorXd(points.row(i).transpose()));
+    const auto prediction = refit_without(gp, points, values, i);
     INFO("left out " << i);
     CHECK(loo.mean(i) == Approx(prediction.mean).epsilon(1e-8));
     CHECK(loo.variance(i) == Approx(prediction.variance + noise_in_output_units).epsilon(1e-8));
@@ -485,18 +495,8 @@ TEST_CASE("the prior mean is the values' average or their maximum, far from the 
   // Leave-one-out with the maximum as prior mean equals explicit refits under the same centre.
   const auto loo = worst.leave_one_out();
   for (Eigen::Index i : {0, 7, 14}) {
-    Eigen::MatrixXd others(14, 2);
-    Eigen::VectorXd other_values(14);
-    for (Eigen::Index j = 0, row = 0; j < 15; ++j) {
-      if (j == i) continue;
-      others.row(row) = points.row(j);
-      other_values(row++) = values(j);
-    }
-    hpo::gp::GaussianProcess<> without;
-    without.set_hyperparameters(worst.hyperparameters());
-    without.fit_with_fixed_hyperparameters(others, other_values, worst.output_standardization());
     INFO("left out " << i);
-    CHECK(loo.mean(i) == Approx(without.predict(Eigen::VectorXd(points.row(i).transpose())).mean).epsilon(1e-8));
+    CHECK(loo.mean(i) == Approx(refit_without(worst, points, values, i).mean).epsilon(1e-8));
   }
 }
 
