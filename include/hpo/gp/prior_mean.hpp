@@ -9,9 +9,9 @@ namespace hpo {
 /// better, so the largest), as De Ath, Fieldsend & Everson, "What do you mean? The role of the mean
 /// function in Bayesian optimisation" (GECCO 2020) recommend from five dimensions on. Under
 /// Average, an unexplored corner of a 6- or 10-D box is predicted to be as good as a typical trial,
-/// with the full prior variance, and expected improvement spent a third of a run's later
-/// evaluations on the box's corners; under WorstObserved it is predicted to be as bad as the worst
-/// trial, and the search stays where the evidence is good unless the uncertainty there pays.
+/// with the full prior variance, and expected improvement sends many of a run's later evaluations
+/// to the box's corners; under WorstObserved it is predicted to be as bad as the worst trial, and
+/// the search stays where the evidence is good unless the uncertainty there pays.
 /// Automatic (BayesianOptions' default): WorstObserved for a cold start, Average with a warm start,
 /// whose RGPE ensemble and source basis were worse under WorstObserved on the transfer library
 /// benchmark. A Gaussian process on its own takes Automatic as Average.
