@@ -45,8 +45,8 @@ std::map<std::string, Runner> runners() {
   all["hpo-bo"] = [](const auto& space, const auto& f, std::size_t, std::uint64_t seed, const auto& options) {
     return hpo::optimize(space, f, hpo::BayesianOptimization({.seed = seed}), options);
   };
-  // The GP's prior mean at the values' average instead of the worst value (BayesianOptions::prior_mean),
-  // the reference for what the default costs or gains.
+  // The GP's prior mean at the values' average instead of the worst value
+  // (BayesianOptions::prior_mean), the reference for what the default costs or gains.
   all["hpo-bo-average"] = [](const auto& space, const auto& f, std::size_t, std::uint64_t seed, const auto& options) {
     return hpo::optimize(space, f, hpo::BayesianOptimization({.seed = seed, .prior_mean = hpo::PriorMean::Average}),
                          options);
@@ -80,8 +80,8 @@ std::vector<hpo::bench::Interval> instance_bounds(const hpo::bench::TestFunction
 
 int main(int argc, char** argv) {
   std::map<std::string, std::string> args{
-      {"--peers", "hpo-random"}, {"--functions", ""}, {"--seeds", "0-19"}, {"--budget", "100"}, {"--placement", "shifted"},
-      {"--out", ""}};
+      {"--peers", "hpo-random"}, {"--functions", ""},           {"--seeds", "0-19"},
+      {"--budget", "100"},       {"--placement", "shifted"}, {"--out", ""}};
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!args.contains(argv[i])) {
       std::cerr << "unknown option " << argv[i] << "\n";
