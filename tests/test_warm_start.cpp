@@ -625,19 +625,28 @@ TEST_CASE("source basis: the evidence by low-rank updates selects as one factori
   REQUIRE(multi_source_problems >= 20);
 }
 
-TEST_CASE("the sources' length scales become the target GP's length-scale prior", "[transfer]") {
-  // Sources that vary quickly along x and not at all along y: their GPs fit a short length scale
-  // in x and a long one in y, and the learned prior must say so dimension by dimension.
+namespace {
+// `count` sources of `trials` uniform random points on the unit square, source s (seed
+// first_seed + s) of sin(12 x + phase_step * s): they vary quickly along x and not at all along y.
+std::vector<hpo::Study> sine_sources(int count, int trials, std::uint64_t first_seed, double phase_step) {
   std::vector<hpo::Study> sources;
-  for (int s = 0; s < 5; ++s) {
+  for (int s = 0; s < count; ++s) {
     hpo::Study study(hpo_test::unit_square());
-    hpo::RandomSearch random({.seed = static_cast<std::uint64_t>(20 + s)});
-    for (int i = 0; i < 40; ++i) {
+    hpo::RandomSearch random({.seed = first_seed + static_cast<std::uint64_t>(s)});
+    for (int i = 0; i < trials; ++i) {
       const auto trial = *study.ask(random);
-      study.tell(trial.number, std::sin(12.0 * trial.config.get<double>("x") + s));
+      study.tell(trial.number, std::sin(12.0 * trial.config.get<double>("x") + phase_step * s));
     }
     sources.push_back(std::move(study));
   }
+  return sources;
+}
+}  // namespace
+
+TEST_CASE("the sources' length scales become the target GP's length-scale prior", "[transfer]") {
+  // Sources that vary quickly along x and not at all along y: their GPs fit a short length scale
+  // in x and a long one in y, and the learned prior must say so dimension by dimension.
+  std::vector<hpo::Study> sources = sine_sources(5, 40, 20, 1.0);
   const auto warm = hpo::WarmStart::from(sources, hpo_test::unit_square());
   const hpo::ModelEncoding encoding(hpo_test::unit_square());
   hpo::transfer::TransferSurrogate transfer;
@@ -673,16 +682,7 @@ TEST_CASE("the sources' length scales become the target GP's length-scale prior"
 }
 
 TEST_CASE("warm Bayesian optimization fits its model under the learned prior from 5 sources on", "[transfer]") {
-  std::vector<hpo::Study> sources;
-  for (int s = 0; s < 5; ++s) {
-    hpo::Study study(hpo_test::unit_square());
-    hpo::RandomSearch random({.seed = static_cast<std::uint64_t>(40 + s)});
-    for (int i = 0; i < 30; ++i) {
-      const auto trial = *study.ask(random);
-      study.tell(trial.number, std::sin(12.0 * trial.config.get<double>("x") + 0.1 * s));
-    }
-    sources.push_back(std::move(study));
-  }
+  std::vector<hpo::Study> sources = sine_sources(5, 30, 40, 0.1);
   const auto objective = [](const hpo::Config& c) { return std::sin(12.0 * c.get<double>("x") + 0.3); };
   const auto configs = [&](const std::vector<hpo::Study>& library, bool prior) {
     const auto warm =
