@@ -433,6 +433,34 @@ TEST_CASE("warm Bayesian optimization: a source like the target gets weight, its
   REQUIRE(same_study.best().value < 1e-3);
 }
 
+TEST_CASE("past the full refits, the RGPE weights change at the model's refits only", "[transfer]") {
+  // Full refits on every ask up to 10 observations, then a refit every few: the ranking draws
+  // follow the refits, so between two refits the weights stay as they were.
+  const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0)}, hpo_test::unit_square());
+  hpo::BayesianOptimization bo({.seed = 2, .warm_start = warm, .full_refit_until = 10});
+  hpo::Study study(hpo_test::unit_square());
+  std::vector<Eigen::VectorXd> weights;  // after each ask past the full refits
+  int changes_before = 0;                // ... and how often they changed on the asks before
+  Eigen::VectorXd last;
+  for (int i = 0; i < 40; ++i) {
+    const auto trial = *study.ask(bo);
+    const Eigen::VectorXd& now = bo.transfer_weights();
+    if (study.completed_count() > 10)
+      weights.push_back(now);
+    else if (last.size() > 0 && now.size() > 0 && now != last)
+      ++changes_before;
+    last = now;
+    study.tell(trial.number, bowl(trial.config));
+  }
+  int changes = 0;
+  for (std::size_t i = 1; i < weights.size(); ++i) changes += weights[i] != weights[i - 1];
+  INFO("weights changed on " << changes_before << " asks up to 10 observations, then on " << changes << " of "
+                             << weights.size() - 1 << " asks");
+  CHECK(changes_before >= 2);  // every ask re-weighs while every ask refits in full
+  CHECK(changes >= 1);
+  CHECK(changes <= 12);  // 6 measured: one per refit; re-weighing every ask changes them on most
+}
+
 TEST_CASE("warm Bayesian optimization is deterministic for a seed", "[transfer]") {
   const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, hpo_test::unit_square());
   const auto first =
