@@ -223,6 +223,42 @@ TEST_CASE("source models are fitted once per journal and refitted when the journ
     REQUIRE(refitted.trials()[i].config == first.trials()[i].config);
 }
 
+TEST_CASE("a large source's model is searched on a subset, then refined on all its trials", "[library]") {
+  // More trials than the restarted search uses (TransferSurrogate::kSourceSearchRows).
+  hpo::Study source(hpo_test::unit_square());
+  hpo::RandomSearch random({.seed = 11});
+  for (int i = 0; i < 150; ++i) {
+    auto trial = *source.ask(random);
+    source.tell(trial.number, target_function(trial.config));
+  }
+  auto& cache = hpo::transfer::SourceModelCache::instance();
+  cache.clear();
+  const auto warm = hpo::WarmStart::from({source}, hpo_test::unit_square(), {.initial_points = 1});
+  hpo::BayesianOptimization bo({.seed = 1, .warm_start = warm});
+  hpo::optimize(hpo_test::unit_square(), target_function, bo, {.max_evaluations = 8, .progress = false});
+  REQUIRE(cache.fits() == 1);
+  const auto model =
+      cache.find({warm.sources().front().fingerprint, static_cast<int>(hpo::KernelType::Matern52), true});
+  REQUIRE(model);
+  REQUIRE(model->observation_count() == 150);
+
+  // The hyperparameters are a maximum of the posterior on all 150 trials, not on the subset: the
+  // gradient there is flat in the length scales and the signal variance (this noiseless function's
+  // noise variance sits at its lower bound, where the posterior still rises towards less noise).
+  Eigen::VectorXd gradient;
+  const double at_model = model->log_posterior(model->log_hyperparameters(), gradient);
+  INFO("gradient " << gradient.transpose());
+  REQUIRE(gradient.head(3).norm() < 1e-2);
+  REQUIRE(model->noise_variance() == Approx(model->options().noise_floor));
+  // And as high a maximum as the restarted search on every trial finds.
+  hpo::gp::SelectedGaussianProcess every_trial({.seed = 5}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));
+  every_trial.fit(model->inputs(), model->outputs(), 3);
+  Eigen::VectorXd unused;
+  const double at_every_trial = model->log_posterior(every_trial.log_hyperparameters(), unused);
+  INFO("log posterior " << at_model << " against " << at_every_trial);
+  REQUIRE(at_model >= at_every_trial - 0.5);
+}
+
 TEST_CASE("a source model store gives back exactly the hyperparameters it was given", "[library]") {
   const auto folder = fresh_folder("store");
   const hpo::transfer::SourceModelStore store(folder + "/models");

@@ -95,7 +95,8 @@ class TransferSurrogate {
 
   /// One GP per source, fitted once on the source's own standardized values (robust transform,
   /// then mean 0 and spread 1). A source of more than 300 trials keeps its best 150 and 150
-  /// spread over the rest. Fitted models live in SourceModelCache, keyed by the source's
+  /// spread over the rest. The restarted hyperparameter search runs on at most kSourceSearchRows
+  /// of them, and its best start is then refined on them all. Fitted models live in SourceModelCache, keyed by the source's
   /// fingerprint, and are seeded by it: the same journal gives the same model in every optimizer
   /// of the process, whatever its seed or the source's place in the library.
   /// With WarmStartOptions::source_model_directory, a model another process stored there is
@@ -157,9 +158,20 @@ class TransferSurrogate {
   void annotate(nlohmann::json& record) const;
 
  private:
-  gp::SelectedGaussianProcess make_model(std::uint64_t seed) const {
-    return gp::SelectedGaussianProcess({.seed = seed}, gp::SelectedKernel(0, settings_.kernel));
+  /// Rows of a source (a random subset) on which the restarted hyperparameter search runs. The
+  /// first ask fits every source, and restarts on all of a large source's rows cost several times
+  /// as much for the same maximum; a search on the subset alone loses held-out accuracy
+  /// (bench/results/transfer_library.md).
+  static constexpr Eigen::Index kSourceSearchRows = 64;
+
+  gp::SelectedGaussianProcess make_model(std::uint64_t seed, Eigen::Index fit_rows) const {
+    return gp::SelectedGaussianProcess({.max_fit_points = fit_rows, .seed = seed},
+                                       gp::SelectedKernel(0, settings_.kernel));
   }
+
+  // A source GP fitted as kSourceSearchRows describes.
+  gp::SelectedGaussianProcess fit_source_model(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
+                                               std::uint64_t seed) const;
 
   // One source's trials as the model sees them: the rows fit_sources keeps, encoded, and their
   // values transformed and standardized.

@@ -179,24 +179,37 @@ HPO_INLINE std::pair<Eigen::MatrixXd, Eigen::VectorXd> TransferSurrogate::source
 HPO_INLINE std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> TransferSurrogate::source_model(
     const WarmStart::Source& source, const ModelEncoding& encoding, const std::string& directory) const {
   const auto [X, y] = source_data(source, encoding);
-  gp::SelectedGaussianProcess model = make_model(source.fingerprint ^ hpo::detail::salt::kSourceModel);
+  const std::uint64_t seed = source.fingerprint ^ hpo::detail::salt::kSourceModel;
   const int kernel = static_cast<int>(settings_.kernel);
   const SourceModelStore store(directory);
   if (!directory.empty()) {
     if (const auto log_hyperparameters =
             store.load(source.fingerprint, kernel, settings_.robust_outputs, encoding.width() + 2)) {
+      gp::SelectedGaussianProcess model = make_model(seed, 0);
       model.set_log_hyperparameters(*log_hyperparameters);
       model.fit_with_fixed_hyperparameters(X, y);
       return {std::move(model), SourceModelCache::Origin::Loaded};
     }
   }
-  model.fit(X, y, 3);
+  gp::SelectedGaussianProcess model = fit_source_model(X, y, seed);
   if (!directory.empty())
     if (const std::string why =
             store.save(source.fingerprint, kernel, settings_.robust_outputs, model.log_hyperparameters());
         !why.empty())
       detail::report_unwritable_model_directory(directory, why);
   return {std::move(model), SourceModelCache::Origin::Fitted};
+}
+
+HPO_INLINE gp::SelectedGaussianProcess TransferSurrogate::fit_source_model(const Eigen::MatrixXd& X,
+                                                                           const Eigen::VectorXd& y,
+                                                                           std::uint64_t seed) const {
+  gp::SelectedGaussianProcess search = make_model(seed, kSourceSearchRows);
+  search.fit(X, y, 3);
+  if (X.rows() <= kSourceSearchRows) return search;
+  gp::SelectedGaussianProcess model = make_model(seed, 0);
+  model.set_log_hyperparameters(search.log_hyperparameters());
+  model.fit(X, y, 0);
+  return model;
 }
 
 HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelEncoding& encoding,
