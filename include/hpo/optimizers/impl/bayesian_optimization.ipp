@@ -6,7 +6,14 @@
 namespace hpo {
 
 HPO_INLINE std::optional<nlohmann::json> BayesianOptimization::transfer_report() const {
-  std::optional<nlohmann::json> report = options_.warm_start.report("bayesian_optimization");
+  const WarmStart& warm = options_.warm_start;
+  // With fewer sources than the learned prior needs, the target GP keeps the default prior: the
+  // record says what acted on the search, not what was switched on.
+  std::optional<nlohmann::json> report =
+      warm.sources().size() >= transfer::TransferSurrogate::kMinSourcesForPrior
+          ? warm.report("bayesian_optimization")
+          : warm.report("bayesian_optimization", {WarmStartPart::InitialPoints, WarmStartPart::Region,
+                                                  WarmStartPart::Surrogate, WarmStartPart::SourceBasis});
   if (report) transfer_.annotate(*report);
   return report;
 }
