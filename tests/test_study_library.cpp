@@ -248,7 +248,7 @@ TEST_CASE("a large source's model is searched on a subset, then refined on all i
   Eigen::VectorXd gradient;
   const double at_model = model->log_posterior(model->log_hyperparameters(), gradient);
   INFO("gradient " << gradient.transpose());
-  REQUIRE(gradient.head(3).norm() < 1e-2);
+  REQUIRE(gradient.head(3).norm() < 0.1);  // 0.0024 measured; 59 with the subset's hyperparameters
   REQUIRE(model->noise_variance() == Approx(model->options().noise_floor));
   // And as high a maximum as the restarted search on every trial finds.
   hpo::gp::SelectedGaussianProcess every_trial({.seed = 5}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));
