@@ -96,9 +96,10 @@ class TransferSurrogate {
   /// One GP per source, fitted once on the source's own standardized values (robust transform,
   /// then mean 0 and spread 1). A source of more than 300 trials keeps its best 150 and 150
   /// spread over the rest. The restarted hyperparameter search runs on at most kSourceSearchRows
-  /// of them, and its best start is then refined on them all. Fitted models live in SourceModelCache, keyed by the source's
-  /// fingerprint, and are seeded by it: the same journal gives the same model in every optimizer
-  /// of the process, whatever its seed or the source's place in the library.
+  /// of them, and its best start is then refined on them all. Fitted models live in
+  /// SourceModelCache, keyed by the source's fingerprint, and are seeded by it: the same journal
+  /// gives the same model in every optimizer of the process, whatever its seed or the source's
+  /// place in the library.
   /// With WarmStartOptions::source_model_directory, a model another process stored there is
   /// rebuilt from its hyperparameters instead (the same model, one factorization), and a model
   /// fitted here is stored there.
