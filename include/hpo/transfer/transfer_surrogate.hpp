@@ -130,6 +130,10 @@ class TransferSurrogate {
   static constexpr double kLengthScalePriorSigma = 1.0;
   static constexpr std::size_t kMinSourcesForPrior = 5;
 
+  /// Whether `warm` has the sources the learned prior needs (kMinSourcesForPrior): the one test
+  /// behind both hyperparameter_priors and the warm-start record's list of parts in use.
+  static bool learns_prior(const WarmStart& warm) noexcept { return warm.sources().size() >= kMinSourcesForPrior; }
+
   /// The source basis's mean at one model point z (0 without a basis): what the target GP does not model.
   double basis_mean(const Eigen::VectorXd& z) const;
 

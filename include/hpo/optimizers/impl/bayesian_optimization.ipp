@@ -10,7 +10,7 @@ HPO_INLINE std::optional<nlohmann::json> BayesianOptimization::transfer_report()
   // With fewer sources than the learned prior needs, the target GP keeps the default prior: the
   // record says what acted on the search, not what was switched on.
   std::optional<nlohmann::json> report =
-      warm.sources().size() >= transfer::TransferSurrogate::kMinSourcesForPrior
+      transfer::TransferSurrogate::learns_prior(warm)
           ? warm.report("bayesian_optimization")
           : warm.report("bayesian_optimization", {WarmStartPart::InitialPoints, WarmStartPart::Region,
                                                   WarmStartPart::Surrogate, WarmStartPart::SourceBasis});

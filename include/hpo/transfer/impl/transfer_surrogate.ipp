@@ -239,7 +239,7 @@ HPO_INLINE gp::HyperparameterPriors TransferSurrogate::hyperparameter_priors(con
   fit_sources(warm, encoding);
   const Eigen::Index d = encoding.width();
   auto priors = gp::HyperparameterPriors::for_dimension(d);
-  if (source_models_.size() < kMinSourcesForPrior) return priors;
+  if (!learns_prior(warm)) return priors;
   priors.length_scale.sigma = kLengthScalePriorSigma;
   priors.length_scale_mu.resize(d);
   std::vector<double> log_length_scales(source_models_.size());
