@@ -399,6 +399,23 @@ TEST_CASE("predict_with_gradient matches finite differences and predict", "[gp][
   }
 }
 
+TEST_CASE("predict_mean_with_gradient gives predict_with_gradient's mean and gradient", "[gp][gradient]") {
+  const Eigen::MatrixXd points = uniform_points(25, 4, 51);
+  hpo::gp::GaussianProcess<> gp({.seed = 6});
+  const Eigen::VectorXd x = uniform_points(1, 4, 52).row(0).transpose();
+  const auto prior = gp.predict_mean_with_gradient(x);
+  CHECK(prior.mean == gp.predict(x).mean);
+  CHECK(prior.gradient.isZero());
+  gp.fit(points, evaluate(points));
+  const auto full = gp.predict_with_gradient(x);
+  const auto mean_only = gp.predict_mean_with_gradient(x);
+  // The same arithmetic as predict_with_gradient's: equal up to rounding at most.
+  CHECK(mean_only.mean == Approx(full.mean).epsilon(1e-14));
+  CHECK((mean_only.gradient - full.mean_gradient).cwiseAbs().maxCoeff() <= 1e-14 * full.mean_gradient.norm());
+  CHECK_THROWS_WITH(gp.predict_mean_with_gradient(Eigen::VectorXd::Zero(3)),
+                    Catch::Contains("point has dimension 3, the model 4"));
+}
+
 TEST_CASE("fit is deterministic for a seed", "[gp][fit]") {
   const Eigen::MatrixXd points = uniform_points(40, 3, 41);
   const Eigen::VectorXd values = evaluate(points);

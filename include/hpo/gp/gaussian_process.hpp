@@ -108,6 +108,13 @@ struct PredictionWithGradient {
   Eigen::VectorXd variance_gradient;
 };
 
+/// Posterior mean and its gradient with respect to x, in the units of y.
+/// Usage: `auto [mean, gradient] = gp.predict_mean_with_gradient(x);`
+struct MeanWithGradient {
+  double mean;
+  Eigen::VectorXd gradient;
+};
+
 /// Posterior means and variances of many points, one entry per row of the input.
 /// Usage: `auto batch = gp.predict(candidates); batch.mean(i);`
 struct BatchPrediction {
@@ -191,6 +198,10 @@ class GaussianProcess {
   /// J = ∂k(X, x)/∂x and s the output scale. Where the variance sits at its floor, its
   /// gradient is 0 (the clamped function is flat there).
   PredictionWithGradient predict_with_gradient(const Eigen::VectorXd& point) const;
+
+  /// The mean and its gradient alone: O(n d), where predict_with_gradient also pays two
+  /// triangular solves, O(n^2), for the variance.
+  MeanWithGradient predict_mean_with_gradient(const Eigen::VectorXd& point) const;
 
   /// Posterior means and variances at every row of `points`, with one triangular solve
   /// for all of them.
@@ -450,6 +461,15 @@ PredictionWithGradient GaussianProcess<K>::predict_with_gradient(const Eigen::Ve
     result.variance_gradient = (-2.0 * scale * scale) * (jacobian.transpose() * solved);
   }
   return result;
+}
+
+template <Kernel K>
+MeanWithGradient GaussianProcess<K>::predict_mean_with_gradient(const Eigen::VectorXd& point) const {
+  check_query(point);
+  if (observation_count() == 0) return {standardization_.mean, Eigen::VectorXd::Zero(point.size())};
+  const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
+  const Eigen::MatrixXd jacobian = kernel_.cross_gradient(points_, point);
+  return {to_output_units(cross_covariance.dot(weights_)), standardization_.scale * (jacobian.transpose() * weights_)};
 }
 
 template <Kernel K>

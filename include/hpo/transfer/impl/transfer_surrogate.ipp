@@ -71,11 +71,18 @@ HPO_INLINE gp::PredictionWithGradient CombinedSurrogate::predict_with_gradient(c
   gp::PredictionWithGradient result = target->predict_with_gradient(z);
   if (!needs_sources()) return result;
   std::vector<gp::PredictionWithGradient> source;
+  // As in predict: a source's variance only where it holds ensemble weight, its mean where the
+  // regression uses it, nothing where neither does.
   for (std::size_t i = 0; i < sources->size(); ++i) {
-    if (in_basis(i) || (ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0))
-      source.push_back((*sources)[i].predict_with_gradient(z));
-    else
+    const auto& gp = (*sources)[i];
+    if (ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0) {
+      source.push_back(gp.predict_with_gradient(z));
+    } else if (in_basis(i)) {
+      auto [mean, gradient] = gp.predict_mean_with_gradient(z);
+      source.push_back({mean, 0.0, std::move(gradient), Eigen::VectorXd::Zero(z.size())});
+    } else {
       source.push_back({0.0, 0.0, Eigen::VectorXd::Zero(z.size()), Eigen::VectorXd::Zero(z.size())});
+    }
   }
   if (basis) add_basis(source, result);
   if (!ensemble()) return result;
