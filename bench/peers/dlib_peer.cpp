@@ -25,6 +25,12 @@
 //
 // Usage: dlib_peer [--functions all|a,b] [--seeds 0-19] [--budget 100] [--peers dlib-lipo]
 //                  [--out FILE|-] [--adaptive-mc] [--quiet]
+//        dlib_peer --overhead n1,n2,... [--rounds R]
+//
+// --overhead times the solver's own cost per suggestion, on the protocol of bench/bo_overhead.cpp
+// (for bench/overhead.sh): for each n, a fresh solver on [0,1]^6 is given n evaluations of
+// Hartmann-6 at uniform random points as its initial evaluations, then max(10, n/4) rounds
+// (at most R) of get_next_x() + set() are timed. Prints CSV: n,rounds,mean_ms_per_ask,median_ms_per_ask.
 
 #include "functions.hpp"
 
@@ -101,6 +107,8 @@ struct Options {
   std::string out = "-";
   bool adaptive_mc = false;
   bool quiet = false;
+  std::vector<int> overhead_sizes;  // non-empty: the per-ask timing mode
+  int max_rounds = 0;
 };
 
 Options parse_args(int argc, char** argv) {
@@ -128,6 +136,10 @@ Options parse_args(int argc, char** argv) {
       o.adaptive_mc = true;
     else if (a == "--quiet")
       o.quiet = true;
+    else if (a == "--overhead")
+      for (const auto& n : split(value())) o.overhead_sizes.push_back(to_int(n));
+    else if (a == "--rounds")
+      o.max_rounds = to_int(value());
     else if (a == "-h" || a == "--help")
       usage_error("help");
     else
@@ -231,10 +243,53 @@ void run_one(const hb::TestFunction& f, int seed, int budget, bool adaptive_mc, 
   }
 }
 
+// The per-ask timing mode (--overhead): see the header comment.
+void time_asks(const std::vector<int>& sizes, int max_rounds) {
+  constexpr long kDim = 6;
+  std::printf("n,rounds,mean_ms_per_ask,median_ms_per_ask\n");
+  for (const int n : sizes) {
+    dlib::matrix<double, 0, 1> lower(kDim), upper(kDim);
+    lower = 0.0;
+    upper = 1.0;
+    std::vector<std::vector<dlib::function_evaluation>> initial(1);
+    dlib::rand random(static_cast<time_t>(1000 + n));
+    std::vector<double> x(kDim);
+    for (int i = 0; i < n; ++i) {
+      dlib::matrix<double, 0, 1> point(kDim);
+      for (long j = 0; j < kDim; ++j) point(j) = x[static_cast<std::size_t>(j)] = random.get_random_double();
+      initial[0].emplace_back(point, -hb::hartmann6(x));
+    }
+    dlib::global_function_search opt({dlib::function_spec(lower, upper)}, initial);
+    opt.set_solver_epsilon(0);
+    opt.set_seed(1);
+    int rounds = std::max(10, n / 4);
+    if (max_rounds > 0) rounds = std::min(rounds, max_rounds);
+    std::vector<double> times;
+    for (int r = 0; r < rounds; ++r) {
+      const auto start = clock_type::now();
+      dlib::function_evaluation_request next = opt.get_next_x();
+      const auto& nx = next.x();
+      for (long j = 0; j < kDim; ++j) x[static_cast<std::size_t>(j)] = nx(j);
+      const double value = hb::hartmann6(x);  // microseconds: negligible beside the solver
+      next.set(-value);
+      times.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
+    }
+    double total = 0;
+    for (const double t : times) total += t;
+    std::nth_element(times.begin(), times.begin() + rounds / 2, times.end());
+    std::printf("%d,%d,%.2f,%.2f\n", n, rounds, total / rounds, times[static_cast<std::size_t>(rounds / 2)]);
+    std::fflush(stdout);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options o = parse_args(argc, argv);
+  if (!o.overhead_sizes.empty()) {
+    time_asks(o.overhead_sizes, o.max_rounds);
+    return 0;
+  }
   std::FILE* out = o.out == "-" ? stdout : std::fopen(o.out.c_str(), "w");
   if (!out) {
     std::perror(o.out.c_str());
