@@ -63,6 +63,31 @@ TEST_CASE("the same seed gives the same configurations", "[bo]") {
   REQUIRE(differing >= 18);
 }
 
+TEST_CASE("with centre_first, a cold study's first trial is the centre, unless a trial came first", "[bo]") {
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 10.0)
+      .add_real("lr", 1e-4, 1.0, hpo::Scale::Log)
+      .add_int("units", 1, 9)
+      .add_categorical("act", {"relu", "tanh", "elu"});
+  const auto is_centre = [](const hpo::Config& c) {
+    return c.get<double>("x") == Approx(5.0) && c.get<double>("lr") == Approx(1e-2) &&
+           c.get<std::int64_t>("units") == 5 && c.get<std::string>("act") == "tanh";
+  };
+  hpo::Study study(space);
+  hpo::BayesianOptimization bo({.seed = 5, .centre_first = true});
+  REQUIRE(is_centre(study.ask(bo)->config));
+  for (int i = 0; i < 4; ++i) CHECK_FALSE(is_centre(study.ask(bo)->config));  // then the Sobol design
+
+  hpo::Study by_default(space);
+  hpo::BayesianOptimization sobol_only({.seed = 5});
+  for (int i = 0; i < 5; ++i) CHECK_FALSE(is_centre(by_default.ask(sobol_only)->config));
+
+  hpo::Study enqueued(space);
+  enqueued.enqueue(hpo::Config{}.set("x", 1.0).set("lr", 1e-3).set("units", std::int64_t{2}).set("act", std::string("relu")));
+  hpo::BayesianOptimization after_enqueued({.seed = 5, .centre_first = true});
+  for (int i = 0; i < 5; ++i) CHECK_FALSE(is_centre(enqueued.ask(after_enqueued)->config));
+}
+
 TEST_CASE("optimize() without an optimizer uses Bayesian optimization", "[bo]") {
   const auto by_default = hpo::optimize(branin_space(), branin_objective, quiet(15));
   const auto explicit_bo = hpo::optimize(branin_space(), branin_objective, hpo::BayesianOptimization(), quiet(15));

@@ -65,7 +65,7 @@ class BayesianOptimization {
  public:
   explicit BayesianOptimization(BayesianOptions options = {})
       : options_((bayesian::validate(options), std::move(options))),
-        design_(options_.seed, options_.initial_design),
+        design_(options_.seed, options_.initial_design, options_.centre_first),
         schedule_(options_.full_refit_until),
         target_(options_.seed, options_.kernel, options_.output_transform, options_.pruned_trials,
                 options_.max_model_points, bayesian::resolved_prior_mean(options_)),

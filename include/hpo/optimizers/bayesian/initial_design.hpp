@@ -21,13 +21,16 @@ namespace hpo::bayesian {
 
 /// The initial design: before the model takes over, the warm start's initial points (the sources'
 /// best configurations) come first, then the scrambled Sobol points of the seed in index order,
-/// skipping any already in the study. Trial k's Sobol point is point k, so a resumed study
-/// continues the same design.
+/// skipping any already in the study; with `centre_first`, the first trial of an empty study is
+/// the centre of the unit cube instead of Sobol point 0. Trial k's Sobol point is point k, so a
+/// resumed study continues the same design.
 /// Usage: `if (study.trials().size() < design.size(d)) return design.next(study, warm, seen);`
 class InitialDesign {
  public:
-  /// `configured`: BayesianOptions::initial_design (0 for the default size).
-  InitialDesign(std::uint64_t seed, std::size_t configured) : seed_(seed), configured_(configured) {}
+  /// `configured`: BayesianOptions::initial_design (0 for the default size); `centre_first`:
+  /// BayesianOptions::centre_first.
+  InitialDesign(std::uint64_t seed, std::size_t configured, bool centre_first)
+      : seed_(seed), configured_(configured), centre_first_(centre_first) {}
 
   /// Trials before the model takes over: the configured size, else max(5, min(d + 1, 12)).
   std::size_t size(std::size_t dimensions) const;
@@ -41,6 +44,7 @@ class InitialDesign {
  private:
   std::uint64_t seed_;
   std::size_t configured_;
+  bool centre_first_;
 };
 
 }  // namespace hpo::bayesian

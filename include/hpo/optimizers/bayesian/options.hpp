@@ -41,6 +41,15 @@ struct BayesianOptions {
   /// Size of the scrambled-Sobol initial design; 0 picks max(5, min(d + 1, 12)) for d parameters.
   /// Trials already in the study (enqueued, resumed) count toward it.
   std::size_t initial_design = 0;
+  /// true: the initial design's first point is the centre of the space (each real or integer
+  /// range's midpoint, in log space where the parameter is log-scaled; the middle category), as
+  /// dlib's find_min_global starts and as SMAC evaluates its default configuration first, for
+  /// ranges drawn around values expected to work. Only a study's very first trial is the centre,
+  /// so a warm start's transferred points and enqueued or resumed trials take its place. Off by
+  /// default: it wins much where the optimum lies near the centre and loses some elsewhere, and a
+  /// cold run that starts there changes what a warm start is measured against
+  /// (bench/results/bo_efficiency.md).
+  bool centre_first = false;
   Acquisition acquisition = Acquisition::LogExpectedImprovement;
   KernelType kernel = KernelType::Matern52;
   OutputTransform output_transform = OutputTransform::Robust;
