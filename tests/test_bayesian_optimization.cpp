@@ -83,7 +83,8 @@ TEST_CASE("with centre_first, a cold study's first trial is the centre, unless a
   for (int i = 0; i < 5; ++i) CHECK_FALSE(is_centre(by_default.ask(sobol_only)->config));
 
   hpo::Study enqueued(space);
-  enqueued.enqueue(hpo::Config{}.set("x", 1.0).set("lr", 1e-3).set("units", std::int64_t{2}).set("act", std::string("relu")));
+  enqueued.enqueue(
+      hpo::Config{}.set("x", 1.0).set("lr", 1e-3).set("units", std::int64_t{2}).set("act", std::string("relu")));
   hpo::BayesianOptimization after_enqueued({.seed = 5, .centre_first = true});
   for (int i = 0; i < 5; ++i) CHECK_FALSE(is_centre(enqueued.ask(after_enqueued)->config));
 }
