@@ -319,6 +319,10 @@ class GaussianProcess {
 
   void check_query(const Eigen::VectorXd& point) const;
 
+  /// μ = s·k(X, x)ᵀα + m and ∇μ = s·Jᵀα from k(X, x) and J = ∂k(X, x)/∂x: shared by the two
+  /// predictions with a gradient.
+  MeanWithGradient mean_with_gradient(const Eigen::VectorXd& cross_covariance, const Eigen::MatrixXd& jacobian) const;
+
   double prior_variance() const noexcept {
     return standardization_.scale * standardization_.scale * kernel_.signal_variance();
   }
@@ -453,8 +457,9 @@ PredictionWithGradient GaussianProcess<K>::predict_with_gradient(const Eigen::Ve
   const Eigen::VectorXd projected = lower.solve(cross_covariance);
   const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
   const double scale = standardization_.scale;
-  PredictionWithGradient result{to_output_units(cross_covariance.dot(weights_)), to_output_variance(latent_variance),
-                                scale * (jacobian.transpose() * weights_), Eigen::VectorXd::Zero(point.size())};
+  auto [mean, mean_gradient] = mean_with_gradient(cross_covariance, jacobian);
+  PredictionWithGradient result{mean, to_output_variance(latent_variance), std::move(mean_gradient),
+                                Eigen::VectorXd::Zero(point.size())};
   if (latent_variance > kMinimumLatentVariance) {
     const Eigen::VectorXd solved =  // K⁻¹k(X, x)
         lower_factor_.transpose().template triangularView<Eigen::Upper>().solve(projected);
@@ -467,8 +472,12 @@ template <Kernel K>
 MeanWithGradient GaussianProcess<K>::predict_mean_with_gradient(const Eigen::VectorXd& point) const {
   check_query(point);
   if (observation_count() == 0) return {standardization_.mean, Eigen::VectorXd::Zero(point.size())};
-  const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
-  const Eigen::MatrixXd jacobian = kernel_.cross_gradient(points_, point);
+  return mean_with_gradient(kernel_.cross(points_, point), kernel_.cross_gradient(points_, point));
+}
+
+template <Kernel K>
+MeanWithGradient GaussianProcess<K>::mean_with_gradient(const Eigen::VectorXd& cross_covariance,
+                                                        const Eigen::MatrixXd& jacobian) const {
   return {to_output_units(cross_covariance.dot(weights_)), standardization_.scale * (jacobian.transpose() * weights_)};
 }
 
