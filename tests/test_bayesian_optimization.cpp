@@ -63,7 +63,7 @@ TEST_CASE("the same seed gives the same configurations", "[bo]") {
   REQUIRE(differing >= 18);
 }
 
-TEST_CASE("with centre_first, a cold study's first trial is the centre, unless a trial came first", "[bo]") {
+TEST_CASE("with centre_first, a study's first trial is the centre, unless a trial came first", "[bo]") {
   hpo::SearchSpace space;
   space.add_real("x", 0.0, 10.0)
       .add_real("lr", 1e-4, 1.0, hpo::Scale::Log)
@@ -87,6 +87,19 @@ TEST_CASE("with centre_first, a cold study's first trial is the centre, unless a
       hpo::Config{}.set("x", 1.0).set("lr", 1e-3).set("units", std::int64_t{2}).set("act", std::string("relu")));
   hpo::BayesianOptimization after_enqueued({.seed = 5, .centre_first = true});
   for (int i = 0; i < 5; ++i) CHECK_FALSE(is_centre(enqueued.ask(after_enqueued)->config));
+
+  // A warm start's transferred points come after the centre, in their order.
+  hpo::Study source(space);
+  hpo::RandomSearch random({.seed = 3});
+  for (int i = 0; i < 12; ++i) {
+    auto trial = source.ask(random);
+    source.tell(trial->number, trial->config.get<double>("x"));
+  }
+  const auto warm = hpo::WarmStart::from({source}, space, {.initial_points = 3});
+  hpo::Study warmed(space);
+  hpo::BayesianOptimization centre_then_sources({.seed = 5, .warm_start = warm, .centre_first = true});
+  REQUIRE(is_centre(warmed.ask(centre_then_sources)->config));
+  for (std::size_t i = 0; i < 3; ++i) REQUIRE(warmed.ask(centre_then_sources)->config == warm.initial_points()[i]);
 }
 
 TEST_CASE("optimize() without an optimizer uses Bayesian optimization", "[bo]") {

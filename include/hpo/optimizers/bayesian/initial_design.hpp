@@ -22,8 +22,8 @@ namespace hpo::bayesian {
 /// The initial design: before the model takes over, the warm start's initial points (the sources'
 /// best configurations) come first, then the scrambled Sobol points of the seed in index order,
 /// skipping any already in the study; with `centre_first`, the first trial of an empty study is
-/// the centre of the unit cube instead of Sobol point 0. Trial k's Sobol point is point k, so a
-/// resumed study continues the same design.
+/// the centre of the unit cube, before any warm-start point and instead of Sobol point 0. Trial
+/// k's Sobol point is point k, so a resumed study continues the same design.
 /// Usage: `if (study.trials().size() < design.size(d)) return design.next(study, warm, seen);`
 class InitialDesign {
  public:

@@ -44,11 +44,10 @@ struct BayesianOptions {
   /// true: the initial design's first point is the centre of the space (each real or integer
   /// range's midpoint, in log space where the parameter is log-scaled; the middle category), as
   /// dlib's find_min_global starts and as SMAC evaluates its default configuration first, for
-  /// ranges drawn around values expected to work. Only a study's very first trial is the centre,
-  /// so a warm start's transferred points and enqueued or resumed trials take its place. Off by
-  /// default: it wins much where the optimum lies near the centre and loses some elsewhere, and a
-  /// cold run that starts there changes what a warm start is measured against
-  /// (bench/results/bo_efficiency.md).
+  /// ranges drawn around values expected to work. Only a study's very first trial is the centre:
+  /// a warm start's transferred points follow it, and an enqueued or resumed trial takes its
+  /// place. Off by default: it wins much where the optimum lies near the centre and loses some
+  /// where it lies near a corner of the box (bench/results/bo_efficiency.md).
   bool centre_first = false;
   Acquisition acquisition = Acquisition::LogExpectedImprovement;
   KernelType kernel = KernelType::Matern52;

@@ -12,12 +12,13 @@ HPO_INLINE std::size_t InitialDesign::size(std::size_t dimensions) const {
 
 HPO_INLINE std::optional<Config> InitialDesign::next(const Study& study, const WarmStart& warm,
                                                      const detail::SeenConfigurations& seen) const {
+  if (centre_first_ && study.trials().empty())
+    return study.space().from_unit(Eigen::VectorXd::Constant(static_cast<Eigen::Index>(study.space().size()), 0.5));
   if (!warm.empty())
     if (auto transferred = warm.next_initial_point(study)) return transferred;
   const Sobol sobol(study.space().size(), seed_, true);
-  const Eigen::VectorXd centre = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(study.space().size()), 0.5);
   for (std::uint64_t index = study.trials().size(), tries = 0; tries < 256; ++index, ++tries) {
-    Config config = study.space().from_unit(index == 0 && centre_first_ ? centre : sobol.point(index));
+    Config config = study.space().from_unit(sobol.point(index));
     if (!seen.contains(config)) return config;
   }
   return random_unseen(study, seen);
