@@ -489,6 +489,24 @@ TEST_CASE("journal errors: another space, a lock that cannot be taken, a missing
   std::filesystem::remove(path);
 }
 
+TEST_CASE("a lock left by a killed holder is broken once stale, whether written or still empty", "[parallel][errors]") {
+  // A holder killed while it held the lock leaves its line in the lock file; one killed between
+  // creating the file and writing it leaves it empty (a resumed MPI job once waited out its
+  // whole lock_timeout on such a file).
+  const auto path = parallel_temp_path("stale_lock.jsonl");
+  { auto study = hpo::Study::open(path, space_2d()); }
+  const hpo::JournalOptions options{.lock_stale_after = 0.2, .lock_timeout = 10.0};
+  for (const std::string& left : {std::string("otherhost:4242 0123456789abcdef\n"), std::string()}) {
+    INFO("lock file content: \"" << left << "\"");
+    std::ofstream(path + ".lock") << left;
+    const auto start = std::chrono::steady_clock::now();
+    REQUIRE_NOTHROW(hpo::Study::open(path, space_2d(), hpo::Direction::Minimize, options));
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= 0.2);
+    CHECK_FALSE(std::filesystem::exists(path + ".lock"));
+  }
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("ask and tell by hand across processes: one asks, others tell", "[parallel][processes]") {
   const auto path = parallel_temp_path("external.jsonl");
   auto scheduler = hpo::Study::open(path, space_2d());

@@ -71,7 +71,7 @@ HPO_INLINE JournalLock::JournalLock(const std::string& journal, const std::strin
     : path_(journal + ".lock"), token_(random_token()) {
   const std::string content = holder + " " + token_ + "\n";
   const auto start = std::chrono::steady_clock::now();
-  std::string seen;  // the content of the lock we wait on, and since when it is unchanged
+  std::string seen;  // the lock we wait on (file number and content), and since when it is unchanged
   auto seen_since = start;
   auto pause = std::chrono::microseconds(50);
   for (;;) {
@@ -90,15 +90,20 @@ HPO_INLINE JournalLock::JournalLock(const std::string& journal, const std::strin
       throw std::runtime_error("hpo: cannot take the lock of journal \"" + journal + "\" (creating \"" + path_ +
                                "\" failed: " + errno_text(errno) + ")");
     struct stat status {};
-    if (::lstat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode))
+    const bool exists = ::lstat(path_.c_str(), &status) == 0;
+    if (exists && !S_ISREG(status.st_mode))
       throw std::runtime_error("hpo: cannot take the lock of journal \"" + journal + "\": \"" + path_ +
                                "\" exists and is not a file");
     const auto now = std::chrono::steady_clock::now();
     const std::string current = read_lock();
-    if (current != seen) {
-      seen = current;
+    // The lock as seen: its file and its content. An empty lock file, whose holder was killed
+    // between creating and writing it, is stale like any other once it stays the same; its file
+    // number tells it apart from a fresh one that the next holder has not written yet.
+    const std::string state = exists ? std::to_string(status.st_ino) + " " + current : std::string();
+    if (state != seen || !exists) {
+      seen = state;
       seen_since = now;
-    } else if (!current.empty() && seconds(now - seen_since) > options.lock_stale_after) {
+    } else if (seconds(now - seen_since) > options.lock_stale_after) {
       break_stale_lock();
       continue;
     }
