@@ -90,41 +90,37 @@ int main(int argc, char** argv) {
   // The source models are fitted once per library and process (hpo::transfer::SourceModelCache),
   // not once per optimizer: fit them here, timed on their own, so that every n below is timed
   // the same way, past that one-time cost (else the first n in the list alone would pay it).
+  // Untimed: n random completed trials, then the warm start's transferred points (which cost no
+  // model), so that the next ask of `bo` is a model-based one.
+  const auto untimed_start = [&](hpo::Study& study, std::size_t n, std::uint64_t seed, hpo::BayesianOptimization& bo) {
+    hpo::RandomSearch random({.seed = seed});
+    for (std::size_t i = 0; i < n; ++i) {
+      auto trial = study.ask(random);
+      study.tell(trial->number, hartmann6(trial->config));
+    }
+    while (warm_start.next_initial_point(study)) {
+      auto trial = study.ask(bo);
+      study.tell(trial->number, hartmann6(trial->config));
+    }
+  };
   double source_fit_ms = 0.0;
   if (warm) {
     hpo::Study setup(space);
-    hpo::RandomSearch random({.seed = 999});
-    for (int i = 0; i < 10; ++i) {  // past the initial design, so that the ask below is model-based
-      auto trial = setup.ask(random);
-      setup.tell(trial->number, hartmann6(trial->config));
-    }
     hpo::BayesianOptimization bo({.seed = 1, .warm_start = warm_start});
-    while (warm_start.next_initial_point(setup)) {
-      auto trial = setup.ask(bo);
-      setup.tell(trial->number, hartmann6(trial->config));
-    }
+    untimed_start(setup, 10, 999, bo);  // 10: past the initial design
     const auto start = std::chrono::steady_clock::now();
     setup.ask(bo);
     source_fit_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   }
   std::printf("n,rounds,mean_ms_per_ask,first_ask_ms,median_ms_per_ask,source_fit_ms\n");
   for (std::size_t n : sizes) {
-    hpo::Study study(space);
-    hpo::RandomSearch random({.seed = 1000 + n});
-    for (std::size_t i = 0; i < n; ++i) {
-      auto trial = study.ask(random);
-      study.tell(trial->number, hartmann6(trial->config));
-    }
     hpo::BayesianOptions options{.seed = 1, .warm_start = warm_start};
     if (model_points) options.max_model_points = *model_points;
     hpo::BayesianOptimization bo(options);
-    // A warm optimizer first hands out the transferred points, which costs no model: those asks
-    // are made untimed, so that the first timed ask is the first model-based one and the median
-    // is over model-based asks only, as in a cold run.
-    while (warm_start.next_initial_point(study)) {
-      auto trial = study.ask(bo);
-      study.tell(trial->number, hartmann6(trial->config));
-    }
+    // The transferred points untimed too: the first timed ask is the first model-based one, and
+    // the median is over model-based asks only, as in a cold run.
+    hpo::Study study(space);
+    untimed_start(study, n, 1000 + n, bo);
     std::size_t rounds = std::max<std::size_t>(10, n / 4);
     if (max_rounds > 0) rounds = std::min(rounds, max_rounds);
     std::vector<double> times;

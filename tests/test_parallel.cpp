@@ -491,8 +491,8 @@ TEST_CASE("journal errors: another space, a lock that cannot be taken, a missing
 
 TEST_CASE("a lock left by a killed holder is broken once stale, whether written or still empty", "[parallel][errors]") {
   // A holder killed while it held the lock leaves its line in the lock file; one killed between
-  // creating the file and writing it leaves it empty (a resumed MPI job once waited out its
-  // whole lock_timeout on such a file).
+  // creating the file and writing it leaves it empty, which every later process used to wait on
+  // for its whole lock_timeout (the likely cause of one hung MPI crash-and-resume test in CI).
   const auto path = parallel_temp_path("stale_lock.jsonl");
   { auto study = hpo::Study::open(path, space_2d()); }
   const hpo::JournalOptions options{.lock_stale_after = 0.2, .lock_timeout = 10.0};
