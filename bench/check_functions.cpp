@@ -1,9 +1,11 @@
 // Self-check of bench/functions.hpp:
 //  1. f at every known global minimizer equals f* within 1e-6;
 //  2. a global minimizer lies strictly inside the shifted box of every seed 0..19;
-//  3. values at fixed random points and shifted boxes agree with bench/functions.py.
+//  3. values at fixed random points and shifted boxes agree with bench/functions.py;
+//  4. so do the noisy benchmark's noise scales and normals (run_hpo --noise, optuna_peer --noise).
 // The reference numbers below are pasted from `/usr/bin/python3 bench/functions.py --check`
-// (lines POINT and SHIFT); regenerate them there if a definition ever changes.
+// (lines POINT, SHIFT, NOISE_SCALE and NOISE_NORMAL); regenerate them there if a definition ever
+// changes.
 // Exit status 0 iff everything holds.
 #include "functions.hpp"
 
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <limits>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -75,6 +78,22 @@ const std::vector<ShiftCase> python_shifts = {
     {"styblinski_tang", 0, {{-4.158529015192103,5.841470984807897}, {-5.756802495307928,4.243197504692072}, {-4.343013401281211,5.656986598718789}, {-5.5440211108893696,4.4559788891106304}, {-4.579832963173359,5.420167036826641}, {-5.287903316665066,4.712096683334934}, {-4.850122790337048,5.149877209662952}, {-5.008851309290404,4.991148690709596}}},
     {"styblinski_tang", 7, {{-5.262374853703928,4.737625146296072}, {-4.604074849818166,5.395925150181834}, {-5.521551002086912,4.478448997913088}, {-4.3632619928608625,5.6367380071391375}, {-5.739180696649223,4.260819303350777}, {-4.173171320509897,5.826828679490103}, {-5.897927680689291,4.102072319310709}, {-4.048945346745626,5.951054653254374}}},
     {"styblinski_tang", 19, {{-4.114075183540051,5.885924816459949}, {-5.942514454558251,4.057485545441749}, {-4.019760340559689,5.980239659440311}, {-5.998345360873918,4.001654639126082}, {-4.003530826878226,5.996469173121774}, {-5.974648648094495,4.025351351905505}, {-4.066679476251138,5.933320523748862}, {-5.873311982774648,4.126688017225352}}},
+};
+
+const std::vector<std::pair<std::string_view, double>> python_noise_scales = {
+    {"branin", 35.04127883894395},     {"hartmann3", 3.286897679060674}, {"hartmann6", 3.2199718246557603},
+    {"rosenbrock", 256191.66120876177}, {"ackley", 21.155073773607914},   {"levy", 114.31701362284714},
+    {"styblinski_tang", 270.9930387872053},
+};
+
+struct NoiseCase {
+  int seed;
+  std::size_t k;
+  double value;  // Python's noise_normal(seed, k)
+};
+
+const std::vector<NoiseCase> python_noise_normals = {
+    {0, 1, 1.0118669442422694}, {3, 1, 0.1610100010583305}, {0, 100, -0.42322327625620404}, {19, 57, 0.06227206125484791},
 };
 // clang-format on
 
@@ -147,6 +166,22 @@ int main() {
     if (!good) std::printf("%-16s seed %d shifted box differs FAIL\n", c.name.data(), c.seed);
   }
   std::printf("%d points, %d shifted boxes compared (relative tolerance %g)\n", npoints, nshifts, agree_tol);
+
+  std::puts("# the noisy benchmark's noise scales and normals against functions.py");
+  for (const auto& [name, scale] : python_noise_scales) {
+    const auto* f = hpo::bench::find_function(name);
+    const double v = f ? hpo::bench::noise_scale(*f) : std::numeric_limits<double>::quiet_NaN();
+    const bool good = f && close(v, scale, agree_tol);
+    ok = ok && good;
+    if (!good) std::printf("%-16s noise scale C++ %.17g vs Python %.17g FAIL\n", name.data(), v, scale);
+  }
+  for (const auto& c : python_noise_normals) {
+    const double v = hpo::bench::noise_normal(c.seed, c.k);
+    const bool good = close(v, c.value, agree_tol);
+    ok = ok && good;
+    if (!good) std::printf("noise_normal(%d, %zu) C++ %.17g vs Python %.17g FAIL\n", c.seed, c.k, v, c.value);
+  }
+  std::printf("%zu noise scales, %zu noise normals compared\n", python_noise_scales.size(), python_noise_normals.size());
 
   std::puts(ok ? "ALL OK" : "CHECK FAILED");
   return ok ? 0 : 1;

@@ -13,8 +13,10 @@
 // Header-only, C++20, standard library only.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <numbers>
 #include <span>
 #include <string_view>
@@ -231,6 +233,47 @@ struct TestFunction {
     if (f.name == name) return &f;
   }
   return nullptr;
+}
+
+// Observation noise for the noisy variant of the benchmark (run_hpo --noise, optuna_peer.py
+// --noise): a run of seed s sees y_k = f(x_k) + level * noise_scale(f) * noise_normal(s, k) at its
+// k-th evaluation (k from 1). Every peer of that seed gets the same noise sequence (common random
+// numbers), and the Python twin draws the same numbers: splitmix64 (Steele, Lea, Flood 2014) and
+// Box-Muller need nothing a language could do differently.
+
+/// splitmix64's output for the state `x` (its increment already added by the caller).
+[[nodiscard]] inline std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+/// A uniform double in [0, 1) from the 53 high bits of splitmix64(key).
+[[nodiscard]] inline double splitmix_uniform(std::uint64_t key) {
+  return static_cast<double>(splitmix64(key) >> 11) * 0x1.0p-53;
+}
+
+/// The standard normal of evaluation k of the run of seed `seed` (Box-Muller on two uniforms).
+[[nodiscard]] inline double noise_normal(int seed, std::size_t k) {
+  const std::uint64_t key = (static_cast<std::uint64_t>(seed) << 32) + 2 * static_cast<std::uint64_t>(k);
+  const double u1 = splitmix_uniform(key), u2 = splitmix_uniform(key + 1);
+  return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+/// The noise's unit for f: the median of f - f* over 4,096 points drawn uniformly from f's nominal
+/// box (a typical gap to the optimum; a standard deviation would be all tail on Rosenbrock).
+[[nodiscard]] inline double noise_scale(const TestFunction& f) {
+  constexpr std::size_t kPoints = 4096;
+  std::vector<double> gaps(kPoints);
+  std::vector<double> x(f.dim);
+  for (std::size_t i = 0; i < kPoints; ++i) {
+    for (std::size_t j = 0; j < f.dim; ++j)
+      x[j] = f.bounds[j].lo + (f.bounds[j].hi - f.bounds[j].lo) * splitmix_uniform(0x5eed0000ULL + i * f.dim + j);
+    gaps[i] = f(x) - f.optimum;
+  }
+  std::nth_element(gaps.begin(), gaps.begin() + kPoints / 2, gaps.end());
+  return gaps[kPoints / 2];
 }
 
 }  // namespace hpo::bench

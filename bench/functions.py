@@ -196,6 +196,39 @@ def get(name: str) -> TestFunction:
     except KeyError:
         raise KeyError(f"unknown function {name!r}; known: {', '.join(BY_NAME)}") from None
 
+# Observation noise for the noisy variant of the benchmark (twin of functions.hpp's): a run of
+# seed s sees y_k = f(x_k) + level * noise_scale(f) * noise_normal(s, k) at its k-th evaluation.
+_MASK64 = (1 << 64) - 1
+
+
+def splitmix64(x: int) -> int:
+    x = (x + 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
+
+
+def splitmix_uniform(key: int) -> float:
+    return (splitmix64(key & _MASK64) >> 11) * 2.0 ** -53
+
+
+def noise_normal(seed: int, k: int) -> float:
+    """The standard normal of evaluation k of the run of seed `seed` (Box-Muller)."""
+    key = ((seed << 32) + 2 * k) & _MASK64
+    u1, u2 = splitmix_uniform(key), splitmix_uniform(key + 1)
+    return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+
+
+def noise_scale(f: TestFunction) -> float:
+    """Median of f - f* over 4,096 uniform points of f's nominal box."""
+    points = 4096
+    gaps = []
+    for i in range(points):
+        x = [lo + (hi - lo) * splitmix_uniform(0x5EED0000 + i * f.dim + j) for j, (lo, hi) in enumerate(f.bounds)]
+        gaps.append(f(x) - f.optimum)
+    gaps.sort()
+    return gaps[points // 2]
+
 
 # Fixed cross-check points: CHECK_POINTS_PER_FUNCTION uniform points in each nominal box from
 # random.Random(CHECK_RNG_SEED), functions in REGISTRY order.  check_functions.cpp hard-codes
@@ -203,6 +236,7 @@ def get(name: str) -> TestFunction:
 CHECK_RNG_SEED = 20240601
 CHECK_POINTS_PER_FUNCTION = 3
 CHECK_SHIFT_SEEDS = (0, 7, 19)
+CHECK_NOISE_DRAWS = ((0, 1), (3, 1), (0, 100), (19, 57))
 
 
 def check_points():
@@ -242,6 +276,11 @@ def run_check(seeds=range(20), tol: float = 1e-6) -> bool:
     print("# values at fixed random points (name: x... -> f), for the C++ cross-check")
     for f, xs in check_points():
         print(f"POINT {f.name} " + " ".join(repr(v) for v in xs) + f" -> {f(xs)!r}")
+    print("# the noisy benchmark's scale and normals (name -> noise_scale; seed k -> noise_normal)")
+    for f in REGISTRY:
+        print(f"NOISE_SCALE {f.name} -> {noise_scale(f)!r}")
+    for seed, k in CHECK_NOISE_DRAWS:
+        print(f"NOISE_NORMAL {seed} {k} -> {noise_normal(seed, k)!r}")
     print("ALL OK" if ok else "CHECK FAILED")
     return ok
 

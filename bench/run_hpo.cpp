@@ -1,13 +1,17 @@
 // Runs hpo's optimizers on the shifted benchmark instances and writes one CSV row per evaluation:
 //   peer,function,dim,seed,eval_index,value,best_so_far,elapsed_s
 // Usage: run_hpo [--peers hpo-bo,hpo-bo-average,hpo-bo-centre,hpo-bo-exact,hpo-random,hpo-sobol] [--functions branin,...]
-//                [--seeds 0-19] [--budget 100] [--placement shifted|uniform|corner] [--out results.csv]
+//                [--seeds 0-19] [--budget 100] [--placement shifted|uniform|corner] [--noise 0]
+//                [--out results.csv]
 // --placement moves each instance's box instead of shifting it by the rule of functions.hpp: the
 // nominal width is kept and the (first) minimizer lands, per dimension, at a unit coordinate drawn
 // uniformly from [0.02, 0.98] (uniform) or from [0.02, 0.10] or [0.90, 0.98] (corner: near a corner
 // of the box), seeded by the instance. The functions are defined on all of R^d and their minimum
 // values hold there, so the regret keeps its meaning; a prior that favours the box's centre shows
 // as a loss under corner.
+// --noise L > 0 adds L * noise_scale(f) * noise_normal(seed, k) to the k-th value the optimizer sees
+// (functions.hpp); best_so_far is then the noiseless value of the incumbent, the trial with the
+// best observed value so far (what a user would take), so it can rise; summarize.py --incumbent.
 #include <hpo/hpo.hpp>
 
 #include "command_line.hpp"
@@ -86,7 +90,8 @@ std::vector<hpo::bench::Interval> instance_bounds(const hpo::bench::TestFunction
 int main(int argc, char** argv) {
   std::map<std::string, std::string> args{
       {"--peers", "hpo-random"}, {"--functions", ""},           {"--seeds", "0-19"},
-      {"--budget", "100"},       {"--placement", "shifted"}, {"--out", ""}};
+      {"--budget", "100"},       {"--placement", "shifted"}, {"--noise", "0"},
+      {"--out", ""}};
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!args.contains(argv[i])) {
       std::cerr << "unknown option " << argv[i] << "\n";
@@ -114,6 +119,11 @@ int main(int argc, char** argv) {
     std::cerr << "unknown placement " << placement << " (shifted, uniform or corner)\n";
     return 2;
   }
+  const double noise = std::stod(args["--noise"]);
+  if (!(noise >= 0.0)) {
+    std::cerr << "--noise must be at least 0\n";
+    return 2;
+  }
   std::ofstream file;
   if (!args["--out"].empty()) file.open(args["--out"]);
   std::ostream& out = args["--out"].empty() ? std::cout : file;
@@ -132,18 +142,27 @@ int main(int argc, char** argv) {
         hpo::SearchSpace space;
         for (std::size_t j = 0; j < bounds.size(); ++j)
           space.add_real("x" + std::to_string(j), bounds[j].lo, bounds[j].hi);
+        const double noise_sd = noise > 0.0 ? noise * hpo::bench::noise_scale(*function) : 0.0;
+        std::vector<double> true_values;  // f at the k-th evaluation, without the noise
         auto objective = [&](const hpo::Config& c) {
           std::vector<double> x(bounds.size());
           for (std::size_t j = 0; j < x.size(); ++j) x[j] = c.get<double>("x" + std::to_string(j));
-          return (*function)(x);
+          true_values.push_back((*function)(x));
+          if (noise_sd == 0.0) return true_values.back();
+          return true_values.back() + noise_sd * hpo::bench::noise_normal(seed, true_values.size());
         };
         const auto start = std::chrono::steady_clock::now();
         double best = std::numeric_limits<double>::infinity();
+        double best_observed = std::numeric_limits<double>::infinity();
         std::size_t index = 0;
         hpo::RunOptions options{.max_evaluations = budget, .progress = false};
         options.callbacks.emplace_back([&](const hpo::Study&, const hpo::Trial& trial) {
           const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          if (trial.completed()) best = std::min(best, trial.value);
+          const double true_value = true_values[index];
+          if (trial.completed() && trial.value < best_observed) {
+            best_observed = trial.value;
+            best = true_value;
+          }
           out << peer << ',' << function->name << ',' << function->dim << ',' << seed << ',' << ++index << ','
               << trial.value << ',' << best << ',' << elapsed << '\n';
         });

@@ -23,6 +23,9 @@ log10 regret >= -6 (f* from bench/functions.py).  Printed:
 "Peers" for (c) and the table are every peer in the input except NAME and except names starting
 with "hpo-" (the library's own optimizers), unless `--against a,b,...` names them.
 
+`--incumbent` reads best_so_far as it stands (the noiseless value of the incumbent in noisy runs,
+run_hpo --noise, which can rise) instead of as a running minimum.
+
 Examples:
     /usr/bin/python3 bench/summarize.py bench/results/raw/peers.csv
     /usr/bin/python3 bench/summarize.py bench/results/raw/*.csv --threshold --ours hpo-bo
@@ -73,7 +76,7 @@ def log_regret(best: float, fstar: float) -> float:
     return math.log10(max(best - fstar, REGRET_FLOOR))
 
 
-def collect(runs, at):
+def collect(runs, at, incumbent=False):
     """-> stats[(peer, function)][k] = list of log10 regrets over seeds at eval k."""
     stats: dict = defaultdict(lambda: defaultdict(list))
     for (peer, fn, _seed), evals in runs.items():
@@ -81,10 +84,11 @@ def collect(runs, at):
             fstar = bf.get(fn).optimum
         except KeyError:
             sys.exit(f"unknown function {fn!r} in input")
-        # best_so_far is cumulative; recompute the running min defensively anyway.
+        # best_so_far is cumulative; recompute the running min defensively anyway, but for
+        # noisy runs' incumbents (--incumbent).
         best = math.inf
         for k in sorted(evals):
-            best = min(best, evals[k][0])
+            best = evals[k][0] if incumbent else min(best, evals[k][0])
             if k in at:
                 stats[(peer, fn)][k].append(log_regret(best, fstar))
     return stats
@@ -123,8 +127,8 @@ def mean_ranks(values: dict) -> dict:
     return ranks
 
 
-def summary(runs, checkpoints, rank_at):
-    stats = collect(runs, set(checkpoints) | {rank_at})
+def summary(runs, checkpoints, rank_at, incumbent=False):
+    stats = collect(runs, set(checkpoints) | {rank_at}, incumbent)
     fns = ordered_functions({fn for _, fn in stats})
     peers_all = sorted({p for p, _ in stats})
     out = []
@@ -180,8 +184,8 @@ def summary(runs, checkpoints, rank_at):
     return "\n".join(out)
 
 
-def threshold_view(runs, ours, against, at):
-    stats = collect(runs, {at})
+def threshold_view(runs, ours, against, at, incumbent=False):
+    stats = collect(runs, {at}, incumbent)
     fns = ordered_functions({fn for _, fn in stats})
     peers_all = sorted({p for p, _ in stats})
     if ours not in peers_all:
@@ -260,6 +264,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rank-at", type=int, default=50, help="evaluations for ranks / threshold view (default 50)")
     ap.add_argument("--threshold", action="store_true", help="print the win/loss view for --ours instead")
     ap.add_argument("--ours", help="peer name for --threshold, e.g. hpo-bo")
+    ap.add_argument("--incumbent", action="store_true",
+                    help="best_so_far is the incumbent's noiseless value (noisy runs), not a running minimum")
     ap.add_argument("--against", default="", help="comma list of peers to compare with (default: all but hpo-*)")
     args = ap.parse_args(argv)
 
@@ -270,10 +276,10 @@ def main(argv=None) -> int:
         if not args.ours:
             ap.error("--threshold needs --ours NAME")
         against = [p.strip() for p in args.against.split(",") if p.strip()]
-        print(threshold_view(runs, args.ours, against, args.rank_at))
+        print(threshold_view(runs, args.ours, against, args.rank_at, args.incumbent))
     else:
         checkpoints = [int(k) for k in args.checkpoints.split(",") if k.strip()]
-        print(summary(runs, checkpoints, args.rank_at))
+        print(summary(runs, checkpoints, args.rank_at, args.incumbent))
     return 0
 
 

@@ -17,6 +17,10 @@ elapsed_s is wall time (time.perf_counter) since the run started, measured just 
 `create_study`, cumulative, and taken after `study.tell` of the evaluation, so it includes the
 sampler's time.  Driven by ask/tell (same sampling as `study.optimize`).
 
+--noise L > 0: the sampler sees f(x) + L * noise_scale(f) * noise_normal(seed, k) at evaluation k
+(bench/functions.py, the same numbers as run_hpo --noise), and best_so_far is the noiseless value
+of the incumbent, the trial with the best observed value (summarize.py --incumbent).
+
 Example (Debian 12's Optuna 3.1 lives under /usr/bin/python3):
     nice -n 10 /usr/bin/python3 bench/peers/optuna_peer.py --out bench/results/raw/optuna.csv
 """
@@ -70,18 +74,22 @@ def parse_list(text: str, known: list[str], what: str) -> list[str]:
     return items
 
 
-def run_one(peer: str, f: bf.TestFunction, seed: int, budget: int, writer) -> float:
+def run_one(peer: str, f: bf.TestFunction, seed: int, budget: int, writer, noise: float = 0.0) -> float:
     bounds = f.shifted_bounds(seed)
+    noise_sd = noise * bf.noise_scale(f) if noise > 0 else 0.0
+    best_observed = float("inf")
     t0 = time.perf_counter()
     study = optuna.create_study(direction="minimize", sampler=PEERS[peer](seed))
     best = float("inf")
     for i in range(1, budget + 1):
         trial = study.ask()
         x = [trial.suggest_float(f"x{j}", lo, hi) for j, (lo, hi) in enumerate(bounds)]
-        value = f(x)
+        true_value = f(x)
+        value = true_value + noise_sd * bf.noise_normal(seed, i) if noise_sd > 0 else true_value
         study.tell(trial, value)
         elapsed = time.perf_counter() - t0
-        best = min(best, value)
+        if value < best_observed:
+            best_observed, best = value, true_value
         writer.writerow([peer, f.name, f.dim, seed, i, repr(value), repr(best), f"{elapsed:.6f}"])
     return time.perf_counter() - t0
 
@@ -92,6 +100,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", default="0-19", help="e.g. '0-19' or '0,1,5' (default 0-19)")
     ap.add_argument("--budget", type=int, default=100, help="evaluations per run (default 100)")
     ap.add_argument("--peers", default="all", help=f"comma list of {', '.join(PEERS)}, or 'all'")
+    ap.add_argument("--noise", type=float, default=0.0, help="observation noise level (default 0)")
     ap.add_argument("--out", default="-", help="CSV file to write ('-' = stdout)")
     ap.add_argument("--quiet", action="store_true", help="no per-run progress on stderr")
     args = ap.parse_args(argv)
@@ -114,7 +123,7 @@ def main(argv=None) -> int:
             for f in functions:
                 t_fn = time.perf_counter()
                 for s in seeds:
-                    run_one(peer, f, s, args.budget, writer)
+                    run_one(peer, f, s, args.budget, writer, args.noise)
                     out.flush()
                 if not args.quiet:
                     print(f"[optuna_peer] {peer} {f.name}: {len(seeds)} seeds in "
