@@ -180,6 +180,29 @@ TEST_CASE("hyperband: brackets from the seed alone, in Hyperband's proportions, 
   CHECK(decide(hyperband, trials, aggressive[1]));  // second of two, keep 1
 }
 
+TEST_CASE("hyperband: no rung at or past max_resource prunes, so the calmest bracket runs in full", "[pruning]") {
+  // min 1, max 27, eta 3: brackets with first rungs 27, 9, 3, 1. Bracket 0's one rung is 27, the
+  // full budget: a trial that got there has had it, and Hyperband's s = 0 bracket never halves.
+  const hpo::HyperbandPruner hyperband{.min_resource = 1, .max_resource = 27, .reduction_factor = 3, .seed = 3};
+  REQUIRE(hyperband.brackets() == 4);
+  std::vector<std::size_t> calmest, next;
+  for (std::size_t k = 0; calmest.size() < 2 || next.size() < 2; ++k)
+    if (hyperband.bracket(k) == 0) calmest.push_back(k);
+    else if (hyperband.bracket(k) == 1) next.push_back(k);
+  std::vector<hpo::Trial> trials(std::max(calmest[1], next[1]) + 1);
+  for (std::size_t k = 0; k < trials.size(); ++k) trials[k] = curve_trial(k, {}, hpo::TrialState::Failed);
+  trials[calmest[0]] = curve_trial(calmest[0], {{27, 0.0}});
+  trials[calmest[1]] = curve_trial(calmest[1], {{26, 5.0}, {27, 5.0}}, hpo::TrialState::Running);
+  CHECK_FALSE(decide(hyperband, trials, calmest[1]));  // worse than its peer, but at its full budget
+  // A report past the budget is no rung either.
+  trials[calmest[1]].intermediate = {{26, 5.0}, {30, 5.0}};
+  CHECK_FALSE(decide(hyperband, trials, calmest[1]));
+  // Bracket 1 halves at 9, below the budget, as before.
+  trials[next[0]] = curve_trial(next[0], {{9, 0.0}, {27, 0.0}});
+  trials[next[1]] = curve_trial(next[1], {{9, 5.0}}, hpo::TrialState::Running);
+  CHECK(decide(hyperband, trials, next[1]));
+}
+
 TEST_CASE("should_prune before any report is false, and with no pruner it is always false", "[pruning]") {
   hpo::Study study(space_1d());
   study.set_pruner(hpo::SuccessiveHalvingPruner{});

@@ -24,9 +24,11 @@ HPO_INLINE bool promotable(const PruningContext& context, std::int64_t rung, dou
 
 /// Successive halving's decision for the asking trial: its latest report crossed the rungs
 /// min_resource * eta^(rate + k) above its previous report; it is pruned at the first of them at
-/// which it is not promotable among `peers`.
+/// which it is not promotable among `peers`. Rungs at or past `max_resource` decide nothing: a
+/// trial there has had its whole budget, and Hyperband's brackets end with it.
 HPO_INLINE bool successive_halving_prunes(const PruningContext& context, std::int64_t min_resource, std::int64_t eta,
-                                          std::int64_t rate, const std::function<bool(const Trial&)>& peers);
+                                          std::int64_t rate, const std::function<bool(const Trial&)>& peers,
+                                          std::int64_t max_resource = std::numeric_limits<std::int64_t>::max());
 
 HPO_INLINE void validate_halving(const char* who, std::int64_t min_resource, std::int64_t reduction_factor);
 }  // namespace detail

@@ -22,7 +22,8 @@ HPO_INLINE bool HyperbandPruner::should_prune(const PruningContext& context) con
   const std::int64_t mine = draw(context.number, weights);
   const std::int64_t rate = brackets() - 1 - mine;
   return detail::successive_halving_prunes(context, min_resource, reduction_factor, rate,
-                                           [&](const Trial& trial) { return draw(trial.number, weights) == mine; });
+                                           [&](const Trial& trial) { return draw(trial.number, weights) == mine; },
+                                           max_resource);
 }
 
 HPO_INLINE std::vector<double> HyperbandPruner::bracket_weights() const {

@@ -21,7 +21,8 @@ HPO_INLINE bool promotable(const PruningContext& context, std::int64_t rung, dou
 }
 
 HPO_INLINE bool successive_halving_prunes(const PruningContext& context, std::int64_t min_resource, std::int64_t eta,
-                                          std::int64_t rate, const std::function<bool(const Trial&)>& peers) {
+                                          std::int64_t rate, const std::function<bool(const Trial&)>& peers,
+                                          std::int64_t max_resource) {
   const auto& curve = context.trial().intermediate;
   const std::int64_t step = context.last_step();
   const std::int64_t previous = curve.size() > 1 ? std::prev(curve.end(), 2)->first : -1;
@@ -31,7 +32,7 @@ HPO_INLINE bool successive_halving_prunes(const PruningContext& context, std::in
     rung *= eta;
   }
   for (;;) {
-    if (rung > step) return false;
+    if (rung > step || rung >= max_resource) return false;
     if (rung > previous && !promotable(context, rung, context.last_value(), eta, peers)) return true;
     if (rung > std::numeric_limits<std::int64_t>::max() / eta) return false;
     rung *= eta;
