@@ -2,7 +2,7 @@
 // hpo::mpi::optimize(): one search over the ranks of an MPI job. Optional: link hpo::mpi (which
 // brings MPI::MPI_CXX); hpo/hpo.hpp does not include this header.
 
-#include <mpi.h>
+#include "hpo/mpi/mpi_c_api.hpp"
 
 #include <concepts>
 #include <cstdint>

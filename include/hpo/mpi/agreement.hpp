@@ -3,7 +3,7 @@
 // A rank that differs would otherwise decode configurations against another space, or wait for a
 // run that the others think is over; instead, every rank throws the same error naming what differs.
 
-#include <mpi.h>
+#include "hpo/mpi/mpi_c_api.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,7 +1,7 @@
 #pragma once
 // hpo::mpi's own communicator: nonblocking sends, and receives that poll without spinning.
 
-#include <mpi.h>
+#include "hpo/mpi/mpi_c_api.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -3,7 +3,7 @@
 // (as the text Study::save() writes), so that every rank returns the same study, or throws the
 // same error.
 
-#include <mpi.h>
+#include "hpo/mpi/mpi_c_api.hpp"
 
 #include <algorithm>
 #include <climits>

@@ -8,7 +8,7 @@
 //             gradient (int32 count, doubles), or the error text (int32 length, chars)
 //   stop:     empty
 
-#include <mpi.h>
+#include "hpo/mpi/mpi_c_api.hpp"
 
 #include <algorithm>
 #include <cstdint>

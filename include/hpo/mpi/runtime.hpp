@@ -2,7 +2,7 @@
 // The MPI library's state as hpo::mpi needs it: initialized and not yet finalized, and MPI error
 // codes turned into exceptions.
 
-#include <mpi.h>
+#include "hpo/mpi/mpi_c_api.hpp"
 
 #include <stdexcept>
 #include <string>
