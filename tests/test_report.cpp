@@ -13,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -131,6 +132,13 @@ void check_well_formed(const std::string& html) {
     if (name == "script" && m[1] != "/") at = html.find("</script>", at);
   }
   REQUIRE(open.empty());
+  // Every id once: a link to a duplicated one lands on whichever the browser finds first.
+  std::set<std::string> ids;
+  const std::regex id_attribute(R"re(\sid="([^"]*)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_attribute); it != std::sregex_iterator(); ++it) {
+    INFO("id: " << (*it)[1]);
+    REQUIRE(ids.insert((*it)[1]).second);
+  }
 }
 
 bool has_program(const std::string& program) {
@@ -519,7 +527,7 @@ TEST_CASE("a full report is well-formed, self-contained and has every section", 
   REQUIRE(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no link out but the SVG namespace
   REQUIRE(html.find("https://") == std::string::npos);
   REQUIRE(html.find("src=") == std::string::npos);
-  for (const char* id : {"id=\"history\"", "id=\"s0-study\"", "id=\"s1-study\"", "id=\"s0-importance-plot\"",
+  for (const char* id : {"id=\"history\"", "id=\"history-plot\"", "id=\"s0-study\"", "id=\"s1-study\"", "id=\"s0-importance-plot\"",
                          "id=\"s0-contour\"", "id=\"s0-parallel\"", "id=\"s0-slice-3\"", "id=\"s1-timeline\""})
     REQUIRE_THAT(html, Contains(id));
   REQUIRE_THAT(html, Contains(">cold</td>") && Contains(">warm</td>"));

@@ -48,7 +48,7 @@ if grep -q 'CONSOLE' "$work/log.txt"; then
   grep 'CONSOLE' "$work/log.txt" >&2
   fail "console messages or JavaScript errors (above)"
 fi
-grep -q 'id="history"' "$work/dom.html" || fail "the dumped DOM lacks the history plot"
+grep -q 'id="history-plot"' "$work/dom.html" || fail "the dumped DOM lacks the history plot"
 
 # 2. A copy with a probe: errors and console.error recorded, and each plot's size on the page.
 cat >"$work/probe.html" <<'PROBE'

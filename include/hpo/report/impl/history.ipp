@@ -104,7 +104,7 @@ HPO_INLINE std::string history_plot(const std::vector<StudyDigest>& studies, con
   const Axis x = Axis::linear(0.0, static_cast<double>(std::max<std::size_t>(longest - 1, 1)), frame.left, frame.right,
                               true, true);
   const double rug_y = frame.bottom + 14.0, axis_y = rug ? frame.bottom + 26.0 : frame.bottom;
-  SvgWriter svg(width, axis_y + 48.0, "history", "Optimization history");
+  SvgWriter svg(width, axis_y + 48.0, "history-plot", "Optimization history");
   draw_legend(svg, legend, frame.left, 16.0, frame.right);
   const bool minimize = studies.empty() || studies.front().study->direction() == Direction::Minimize;
   draw_y_axis(svg, y, frame, options.value_label + (minimize ? " (lower is better)" : " (higher is better)"));
