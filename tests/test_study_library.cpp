@@ -353,6 +353,14 @@ TEST_CASE("a model directory keeps the source models across processes", "[librar
   REQUIRE(files().size() == 2);
   same_trials(first, without);
 
+  // Models this process fitted before a folder was named are kept there too, without a refit.
+  const std::string later = folder + "/later-models";
+  cache.clear();
+  run("");
+  same_trials(run(later), first);
+  REQUIRE(cache.fits() == 2);
+  REQUIRE(std::distance(std::filesystem::directory_iterator(later), std::filesystem::directory_iterator()) == 2);
+
   // A new process (an empty in-process cache) rebuilds both models from the folder: no fit, the
   // same trials.
   cache.clear();

@@ -185,6 +185,10 @@ class TransferSurrogate {
 
   // One source's model: rebuilt from the hyperparameters stored in `directory` when they are
   // there, else fitted (and stored there when `directory` is set).
+  // Stores `model`'s hyperparameters in `directory` (WarmStartOptions::source_model_directory);
+  // a folder that cannot be written is said once on stderr, and the run goes on.
+  void keep_in_directory(const WarmStart::Source& source, const gp::SelectedGaussianProcess& model,
+                         const std::string& directory) const;
   std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> source_model(const WarmStart::Source& source,
                                                                                 const ModelEncoding& encoding,
                                                                                 const std::string& directory) const;

@@ -151,12 +151,26 @@ HPO_INLINE void TransferSurrogate::fit_sources(const WarmStart& warm, const Mode
     const auto& source = sources[i];
     const SourceModelCache::Key key{source.fingerprint, static_cast<int>(settings_.kernel), settings_.robust_outputs};
     if (auto cached = cache.find(key)) {
+      // Fitted in this process before the folder was named (or for another folder): kept there
+      // too, so that other processes find it.
+      const std::string& directory = warm.options().source_model_directory;
+      if (!directory.empty() && !SourceModelStore(directory).load(source.fingerprint, key.kernel, key.robust,
+                                                                  encoding.width() + 2))
+        keep_in_directory(source, *cached, directory);
       source_models_.push_back(*cached);
       continue;
     }
     auto [model, origin] = source_model(source, encoding, warm.options().source_model_directory);
     source_models_.push_back(*cache.store(key, std::move(model), origin));
   }
+}
+
+HPO_INLINE void TransferSurrogate::keep_in_directory(const WarmStart::Source& source,
+                                                    const gp::SelectedGaussianProcess& model,
+                                                    const std::string& directory) const {
+  const std::string why = SourceModelStore(directory).save(source.fingerprint, static_cast<int>(settings_.kernel),
+                                                           settings_.robust_outputs, model.log_hyperparameters());
+  if (!why.empty()) detail::report_unwritable_model_directory(directory, why);
 }
 
 HPO_INLINE std::pair<Eigen::MatrixXd, Eigen::VectorXd> TransferSurrogate::source_data(
@@ -199,11 +213,7 @@ HPO_INLINE std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> Tran
     }
   }
   gp::SelectedGaussianProcess model = fit_source_model(X, y, seed);
-  if (!directory.empty())
-    if (const std::string why =
-            store.save(source.fingerprint, kernel, settings_.robust_outputs, model.log_hyperparameters());
-        !why.empty())
-      detail::report_unwritable_model_directory(directory, why);
+  if (!directory.empty()) keep_in_directory(source, model, directory);
   return {std::move(model), SourceModelCache::Origin::Fitted};
 }
 
