@@ -317,7 +317,7 @@ TEST_CASE("journal lines are read with tell()'s rules and exact numbers, naming 
   };
   const std::string config = R"("config":{"x":1.0,"n":2,"act":"relu"})";
   check(R"({"type":"trial","state":"completed","value":1.0,"gradient":[1.0,2.0],)" + config + "}",
-        {"gradient of 2 entries"});
+        {"a completed trial has a gradient of 2 entries; expected 1"});
   check(R"({"type":"trial","state":"completed","value":1.0,"gradient":["a"],)" + config + "}", {"gradient"});
   check(R"({"type":"trial","state":"completed","value":1e999,)" + config + "}", {"malformed JSON"});
   check(R"({"type":"trial","state":"completed","value":"1",)" + config + "}", {"\"value\"", "not a number"});
@@ -328,6 +328,8 @@ TEST_CASE("journal lines are read with tell()'s rules and exact numbers, naming 
   check(R"({"type":"trial","state":"completed","value":1.0,"config":{"x":1.0,"n":2,"act":"relu","extra":1}})",
         {"\"extra\""});
   check(R"({"type":"finish","number":1e300,"state":"completed","value":1.0,)" + config + "}", {"\"number\""});
+  check(R"({"type":"trial","number":1e300,"state":"completed","value":1.0,)" + config + "}", {"\"number\""});
+  check(R"({"type":"start","number":-1,)" + config + "}", {"\"number\"", "-1"});
   check(R"({"type":"finish","number":5,"state":"completed","value":1.0,)" + config + "}",
         {"trial 5", "no line started"});
   check(R"({"type":"record","kind":"note","deep":)" + std::string(100, '[') + std::string(100, ']') + "}",

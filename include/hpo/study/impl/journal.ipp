@@ -115,8 +115,7 @@ HPO_INLINE void outcome_from_json(const nlohmann::json& json, const SearchSpace&
     trial.state = TrialState::Completed;
     trial.value = json_finite(json.at("value"), "\"value\"");
     if (auto problem = evaluation_problem(space, trial.value, trial.gradient); !problem.empty())
-      throw std::invalid_argument("a completed trial whose " +
-                                  problem.substr(std::string("objective returned ").size()));
+      throw std::invalid_argument("a completed trial has " + problem.substr(std::string("objective returned ").size()));
   } else if (state == "failed") {
     trial.state = TrialState::Failed;
     trial.error = json.contains("error") ? json_string(json.at("error"), "\"error\"") : std::string("unknown failure");

@@ -297,6 +297,10 @@ HPO_INLINE void Study::check_header(const SearchSpace& space, Direction directio
 HPO_INLINE void Study::apply(const nlohmann::json& json) {
   const auto type = detail::json_string(json.at("type"), "\"type\"");
   if (journal_ && json.contains("session")) note_alive(json);
+  // A trial's number is its position in the file (add_trial), but a "number" written on a line
+  // that starts one must still be what it claims to be.
+  if ((type == "trial" || type == "start") && json.contains("number"))
+    detail::json_integer(json.at("number"), "\"number\"", 0, std::numeric_limits<std::int64_t>::max());
   if (type == "trial") {
     Trial trial;
     detail::outcome_from_json(json, space_, trial);
