@@ -370,23 +370,28 @@ HPO_INLINE std::string Study::lost_reason(const std::string& owner) const {
   const auto found = journal_->sessions.find(owner);
   if (found == journal_->sessions.end()) return {};
   const auto& session = found->second;
-  if (session.closed) return "lost: " + session.worker + " closed the study before this trial finished";
+  const auto silent = std::chrono::steady_clock::now() - session.last_seen;
+  // Every reason starts alike, so that a reader can match one prefix; where the journal or this
+  // host tells why before lost_after has passed, the reason says so after it.
+  const auto lost = [&](const std::string& why) {
+    const auto since =
+        std::chrono::system_clock::now() - std::chrono::duration_cast<std::chrono::system_clock::duration>(silent);
+    const std::time_t t = std::chrono::system_clock::to_time_t(since);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return "lost: no heartbeat from " + session.worker + " since " + text + (why.empty() ? "" : " (" + why + ")");
+  };
+  if (session.closed) return lost("it closed the study before this trial finished");
   if (session.worker == journal_->writer->worker() && !detail::LiveSessions::contains(owner))
-    return "lost: " + session.worker + " no longer runs the study that started it";
+    return lost("it no longer runs the study that started this trial");
   const std::size_t colon = session.worker.rfind(':');
   if (colon != std::string::npos && session.worker.compare(0, colon, detail::host_name()) == 0) {
     const long pid = std::strtol(session.worker.c_str() + colon + 1, nullptr, 10);
     if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-      return "lost: " + session.worker + " is no longer running";
+      return lost("the process is no longer running");
   }
-  const auto silent = std::chrono::steady_clock::now() - session.last_seen;
   if (std::chrono::duration<double>(silent).count() <= journal_->writer->options().lost_after) return {};
-  const auto since =
-      std::chrono::system_clock::now() - std::chrono::duration_cast<std::chrono::system_clock::duration>(silent);
-  const std::time_t t = std::chrono::system_clock::to_time_t(since);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return "lost: no heartbeat from " + session.worker + " since " + text;
+  return lost("");
 }
 
 HPO_INLINE void Study::mark_lost_trials() {
