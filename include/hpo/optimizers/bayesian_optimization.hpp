@@ -68,7 +68,7 @@ class BayesianOptimization {
         design_(options_.seed, options_.initial_design, options_.centre_first),
         schedule_(options_.full_refit_until),
         target_(options_.seed, options_.kernel, options_.output_transform, options_.pruned_trials,
-                options_.max_model_points, bayesian::resolved_prior_mean(options_)),
+                options_.max_model_points, bayesian::resolved_prior_mean(options_), options_.failed_trials),
         transfer_({.seed = options_.seed,
                    .kernel = options_.kernel,
                    .robust_outputs = options_.output_transform == OutputTransform::Robust}) {}

@@ -80,7 +80,7 @@ struct TransferSurrogateSettings {
 /// GP is fitted under; the length-scale prior of that GP (hyperparameter_priors); and the scale of
 /// the region prior (piBO, Hvarfner et al. 2022).
 /// Not thread-safe.
-/// Usage: `transfer.update_weights(warm, study, encoding, order, transform, target_gp);`
+/// Usage: `transfer.update_weights(warm, study, encoding, order, values, target_gp);`
 class TransferSurrogate {
  public:
   explicit TransferSurrogate(TransferSurrogateSettings settings = {}) : settings_(settings) {}
@@ -138,9 +138,10 @@ class TransferSurrogate {
   double basis_mean(const Eigen::VectorXd& z) const;
 
   /// RGPE weights from how well each model orders the target's observations (the trials `order`,
-  /// as the target GP holds them; the target model judged by its leave-one-out predictions).
+  /// with the transformed `values` the target GP holds for them; the target model judged by its
+  /// leave-one-out predictions).
   void update_weights(const WarmStart& warm, const Study& study, const ModelEncoding& encoding,
-                      const std::vector<std::size_t>& order, const gp::ValueTransform& transform,
+                      const std::vector<std::size_t>& order, const std::vector<double>& values,
                       const gp::SelectedGaussianProcess& target);
 
   /// At most this many sources enter RGPE's draws at one ask (update_weights).

@@ -24,6 +24,16 @@ enum class PrunedTrials {
   Excluded,
 };
 
+/// How Bayesian optimization models the trials that failed (see BayesianOptions::failed_trials).
+enum class FailedTrials {
+  /// Out of the model (never proposed again all the same), as Optuna's samplers ignore them.
+  Excluded,
+  /// In the model at the worst value observed so far (re-set at each refit), so that the search
+  /// learns where the objective fails, as SMAC imputes crashed runs. A trial lost with its
+  /// process ("lost: ..." errors) stays out: that failure says nothing about its configuration.
+  WorstValue,
+};
+
 /// Options of hpo::BayesianOptimization; designated initializers follow this order.
 /// Usage: `hpo::BayesianOptimization bo({.seed = 7, .kernel = hpo::KernelType::Matern32});`
 struct BayesianOptions {
@@ -80,6 +90,15 @@ struct BayesianOptions {
   /// early on. Measured against Excluded in bench/results/pruning.md: better with ASHA, whose
   /// pruned trials left out leave BO proposing next to them again, worse with Hyperband.
   PrunedTrials pruned_trials = PrunedTrials::LastValue;
+  /// Failed trials (the objective threw, or returned NaN or an infinity) out of the model
+  /// (Excluded), or in it at the worst value observed so far (WorstValue). Choose WorstValue when
+  /// failures fill a region of the space (a learning rate past which training diverges, a batch
+  /// that does not fit in memory): left out, they teach the model nothing, and a search whose
+  /// model predicts good values beyond the region's edge keeps proposing there (Branin failing on
+  /// 45% of its box: 35 of 50 trials failed, 7 with WorstValue). Keep Excluded when failures strike
+  /// at random: imputed, each one costs the good region around it credit (measured for both in
+  /// bench/results/failures.md).
+  FailedTrials failed_trials = FailedTrials::Excluded;
   /// What to do with the trials still running at an ask (hpo::PendingStrategy); with none running
   /// it changes nothing.
   PendingStrategy pending = PendingStrategy::KrigingBeliever;
@@ -128,6 +147,8 @@ inline void validate(const BayesianOptions& options) {
     fail("ucb_beta must be finite and >= 0, got " + detail::format_value(options.ucb_beta));
   if (options.pruned_trials != PrunedTrials::LastValue && options.pruned_trials != PrunedTrials::Excluded)
     fail("pruned_trials = " + std::to_string(static_cast<int>(options.pruned_trials)) + " is not an hpo::PrunedTrials");
+  if (options.failed_trials != FailedTrials::Excluded && options.failed_trials != FailedTrials::WorstValue)
+    fail("failed_trials = " + std::to_string(static_cast<int>(options.failed_trials)) + " is not an hpo::FailedTrials");
   if (options.pending < PendingStrategy::KrigingBeliever || options.pending > PendingStrategy::QLogExpectedImprovement)
     fail("pending = " + std::to_string(static_cast<int>(options.pending)) + " is not an hpo::PendingStrategy");
   if (options.max_model_points != 0 && options.max_model_points < 50)

@@ -36,18 +36,21 @@ class TargetModel {
  public:
   TargetModel(std::uint64_t seed, KernelType kernel, OutputTransform transform,
               PrunedTrials pruned = PrunedTrials::LastValue, std::size_t max_points = 0,
-              PriorMean prior_mean = PriorMean::Average)
+              PriorMean prior_mean = PriorMean::Average, FailedTrials failed = FailedTrials::Excluded)
       : seed_(seed),
         kernel_(kernel),
         robust_(transform == OutputTransform::Robust),
         pruned_(pruned),
+        failed_(failed),
         max_points_(max_points),
         prior_mean_(prior_mean) {}
 
-  /// Whether the model holds `trial`: completed, or pruned with a last value when pruned trials
-  /// count (PrunedTrials::LastValue).
+  /// Whether the model holds `trial`: completed, pruned with a last value when pruned trials
+  /// count (PrunedTrials::LastValue), or failed, but not lost with its process, when failures
+  /// count (FailedTrials::WorstValue).
   bool models(const Trial& trial) const noexcept {
-    return trial.completed() || (pruned_ == PrunedTrials::LastValue && trial.pruned() && std::isfinite(trial.value));
+    return trial.completed() || (pruned_ == PrunedTrials::LastValue && trial.pruned() && std::isfinite(trial.value)) ||
+           (failed_ == FailedTrials::WorstValue && trial.failed() && !trial.error.starts_with("lost: "));
   }
 
   /// The inputs (model coordinates) and transformed values the GP was fitted on at the last refit.
@@ -66,6 +69,9 @@ class TargetModel {
   const gp::ValueTransform& transform() const noexcept { return transform_; }
   /// The best (lowest) transformed value the model holds.
   double best() const noexcept { return best_; }
+  /// The transformed values the model holds, in order(): a failed trial's is the worst value
+  /// observed when it entered (FailedTrials::WorstValue).
+  const std::vector<double>& values() const noexcept { return values_; }
   const gp::SelectedGaussianProcess& process() const { return *process_; }
   gp::SelectedGaussianProcess& process() { return *process_; }
   /// The hyperparameter priors of the next refits (none: the GP's defaults).
@@ -109,6 +115,7 @@ class TargetModel {
   KernelType kernel_;
   bool robust_;
   PrunedTrials pruned_;
+  FailedTrials failed_;
   std::size_t max_points_;
   PriorMean prior_mean_;
   std::optional<gp::SelectedGaussianProcess> process_;
@@ -117,7 +124,9 @@ class TargetModel {
   std::vector<std::size_t> order_;
   std::vector<Eigen::VectorXd> encoded_;  // by trial number; empty until encoded
   gp::ValueTransform transform_;
+  std::vector<double> values_;
   double best_ = 0.0;
+  double worst_ = 0.0;
   double sum_ = 0.0;
 };
 

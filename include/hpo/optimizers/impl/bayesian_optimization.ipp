@@ -171,7 +171,7 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
   // observations). Between refits the model takes new points with its hyperparameters fixed, and
   // the ranking draws cost O(n log n) per model and draw, more than such an update.
   if (warm.uses(WarmStartPart::Surrogate) && refit.kind != bayesian::RefitSchedule::Kind::Update)
-    transfer_.update_weights(warm, study, encoding_, target_.order(), target_.transform(), target_.process());
+    transfer_.update_weights(warm, study, encoding_, target_.order(), target_.values(), target_.process());
 }
 
 }  // namespace hpo

@@ -280,17 +280,14 @@ HPO_INLINE double TransferSurrogate::basis_mean(const Eigen::VectorXd& z) const 
 
 HPO_INLINE void TransferSurrogate::update_weights(const WarmStart& warm, const Study& study,
                                                   const ModelEncoding& encoding, const std::vector<std::size_t>& order,
-                                                  const gp::ValueTransform& transform,
+                                                  const std::vector<double>& values,
                                                   const gp::SelectedGaussianProcess& target) {
   fit_sources(warm, encoding);
   const auto n = static_cast<Eigen::Index>(order.size());
   Eigen::MatrixXd X(n, encoding.width());
-  Eigen::VectorXd y(n);
-  for (Eigen::Index r = 0; r < n; ++r) {
-    const Trial& trial = study.trials()[order[static_cast<std::size_t>(r)]];
-    X.row(r) = encoding.encode(trial.config).transpose();
-    y[r] = transform(lower_is_better(trial.value, study.direction()));
-  }
+  const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(values.data(), n);
+  for (Eigen::Index r = 0; r < n; ++r)
+    X.row(r) = encoding.encode(study.trials()[order[static_cast<std::size_t>(r)]].config).transpose();
   target_mean_ = y.mean();
   target_scale_ = hpo::detail::population_deviation(y, target_mean_);
   if (!(target_scale_ > 0.0)) target_scale_ = 1.0;

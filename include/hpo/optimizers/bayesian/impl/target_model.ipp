@@ -9,6 +9,7 @@ HPO_INLINE void TargetModel::reset() {
   process_.reset();
   modeled_.clear();
   order_.clear();
+  values_.clear();
   encoded_.clear();
 }
 
@@ -37,35 +38,52 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   for (const auto& trial : study.trials()) n += models(trial);
   Data data{Eigen::MatrixXd(static_cast<Eigen::Index>(n), encoding.width()), Eigen::VectorXd()};
   Eigen::VectorXd raw(static_cast<Eigen::Index>(n));
+  std::vector<Eigen::Index> failed_rows;
+  std::vector<double> observed_values;
   Eigen::Index row = 0;
   modeled_.clear();
   order_.clear();
   for (const auto& trial : study.trials()) {
     if (!models(trial)) continue;
     data.X.row(row) = encoded(trial, encoding).transpose();
-    raw[row++] = lower_is_better(trial.value, study.direction());
+    if (trial.failed()) {
+      failed_rows.push_back(row);
+      raw[row++] = 0.0;
+    } else {
+      raw[row++] = lower_is_better(trial.value, study.direction());
+      observed_values.push_back(raw[row - 1]);
+    }
     modeled_.insert(trial.number);
     order_.push_back(trial.number);
   }
-  transform_ = gp::ValueTransform::fit(raw, robust_);
+  // The transform is fitted to the values observed; failures then take the worst of them.
+  const Eigen::VectorXd observed =
+      Eigen::Map<const Eigen::VectorXd>(observed_values.data(), static_cast<Eigen::Index>(observed_values.size()));
+  transform_ = gp::ValueTransform::fit(observed, robust_);
   data.y = transform_(raw);
-  best_ = data.y.minCoeff();
+  const Eigen::VectorXd shaped = transform_(observed);
+  best_ = shaped.minCoeff();
+  worst_ = shaped.maxCoeff();
+  for (const Eigen::Index r : failed_rows) data.y[r] = worst_;
   sum_ = data.y.sum();
   if (!process_)
     process_.emplace(gp::GaussianProcessOptions{.seed = seed_, .prior_mean = prior_mean_},
                      gp::SelectedKernel(0, kernel_));
   if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
+  values_.assign(data.y.begin(), data.y.end());
   process_->set_priors(priors_);
   process_->fit(data.X, data.y, restarts);
   return data;
 }
 
 HPO_INLINE void TargetModel::add(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained) {
-  const double y = transform_(lower_is_better(trial.value, study.direction()));
+  const double y = trial.failed() ? worst_ : transform_(lower_is_better(trial.value, study.direction()));
   process_->add_observation(z, y - explained);
   modeled_.insert(trial.number);
   order_.push_back(trial.number);
+  values_.push_back(y);
   best_ = std::min(best_, y);
+  worst_ = std::max(worst_, y);
   sum_ += y;
 }
 
