@@ -36,13 +36,6 @@ MASK = (1 << 64) - 1
 HEADER = ["peer", "function", "dim", "seed", "eval_index", "value", "best_so_far", "elapsed_s"]
 
 
-def splitmix64(x: int) -> int:
-    x = (x + 0x9E3779B97F4A7C15) & MASK
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
-    return x ^ (x >> 31)
-
-
 def fnv1a(text: str) -> int:
     h = 0xCBF29CE484222325
     for byte in text.encode():
@@ -52,7 +45,7 @@ def fnv1a(text: str) -> int:
 
 def trial_duration_ms(function: str, seed: int, trial: int, lo: float, hi: float) -> float:
     """The same draw as trial_duration_ms in run_parallel.cpp."""
-    key = splitmix64(splitmix64(fnv1a(function) ^ (seed & MASK)) ^ trial)
+    key = bf.splitmix64(bf.splitmix64(fnv1a(function) ^ (seed & MASK)) ^ trial)
     u = (key >> 11) * 2.0 ** -53
     return lo + (hi - lo) * u
 

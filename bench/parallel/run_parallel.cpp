@@ -75,12 +75,7 @@ hpo::PendingStrategy strategy(const std::string& name) {
 
 // The duration of trial `trial` of (function, seed) in [lo, hi] ms: splitmix64 of a key mixed from
 // the three, so that the same trial sleeps the same in every run and in optuna_parallel.py.
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
+using hpo::bench::splitmix64;
 
 std::uint64_t fnv1a(std::string_view text) {
   std::uint64_t h = 0xCBF29CE484222325ULL;
