@@ -84,6 +84,9 @@ TEST_CASE("Config::get reads each kind and rejects unknown names and wrong types
   config.set("big", std::int64_t{1} << 40);
   REQUIRE_THROWS_WITH(config.get<int>("big"), Contains("\"big\""));
   REQUIRE(config.to_string() == "x=1.5 units=32 act=\"relu\"" + std::string(" big=1099511627776"));
+  // A category's own quotes and backslashes are escaped, so that the printed text is unambiguous.
+  REQUIRE(hpo::Config().set("act", std::string("\"gelu\"")).set("path", std::string("a\\b")).to_string() ==
+          R"(act="\"gelu\"" path="a\\b")");
 }
 
 TEST_CASE("unit-cube mapping round-trips every kind and respects scales", "[space]") {

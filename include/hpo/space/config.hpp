@@ -28,7 +28,16 @@ inline std::string format_value(const Value& value) {
       return buffer;
     }
     std::string operator()(std::int64_t v) const { return std::to_string(v); }
-    std::string operator()(const std::string& v) const { return '"' + v + '"'; }
+    // Quoted, with the quotes and backslashes inside escaped: a category named "gelu" (quotes
+    // included) prints as "\"gelu\"", not as the ambiguous ""gelu"".
+    std::string operator()(const std::string& v) const {
+      std::string quoted = "\"";
+      for (const char c : v) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+      }
+      return quoted + '"';
+    }
   };
   return std::visit(Formatter{}, value);
 }

@@ -73,12 +73,19 @@ HPO_INLINE void Study::save(const std::string& path) const {
   const std::string temporary = path + ".tmp." + detail::random_token();
   try {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("hpo::Study::save: cannot write \"" + temporary + "\"");
+    // The user named `path`; the temporary file beside it is ours. Say why it could not be made.
+    if (!out)
+      throw std::runtime_error("hpo::Study::save: cannot write \"" + path + "\": " +
+                               (fs::is_directory(fs::path(path).parent_path().empty() ? fs::path(".")
+                                                                                       : fs::path(path).parent_path(),
+                                                 error)
+                                    ? "cannot create a file in its folder"
+                                    : "its folder does not exist"));
     out << detail::journal_line(detail::header_to_json(space_, direction_));
     for (const auto& trial : trials_)
       if (!trial.running()) out << detail::journal_line(detail::trial_to_json(trial));
     for (const auto& record : records_) out << detail::journal_line(record);
-    if (!out.flush()) throw std::runtime_error("hpo::Study::save: writing \"" + temporary + "\" failed");
+    if (!out.flush()) throw std::runtime_error("hpo::Study::save: writing \"" + path + "\" failed");
     out.close();
     fs::rename(temporary, path);
   } catch (const std::exception& e) {
