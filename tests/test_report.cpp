@@ -527,8 +527,9 @@ TEST_CASE("a full report is well-formed, self-contained and has every section", 
   REQUIRE(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no link out but the SVG namespace
   REQUIRE(html.find("https://") == std::string::npos);
   REQUIRE(html.find("src=") == std::string::npos);
-  for (const char* id : {"id=\"history\"", "id=\"history-plot\"", "id=\"s0-study\"", "id=\"s1-study\"", "id=\"s0-importance-plot\"",
-                         "id=\"s0-contour\"", "id=\"s0-parallel\"", "id=\"s0-slice-3\"", "id=\"s1-timeline\""})
+  for (const char* id : {"id=\"history\"", "id=\"history-plot\"", "id=\"s0-study\"", "id=\"s1-study\"",
+                         "id=\"s0-importance-plot\"", "id=\"s0-contour\"", "id=\"s0-parallel\"", "id=\"s0-slice-3\"",
+                         "id=\"s1-timeline\""})
     REQUIRE_THAT(html, Contains(id));
   REQUIRE_THAT(html, Contains(">cold</td>") && Contains(">warm</td>"));
   REQUIRE_FALSE(std::filesystem::exists(path + ".tmp"));

@@ -21,10 +21,11 @@ namespace hpo {
 /// min_resource * eta^(s_max - s): bracket s_max prunes from min_resource on, bracket 0 only near
 /// max_resource. No rung at or past max_resource prunes: a trial there has had its whole budget,
 /// so bracket 0, whose one rung is max_resource when that is min_resource * eta^s_max, runs its
-/// trials in full, as the paper's least aggressive bracket does. Each trial belongs to one bracket, drawn from `seed` and the trial's number alone
-/// (so every process and a resumed run agree), with probability proportional to the number of
-/// configurations Hyperband starts in that bracket, ceil((s_max + 1) / (s + 1) * eta^s); a trial
-/// competes only with the trials of its own bracket.
+/// trials in full, as the paper's least aggressive bracket does. Each trial belongs to one
+/// bracket, drawn from `seed` and the trial's number alone (so every process and a resumed run
+/// agree), with probability proportional to the number of configurations Hyperband starts in that
+/// bracket, ceil((s_max + 1) / (s + 1) * eta^s); a trial competes only with the trials of its own
+/// bracket.
 /// Usage: `.pruner = hpo::HyperbandPruner{.min_resource = 1, .max_resource = 100, .reduction_factor = 3}`
 struct HyperbandPruner {
   /// The most aggressive bracket's first rung (e.g. epochs), > 0.
