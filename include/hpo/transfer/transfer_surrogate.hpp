@@ -184,12 +184,12 @@ class TransferSurrogate {
   std::pair<Eigen::MatrixXd, Eigen::VectorXd> source_data(const WarmStart::Source& source,
                                                           const ModelEncoding& encoding) const;
 
-  // One source's model: rebuilt from the hyperparameters stored in `directory` when they are
-  // there, else fitted (and stored there when `directory` is set).
   // Stores `model`'s hyperparameters in `directory` (WarmStartOptions::source_model_directory);
   // a folder that cannot be written is said once on stderr, and the run goes on.
   void keep_in_directory(const WarmStart::Source& source, const gp::SelectedGaussianProcess& model,
                          const std::string& directory) const;
+  // One source's model: rebuilt from the hyperparameters stored in `directory` when they are
+  // there, else fitted (and stored there when `directory` is set).
   std::pair<gp::SelectedGaussianProcess, SourceModelCache::Origin> source_model(const WarmStart::Source& source,
                                                                                 const ModelEncoding& encoding,
                                                                                 const std::string& directory) const;
