@@ -88,8 +88,9 @@ int main(int argc, char** argv) {
   std::printf("| function | variant | failed trials (mean of %zu) | median log10 gap to the feasible sample's best |\n",
               budget);
   std::printf("|---|---|--:|--:|\n");
+  const auto chosen = hpo::bench::split(args["--functions"]);
   for (const auto& f : hpo::bench::registry()) {
-    if (!args["--functions"].empty() && args["--functions"].find(std::string(f.name)) == std::string::npos) continue;
+    if (!chosen.empty() && std::find(chosen.begin(), chosen.end(), f.name) == chosen.end()) continue;
     std::vector<double> reference;
     for (int seed : seeds)
       reference.push_back(flaky > 0.0 ? f.optimum : sampled_feasible_best(f, f.shifted_bounds(seed), seed));

@@ -137,12 +137,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     for (const auto* function : functions) {
+      const double noise_sd = noise > 0.0 ? noise * hpo::bench::noise_scale(*function) : 0.0;
       for (int seed : parse_ints(args["--seeds"])) {
         const auto bounds = instance_bounds(*function, seed, placement);
         hpo::SearchSpace space;
         for (std::size_t j = 0; j < bounds.size(); ++j)
           space.add_real("x" + std::to_string(j), bounds[j].lo, bounds[j].hi);
-        const double noise_sd = noise > 0.0 ? noise * hpo::bench::noise_scale(*function) : 0.0;
         std::vector<double> true_values;  // f at the k-th evaluation, without the noise
         auto objective = [&](const hpo::Config& c) {
           std::vector<double> x(bounds.size());

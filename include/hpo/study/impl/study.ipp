@@ -74,13 +74,12 @@ HPO_INLINE void Study::save(const std::string& path) const {
   try {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     // The user named `path`; the temporary file beside it is ours. Say why it could not be made.
-    if (!out)
+    if (!out) {
+      const fs::path folder = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
       throw std::runtime_error("hpo::Study::save: cannot write \"" + path + "\": " +
-                               (fs::is_directory(fs::path(path).parent_path().empty() ? fs::path(".")
-                                                                                       : fs::path(path).parent_path(),
-                                                 error)
-                                    ? "cannot create a file in its folder"
-                                    : "its folder does not exist"));
+                               (fs::is_directory(folder, error) ? "cannot create a file in its folder"
+                                                                : "its folder does not exist"));
+    }
     out << detail::journal_line(detail::header_to_json(space_, direction_));
     for (const auto& trial : trials_)
       if (!trial.running()) out << detail::journal_line(detail::trial_to_json(trial));

@@ -37,34 +37,29 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   std::size_t n = 0;
   for (const auto& trial : study.trials()) n += models(trial);
   Data data{Eigen::MatrixXd(static_cast<Eigen::Index>(n), encoding.width()), Eigen::VectorXd()};
-  Eigen::VectorXd raw(static_cast<Eigen::Index>(n));
-  std::vector<Eigen::Index> failed_rows;
-  std::vector<double> observed_values;
+  std::vector<double> observed;  // the values of the rows that are not failures, in order
+  std::vector<bool> failed(n);
   Eigen::Index row = 0;
   modeled_.clear();
   order_.clear();
   for (const auto& trial : study.trials()) {
     if (!models(trial)) continue;
     data.X.row(row) = encoded(trial, encoding).transpose();
-    if (trial.failed()) {
-      failed_rows.push_back(row);
-      raw[row++] = 0.0;
-    } else {
-      raw[row++] = lower_is_better(trial.value, study.direction());
-      observed_values.push_back(raw[row - 1]);
-    }
+    failed[static_cast<std::size_t>(row++)] = trial.failed();
+    if (!trial.failed()) observed.push_back(lower_is_better(trial.value, study.direction()));
     modeled_.insert(trial.number);
     order_.push_back(trial.number);
   }
   // The transform is fitted to the values observed; failures then take the worst of them.
-  const Eigen::VectorXd observed =
-      Eigen::Map<const Eigen::VectorXd>(observed_values.data(), static_cast<Eigen::Index>(observed_values.size()));
-  transform_ = gp::ValueTransform::fit(observed, robust_);
-  data.y = transform_(raw);
-  const Eigen::VectorXd shaped = transform_(observed);
+  const Eigen::VectorXd raw =
+      Eigen::Map<const Eigen::VectorXd>(observed.data(), static_cast<Eigen::Index>(observed.size()));
+  transform_ = gp::ValueTransform::fit(raw, robust_);
+  const Eigen::VectorXd shaped = transform_(raw);
   best_ = shaped.minCoeff();
   worst_ = shaped.maxCoeff();
-  for (const Eigen::Index r : failed_rows) data.y[r] = worst_;
+  data.y.resize(static_cast<Eigen::Index>(n));
+  for (Eigen::Index r = 0, k = 0; r < data.y.size(); ++r)
+    data.y[r] = failed[static_cast<std::size_t>(r)] ? worst_ : shaped[k++];
   sum_ = data.y.sum();
   if (!process_)
     process_.emplace(gp::GaussianProcessOptions{.seed = seed_, .prior_mean = prior_mean_},
