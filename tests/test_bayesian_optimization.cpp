@@ -4,6 +4,8 @@
 #include <hpo/default_optimizer.hpp>
 #include <hpo/optimize.hpp>
 #include <hpo/optimizers/bayesian/model_subset.hpp>
+#include <hpo/optimizers/bayesian/refit_schedule.hpp>
+#include <hpo/optimizers/bayesian/target_model.hpp>
 #include <hpo/optimizers/bayesian_optimization.hpp>
 #include <hpo/optimizers/random_search.hpp>
 
@@ -208,6 +210,53 @@ TEST_CASE("failed trials enter the model at the worst value, so a failing region
   // Measured (test build, GCC): 29 against 127; random search would fail about 60.
   REQUIRE(worst_value * 2 < excluded);
   REQUIRE(worst_value < 45);
+}
+
+TEST_CASE("up to full_refit_until the hyperparameter restarts follow a surprise, later the growth", "[bo]") {
+  using Schedule = hpo::bayesian::RefitSchedule;
+  using Kind = Schedule::Kind;
+  Schedule schedule(64);
+  const auto is = [](Schedule::Decision d, Kind kind, int restarts) { return d.kind == kind && d.restarts == restarts; };
+  CHECK(is(schedule.decide(10, false, false), Kind::Full, 3));  // no model yet
+  schedule.fitted(10, Kind::Full);
+  CHECK(is(schedule.decide(11, true, false), Kind::FromLastFit, 0));
+  CHECK(is(schedule.decide(11, true, true), Kind::Full, 3));
+  CHECK(schedule.watches_surprises(64));
+  CHECK_FALSE(schedule.watches_surprises(65));
+  schedule.fitted(64, Kind::Full);
+  CHECK(is(schedule.decide(65, true, true), Kind::Update, 0));  // past 64 a surprise changes nothing
+  CHECK(is(schedule.decide(72, true, false), Kind::FromLastFit, 0));
+  CHECK(is(schedule.decide(80, true, false), Kind::Full, 1));  // grown by a quarter
+  CHECK(is(Schedule(64).decide(100, false, false), Kind::Full, 1));
+
+  // The surprise of a new observation: its distance from the model's prediction in predictive
+  // standard deviations, small for a value of the function the model has learned.
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0);
+  const auto f = [](double x) { return std::sin(6.0 * x); };
+  hpo::Study study(space);
+  hpo::RandomSearch random({.seed = 3});
+  for (int i = 0; i < 12; ++i) {
+    study.enqueue(space.from_unit(Eigen::VectorXd::Constant(1, (i + 0.5) / 12.0)));
+    const auto trial = study.ask(random);
+    study.tell(trial->number, f(trial->config.get<double>("x")));
+  }
+  const hpo::ModelEncoding encoding(space);
+  // Standardize: values enter the model as they are, so a basis that explains +1 takes 1 off.
+  hpo::bayesian::TargetModel model(1, hpo::KernelType::Matern52, hpo::OutputTransform::Standardize);
+  model.refit(study, encoding, 0);
+  hpo::Trial fresh;
+  fresh.state = hpo::TrialState::Completed;
+  fresh.config = space.from_unit(Eigen::VectorXd::Constant(1, 0.37));
+  fresh.value = f(0.37);
+  const Eigen::VectorXd z = encoding.encode(fresh.config);
+  const double expected = model.surprise(study, fresh, z, 0.0);
+  fresh.value = f(0.37) + 1.0;
+  const double off = model.surprise(study, fresh, z, 0.0);
+  INFO("surprise of f(0.37): " << expected << ", of f(0.37) + 1: " << off);
+  CHECK(expected < 0.5);
+  CHECK(off > 3.0 * Schedule::kSurprise);
+  CHECK(model.surprise(study, fresh, z, 1.0) < 0.5);  // what a source basis explains is not a surprise
 }
 
 TEST_CASE("maximization is supported", "[bo]") {

@@ -115,6 +115,8 @@ class BayesianOptimization {
   // Brings the target model up to date with the completed trials, on the refit schedule, with the
   // source basis under it and the RGPE weights over it.
   void update_model(const Study& study);
+  // Whether a fresh trial lies outside the model's prediction (read when the schedule asks at n).
+  bool surprised(const Study& study, const std::vector<const Trial*>& fresh, std::size_t n);
 
   BayesianOptions options_;
   bayesian::InitialDesign design_;

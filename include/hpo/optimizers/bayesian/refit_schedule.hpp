@@ -5,13 +5,17 @@
 
 namespace hpo::bayesian {
 
-/// The refit schedule of BayesianOptions::full_refit_until: a full fit (3 random restarts) on
-/// every ask up to that many observations, then (1 restart) whenever the observations have grown
-/// by a quarter since the last full fit; in between a fit from the last hyperparameters (no
-/// restarts) every 8 new observations, and otherwise only the O(n^2) update with the new points.
+/// The refit schedule of BayesianOptions::full_refit_until. Up to that many observations, every
+/// ask re-fits the hyperparameters from the last fit, and a full fit (3 random restarts) follows a
+/// surprise: a new observation more than one predictive standard deviation from the model's
+/// prediction. The restarts look for a better mode of the marginal likelihood, and the fits in
+/// which one finds it follow such a surprise nearly always (measured in bench/results/overhead.md).
+/// Past it, a full fit (1 restart) whenever the observations have grown by a quarter since the last
+/// one; in between a fit from the last hyperparameters every 8 new observations, and otherwise only
+/// the O(n^2) update with the new points.
 /// A full fit is O(n^3) per evaluation of the marginal likelihood; the schedule keeps the cost of
 /// a long run's asks near O(n^2) on average.
-/// Usage: `auto refit = schedule.decide(n, has_model); ... schedule.fitted(n, refit);`
+/// Usage: `auto refit = schedule.decide(n, has_model, surprised); ... schedule.fitted(n, refit.kind);`
 class RefitSchedule {
  public:
   enum class Kind { Full, FromLastFit, Update };
@@ -22,13 +26,23 @@ class RefitSchedule {
 
   explicit RefitSchedule(std::size_t full_refit_until = 64) : full_refit_until_(full_refit_until) {}
 
-  /// What to do with n observations (the model holds fewer, or none yet when !has_model).
-  Decision decide(std::size_t n, bool has_model) const {
-    const bool full = !has_model || n <= full_refit_until_ || n >= last_full_fit_ + last_full_fit_ / 4;
-    if (full) return {Kind::Full, n <= full_refit_until_ ? 3 : 1};
+  /// What to do with n observations (the model holds fewer, or none yet when !has_model);
+  /// `surprised`: a new observation lies outside the model's prediction (kSurprise).
+  Decision decide(std::size_t n, bool has_model, bool surprised) const {
+    const bool watched = watches_surprises(n);
+    if (!has_model || (watched && surprised)) return {Kind::Full, watched ? 3 : 1};
+    if (watched) return {Kind::FromLastFit, 0};
+    if (n >= last_full_fit_ + last_full_fit_ / 4) return {Kind::Full, 1};
     if (n >= last_fit_ + kObservationsPerRefit) return {Kind::FromLastFit, 0};
     return {Kind::Update, 0};
   }
+
+  /// Whether decide() reads `surprised` at n observations (else the caller need not compute it).
+  bool watches_surprises(std::size_t n) const noexcept { return n <= full_refit_until_; }
+
+  /// Predictive standard deviations (observation noise included) beyond which a new observation
+  /// is a surprise.
+  static constexpr double kSurprise = 1.0;
 
   /// Records the refit just done with n observations.
   void fitted(std::size_t n, Kind kind) {

@@ -97,6 +97,10 @@ class TargetModel {
   /// from the last fit only).
   Data refit(const Study& study, const ModelEncoding& encoding, int restarts);
 
+  /// How far `trial`'s value lies from the model's prediction at z, in predictive standard
+  /// deviations (observation noise included); `explained` as for add(). O(n^2).
+  double surprise(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained) const;
+
   /// Adds one completed trial by the O(n^2) update, with the hyperparameters and the transform of
   /// the last refit; the GP receives its transformed value minus `explained` (what a source basis
   /// already predicts there).

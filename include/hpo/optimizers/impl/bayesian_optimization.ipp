@@ -1,6 +1,8 @@
 #pragma once
 // Bodies of bayesian_optimization.hpp; see core/linkage.hpp.
 
+#include <algorithm>
+
 #include "hpo/optimizers/bayesian_optimization.hpp"
 
 namespace hpo {
@@ -148,11 +150,20 @@ HPO_INLINE std::unique_ptr<bayesian::PendingScore> BayesianOptimization::pending
   }
 }
 
+HPO_INLINE bool BayesianOptimization::surprised(const Study& study, const std::vector<const Trial*>& fresh,
+                                                std::size_t n) {
+  if (!schedule_.watches_surprises(n)) return false;
+  return std::ranges::any_of(fresh, [&](const Trial* trial) {
+    const Eigen::VectorXd z = encoding_.encode(trial->config);
+    return !(target_.surprise(study, *trial, z, transfer_.basis_mean(z)) <= bayesian::RefitSchedule::kSurprise);
+  });
+}
+
 HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
   const WarmStart& warm = options_.warm_start;
   const auto fresh = target_.fresh_trials(study);
   const std::size_t n = target_.size() + fresh.size();
-  const auto refit = schedule_.decide(n, target_.has_model());
+  const auto refit = schedule_.decide(n, target_.has_model(), target_.has_model() && surprised(study, fresh, n));
   if (refit.kind == bayesian::RefitSchedule::Kind::Update) {
     for (const Trial* trial : fresh) {
       const Eigen::VectorXd z = encoding_.encode(trial->config);

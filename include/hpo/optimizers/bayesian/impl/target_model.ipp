@@ -71,6 +71,15 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   return data;
 }
 
+HPO_INLINE double TargetModel::surprise(const Study& study, const Trial& trial, const Eigen::VectorXd& z,
+                                        double explained) const {
+  const double y = trial.failed() ? worst_ : transform_(lower_is_better(trial.value, study.direction()));
+  const gp::Prediction prediction = process_->predict(z);
+  const double scale = process_->output_standardization().scale;
+  return std::abs(y - explained - prediction.mean) /
+         std::sqrt(prediction.variance + process_->noise_variance() * scale * scale);
+}
+
 HPO_INLINE void TargetModel::add(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained) {
   const double y = trial.failed() ? worst_ : transform_(lower_is_better(trial.value, study.direction()));
   process_->add_observation(z, y - explained);
