@@ -216,7 +216,9 @@ TEST_CASE("up to full_refit_until the hyperparameter restarts follow a surprise,
   using Schedule = hpo::bayesian::RefitSchedule;
   using Kind = Schedule::Kind;
   Schedule schedule(64);
-  const auto is = [](Schedule::Decision d, Kind kind, int restarts) { return d.kind == kind && d.restarts == restarts; };
+  const auto is = [](Schedule::Decision d, Kind kind, int restarts) {
+    return d.kind == kind && d.restarts == restarts;
+  };
   CHECK(is(schedule.decide(10, false, false), Kind::Full, 3));  // no model yet
   schedule.fitted(10, Kind::Full);
   CHECK(is(schedule.decide(11, true, false), Kind::FromLastFit, 0));

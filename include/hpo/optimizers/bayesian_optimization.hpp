@@ -116,7 +116,7 @@ class BayesianOptimization {
   // source basis under it and the RGPE weights over it.
   void update_model(const Study& study);
   // Whether a fresh trial lies outside the model's prediction (read when the schedule asks at n).
-  bool surprised(const Study& study, const std::vector<const Trial*>& fresh, std::size_t n);
+  bool surprised(const Study& study, const std::vector<const Trial*>& fresh, std::size_t n) const;
 
   BayesianOptions options_;
   bayesian::InitialDesign design_;

@@ -9,7 +9,7 @@ namespace hpo::bayesian {
 /// ask re-fits the hyperparameters from the last fit, and a full fit (3 random restarts) follows a
 /// surprise: a new observation more than one predictive standard deviation from the model's
 /// prediction. The restarts look for a better mode of the marginal likelihood, and the fits in
-/// which one finds it follow such a surprise nearly always (measured in bench/results/overhead.md).
+/// which one finds it follow such a surprise nearly always (measured in bench/results/bo_efficiency.md).
 /// Past it, a full fit (1 restart) whenever the observations have grown by a quarter since the last
 /// one; in between a fit from the last hyperparameters every 8 new observations, and otherwise only
 /// the O(n^2) update with the new points.

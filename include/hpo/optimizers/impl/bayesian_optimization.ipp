@@ -151,7 +151,7 @@ HPO_INLINE std::unique_ptr<bayesian::PendingScore> BayesianOptimization::pending
 }
 
 HPO_INLINE bool BayesianOptimization::surprised(const Study& study, const std::vector<const Trial*>& fresh,
-                                                std::size_t n) {
+                                                std::size_t n) const {
   if (!schedule_.watches_surprises(n)) return false;
   return std::ranges::any_of(fresh, [&](const Trial* trial) {
     const Eigen::VectorXd z = encoding_.encode(trial->config);
