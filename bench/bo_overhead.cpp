@@ -58,9 +58,17 @@ int main(int argc, char** argv) {
       max_rounds = std::stoul(argv[++a]);
       continue;
     }
+    if (arg.empty() || arg.find_first_not_of("0123456789,") != std::string::npos) {
+      std::fprintf(stderr,
+                   "usage: bo_overhead [n1,n2,...] [--warm] [--sources K] [--source-models DIR] [--model-points M] "
+                   "[--rounds R]\n(got \"%s\")\n",
+                   arg.c_str());
+      return 2;
+    }
     sizes.clear();
     std::stringstream list(arg);
-    for (std::string item; std::getline(list, item, ',');) sizes.push_back(std::stoul(item));
+    for (std::string item; std::getline(list, item, ',');)
+      if (!item.empty()) sizes.push_back(std::stoul(item));
   }
   hpo::SearchSpace space;
   for (int j = 0; j < 6; ++j) space.add_real("x" + std::to_string(j), 0.0, 1.0);
