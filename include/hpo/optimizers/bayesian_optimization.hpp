@@ -115,7 +115,8 @@ class BayesianOptimization {
   // Brings the target model up to date with the completed trials, on the refit schedule, with the
   // source basis under it and the RGPE weights over it.
   void update_model(const Study& study);
-  // Whether a fresh trial lies outside the model's prediction (read when the schedule asks at n).
+  // Whether a fresh trial lies outside the model's prediction (false without a model, or where the
+  // schedule does not ask at n).
   bool surprised(const Study& study, const std::vector<const Trial*>& fresh, std::size_t n) const;
 
   BayesianOptions options_;

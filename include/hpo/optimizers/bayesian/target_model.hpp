@@ -107,6 +107,10 @@ class TargetModel {
   void add(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained);
 
  private:
+  // The value the model takes for a trial, with the last refit's transform: a failure's is the
+  // worst value observed.
+  double modeled_value(const Study& study, const Trial& trial) const;
+
   // A trial's model point, encoded once: a refit of a long study would otherwise spend as long
   // encoding every trial again as fitting its subset.
   const Eigen::VectorXd& encoded(const Trial& trial, const ModelEncoding& encoding);

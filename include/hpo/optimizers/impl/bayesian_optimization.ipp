@@ -152,7 +152,7 @@ HPO_INLINE std::unique_ptr<bayesian::PendingScore> BayesianOptimization::pending
 
 HPO_INLINE bool BayesianOptimization::surprised(const Study& study, const std::vector<const Trial*>& fresh,
                                                 std::size_t n) const {
-  if (!schedule_.watches_surprises(n)) return false;
+  if (!target_.has_model() || !schedule_.watches_surprises(n)) return false;
   return std::ranges::any_of(fresh, [&](const Trial* trial) {
     const Eigen::VectorXd z = encoding_.encode(trial->config);
     return !(target_.surprise(study, *trial, z, transfer_.basis_mean(z)) <= bayesian::RefitSchedule::kSurprise);
@@ -163,7 +163,7 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
   const WarmStart& warm = options_.warm_start;
   const auto fresh = target_.fresh_trials(study);
   const std::size_t n = target_.size() + fresh.size();
-  const auto refit = schedule_.decide(n, target_.has_model(), target_.has_model() && surprised(study, fresh, n));
+  const auto refit = schedule_.decide(n, target_.has_model(), surprised(study, fresh, n));
   if (refit.kind == bayesian::RefitSchedule::Kind::Update) {
     for (const Trial* trial : fresh) {
       const Eigen::VectorXd z = encoding_.encode(trial->config);

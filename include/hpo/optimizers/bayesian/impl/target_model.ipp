@@ -71,9 +71,13 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   return data;
 }
 
+HPO_INLINE double TargetModel::modeled_value(const Study& study, const Trial& trial) const {
+  return trial.failed() ? worst_ : transform_(lower_is_better(trial.value, study.direction()));
+}
+
 HPO_INLINE double TargetModel::surprise(const Study& study, const Trial& trial, const Eigen::VectorXd& z,
                                         double explained) const {
-  const double y = trial.failed() ? worst_ : transform_(lower_is_better(trial.value, study.direction()));
+  const double y = modeled_value(study, trial);
   const gp::Prediction prediction = process_->predict(z);
   const double scale = process_->output_standardization().scale;
   return std::abs(y - explained - prediction.mean) /
@@ -81,7 +85,7 @@ HPO_INLINE double TargetModel::surprise(const Study& study, const Trial& trial, 
 }
 
 HPO_INLINE void TargetModel::add(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained) {
-  const double y = trial.failed() ? worst_ : transform_(lower_is_better(trial.value, study.direction()));
+  const double y = modeled_value(study, trial);
   process_->add_observation(z, y - explained);
   modeled_.insert(trial.number);
   order_.push_back(trial.number);
