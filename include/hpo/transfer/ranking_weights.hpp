@@ -52,27 +52,29 @@ class ValueOrder {
   // values' order, less those inside runs of tied values. A tie in f counts as misranked when the
   // lower value has the lower index, which is what the pairwise rule of misranked_pairs gives;
   // keys that break ties in f that way make every key distinct. Up to kPairwiseUpTo observations
-  // every pair is compared, without branches; beyond, merge sort counts them in O(n log n)
-  // (Knight 1966). RGPE's draws rank a few dozen observations thousands of times per ask, and at
-  // that size the merge's unpredictable branches cost more than the n^2 / 2 comparisons.
+  // every pair is compared, in blocks of kBlock pairs without branches; beyond, merge sort counts
+  // them in O(n log n) (Knight 1966). RGPE's draws rank a few dozen observations thousands of
+  // times per ask, and at that size the merge's unpredictable branches cost more than the
+  // n^2 / 2 comparisons.
   double misranked(const Eigen::VectorXd& f);
 
-  static constexpr std::size_t kPairwiseUpTo = 64;
+  static constexpr std::size_t kPairwiseUpTo = 128;
 
  private:
   using Key = std::pair<double, double>;  // (f, minus the index): distinct keys, ordered as the rule asks
+  static constexpr std::size_t kBlock = 8;
 
-  // Whether the pair at positions p < q of the values' order is misranked by sorted_; bitwise
-  // operators, so that count_pairwise's inner loop has no branches.
+  // Whether the pair at positions p < q of the values' order is misranked by sorted_.
   bool inverted_pair(std::size_t q, std::size_t p) const {
-    const int below = sorted_[q] < sorted_[p], tied = sorted_[q] == sorted_[p], later = indices_[q] > indices_[p];
-    return (below | (tied & later)) != 0;
+    return sorted_[q] < sorted_[p] || (sorted_[q] == sorted_[p] && indices_[q] > indices_[p]);
   }
   double count_pairwise() const;
   double count_inversions();
 
   std::vector<Eigen::Index> order_;
-  std::vector<double> indices_;  // order_ as doubles, compared alongside f's doubles
+  // order_ as doubles, compared alongside f's doubles; indices_ and sorted_ end in kBlock NaNs,
+  // which compare false with everything, so that count_pairwise reads whole blocks past the end.
+  std::vector<double> indices_;
   std::vector<std::pair<std::size_t, std::size_t>> ties_;
   std::vector<double> sorted_;  // f in the values' order
   std::vector<Key> keys_, buffer_;

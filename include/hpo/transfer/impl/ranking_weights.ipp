@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -33,10 +34,11 @@ HPO_INLINE ValueOrder::ValueOrder(const Eigen::VectorXd& y) : order_(static_cast
     start = end;
   }
   for (const Eigen::Index index : order_) indices_.push_back(static_cast<double>(index));
+  indices_.resize(order_.size() + kBlock, std::numeric_limits<double>::quiet_NaN());
 }
 
 HPO_INLINE double ValueOrder::misranked(const Eigen::VectorXd& f) {
-  sorted_.resize(order_.size());
+  sorted_.resize(order_.size() + kBlock, std::numeric_limits<double>::quiet_NaN());
   for (std::size_t p = 0; p < order_.size(); ++p) sorted_[p] = f[order_[p]];
   const double inverted = order_.size() <= kPairwiseUpTo ? count_pairwise() : count_inversions();
   double tied = 0.0;
@@ -47,15 +49,35 @@ HPO_INLINE double ValueOrder::misranked(const Eigen::VectorXd& f) {
 }
 
 HPO_INLINE double ValueOrder::count_pairwise() const {
+  // GCC 12 does not vectorize the plain double loop (clang does), and it takes four times as long;
+  // with vector types both compilers compare two pairs per instruction on any SSE2 machine, and
+  // four accumulators hide the additions' latency. The counts stay exact: integers in doubles.
+  using Lanes = double __attribute__((vector_size(16)));
+  constexpr std::size_t kLanes = 2, kAccumulators = kBlock / kLanes;
+  static_assert(kBlock % kLanes == 0);
+  const Lanes one = {1.0, 1.0}, zero = {0.0, 0.0};
+  Lanes count[kAccumulators] = {};
   const std::size_t n = order_.size();
-  std::int64_t count = 0;
-  for (std::size_t p = 0; p < n; ++p)
-    for (std::size_t q = p + 1; q < n; ++q) count += inverted_pair(q, p) ? 1 : 0;
-  return static_cast<double>(count);
+  const double* value = sorted_.data();
+  const double* index = indices_.data();
+  for (std::size_t p = 0; p < n; ++p) {
+    const Lanes value_p = {value[p], value[p]}, index_p = {index[p], index[p]};
+    for (std::size_t q = p + 1; q < n; q += kBlock) {  // the NaN padding ends the last block
+      for (std::size_t a = 0; a < kAccumulators; ++a) {
+        Lanes value_q, index_q;
+        std::memcpy(&value_q, value + q + a * kLanes, sizeof value_q);
+        std::memcpy(&index_q, index + q + a * kLanes, sizeof index_q);
+        count[a] += (value_q < value_p) | ((value_q == value_p) & (index_q > index_p)) ? one : zero;
+      }
+    }
+  }
+  Lanes total = zero;
+  for (const Lanes& partial : count) total += partial;
+  return total[0] + total[1];
 }
 
 HPO_INLINE double ValueOrder::count_inversions() {
-  const std::size_t n = sorted_.size();
+  const std::size_t n = order_.size();
   keys_.resize(n);
   for (std::size_t p = 0; p < n; ++p) keys_[p] = {sorted_[p], -indices_[p]};
   buffer_.resize(n);
