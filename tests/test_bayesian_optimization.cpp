@@ -223,6 +223,17 @@ TEST_CASE("up to full_refit_until the hyperparameter restarts follow a surprise,
   schedule.fitted(10, Kind::Full);
   CHECK(is(schedule.decide(11, true, false), Kind::FromLastFit, 0));
   CHECK(is(schedule.decide(11, true, true), Kind::Full, 3));
+  // Without a surprise, a fit from the last hyperparameters once n has grown by n / 16.
+  schedule.fitted(30, Kind::FromLastFit);
+  CHECK(is(schedule.decide(31, true, false), Kind::FromLastFit, 0));  // every ask up to 31
+  schedule.fitted(31, Kind::FromLastFit);
+  CHECK(is(schedule.decide(32, true, false), Kind::Update, 0));
+  CHECK(is(schedule.decide(33, true, false), Kind::FromLastFit, 0));
+  schedule.fitted(48, Kind::FromLastFit);
+  CHECK(is(schedule.decide(49, true, false), Kind::Update, 0));
+  CHECK(is(schedule.decide(50, true, false), Kind::Update, 0));
+  CHECK(is(schedule.decide(50, true, true), Kind::Full, 3));
+  CHECK(is(schedule.decide(51, true, false), Kind::FromLastFit, 0));
   CHECK(schedule.watches_surprises(64));
   CHECK_FALSE(schedule.watches_surprises(65));
   schedule.fitted(64, Kind::Full);

@@ -79,12 +79,13 @@ struct BayesianOptions {
   /// from the Gaussian's tail may lie outside the box (clamping it there was measured worse:
   /// bench/results/design_measurements.md). 0 never takes one.
   std::size_t exploit_every = 2;
-  /// Up to this many observations, hyperparameters are re-fitted on every ask: from the last fit,
-  /// plus 3 random restarts when a new observation lies more than one predictive standard
-  /// deviation from the model's prediction (bayesian/refit_schedule.hpp says why). Past it, in
-  /// full (1 random restart) whenever the observations have grown by a quarter since the last full
-  /// fit; in between from the last fit (no restarts) every 8 new observations, and otherwise new
-  /// observations enter by the O(n^2) Cholesky update.
+  /// Up to this many observations, hyperparameters are re-fitted in full (3 random restarts) when
+  /// a new observation lies more than one predictive standard deviation from the model's
+  /// prediction, else from the last fit once the observations have grown by a sixteenth since it
+  /// (every ask up to 31 observations), and in between new observations enter by the O(n^2)
+  /// Cholesky update (bayesian/refit_schedule.hpp says why). Past it, in full (1 random restart)
+  /// whenever the observations have grown by a quarter since the last full fit; in between from
+  /// the last fit (no restarts) every 8 new observations, and otherwise by the update.
   std::size_t full_refit_until = 64;
   /// Pruned trials in the model with their last reported value (LastValue), or out of it
   /// (Excluded). A learning curve seldom rises, so a last value is at worst an optimistic-for-

@@ -178,9 +178,9 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
     schedule_.fitted(n, refit.kind);
   }
   // The RGPE weights judge the target model against the sources, so they follow its refit
-  // schedule: every ask while every ask refits it in full, then at each refit (every few new
-  // observations). Between refits the model takes new points with its hyperparameters fixed, and
-  // the ranking draws cost O(n log n) per model and draw, more than such an update.
+  // schedule: at each refit (every ask up to 31 observations, then every few). Between refits the
+  // model takes new points with its hyperparameters fixed, and the ranking draws cost O(n^2) per
+  // model and draw (O(n log n) past 128 points), more than such an update.
   if (warm.uses(WarmStartPart::Surrogate) && refit.kind != bayesian::RefitSchedule::Kind::Update)
     transfer_.update_weights(warm, study, encoding_, target_.order(), target_.values(), target_.process());
 }
