@@ -13,8 +13,9 @@ namespace hpo::bayesian {
 /// in bench/results/bo_efficiency.md). Without a surprise, the hyperparameters are re-fitted from
 /// the last fit once the observations have grown by a sixteenth since it (every ask up to 31
 /// observations, every third ask at 50), and new observations otherwise enter by the O(n^2)
-/// update: an observation the model predicted moves the MAP hyperparameters by about 1/n of
-/// their spread, and the skipped fits cost no sample efficiency on 80 seeds (bo_efficiency.md).
+/// update: the more observations, the less one that the model predicted moves the MAP
+/// hyperparameters, and the skipped fits cost no sample efficiency on 80 seeds and three
+/// placements (bo_efficiency.md).
 /// Past full_refit_until, a full fit (1 restart) whenever the observations have grown by a quarter
 /// since the last one; in between a fit from the last hyperparameters every 8 new observations,
 /// and otherwise only the O(n^2) update with the new points.
@@ -36,8 +37,10 @@ class RefitSchedule {
   Decision decide(std::size_t n, bool has_model, bool surprised) const {
     const bool watched = watches_surprises(n);
     if (!has_model || (watched && surprised)) return {Kind::Full, watched ? 3 : 1};
-    if (watched)
-      return {n >= last_fit_ + std::max<std::size_t>(1, n / kGrowthPerWatchedRefit) ? Kind::FromLastFit : Kind::Update, 0};
+    if (watched) {
+      const std::size_t growth = std::max<std::size_t>(1, n / kGrowthPerWatchedRefit);
+      return {n >= last_fit_ + growth ? Kind::FromLastFit : Kind::Update, 0};
+    }
     if (n >= last_full_fit_ + last_full_fit_ / 4) return {Kind::Full, 1};
     if (n >= last_fit_ + kObservationsPerRefit) return {Kind::FromLastFit, 0};
     return {Kind::Update, 0};

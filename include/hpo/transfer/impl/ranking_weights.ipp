@@ -49,9 +49,10 @@ HPO_INLINE double ValueOrder::misranked(const Eigen::VectorXd& f) {
 }
 
 HPO_INLINE double ValueOrder::count_pairwise() const {
-  // GCC 12 does not vectorize the plain double loop (clang does), and it takes four times as long;
-  // with vector types both compilers compare two pairs per instruction on any SSE2 machine, and
-  // four accumulators hide the additions' latency. The counts stay exact: integers in doubles.
+  // GCC 12 does not vectorize the plain double loop (clang does), which then takes nearly four
+  // times as long; with vector types both compilers compare two pairs per instruction on any SSE2
+  // machine, and four accumulators hide the additions' latency. The counts stay exact: integers
+  // in doubles.
   using Lanes = double __attribute__((vector_size(16)));
   constexpr std::size_t kLanes = 2, kAccumulators = kBlock / kLanes;
   static_assert(kBlock % kLanes == 0);
