@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <tuple>
@@ -566,6 +567,63 @@ TEST_CASE("source basis: a target that is a linear combination of the sources' m
   REQUIRE(partial.predict(h).mean[7] == Approx(partial.mean(h.row(7).transpose())).epsilon(1e-12));
   REQUIRE(partial.noise_variance > basis.noise_variance);
   REQUIRE_THROWS_WITH(hpo::transfer::SourceBasis::fit(h, y.head(3)), Contains("one value per feature row"));
+}
+
+// Sources sample their own optimum densely and the rest of the space barely, so a source GP's
+// variance is large wherever the source did not look. The ensemble takes the sources' means and
+// the target's variance only, unweighted: otherwise the acquisition chases the sources' blind spots.
+TEST_CASE("the RGPE ensemble mixes the sources' means and keeps the target's variance", "[transfer]") {
+  const auto fit = [](const std::function<double(double, double)>& f, const Eigen::MatrixXd& X) {
+    Eigen::VectorXd y(X.rows());
+    for (Eigen::Index r = 0; r < X.rows(); ++r) y[r] = f(X(r, 0), X(r, 1));
+    hpo::gp::SelectedGaussianProcess gp({.seed = 3}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));
+    gp.fit(X, y);
+    return gp;
+  };
+  const auto bowl = [](double a, double b) { return (a - 0.1) * (a - 0.1) + (b - 0.15) * (b - 0.15); };
+  const auto wave = [](double a, double b) { return std::sin(5.0 * a) + b; };
+  const auto grid = [](int side, double low, double high) {
+    Eigen::MatrixXd X(side * side, 2);
+    for (int r = 0; r < side * side; ++r)
+      X.row(r) << low + (high - low) * (r % side) / (side - 1), low + (high - low) * (r / side) / (side - 1);
+    return X;
+  };
+  const Eigen::MatrixXd clustered = grid(4, 0.0, 0.2), spread = grid(3, 0.05, 0.95);
+  const std::vector<hpo::gp::SelectedGaussianProcess> sources{fit(bowl, clustered), fit(wave, clustered)};
+  const auto target = fit([&](double a, double b) { return bowl(a, b) + 0.1 * wave(a, b); }, spread);
+
+  const hpo::transfer::CombinedSurrogate surrogate{
+      .target = &target, .sources = &sources, .weights = Eigen::Vector3d(0.3, 0.2, 0.5), .mean = 1.5, .scale = 2.0};
+  Eigen::MatrixXd Z(3, 2);
+  Z << 0.1, 0.1, 0.5, 0.4, 0.9, 0.95;
+  const auto batch = surrogate.predict(Z);
+  const auto alone = target.predict(Z);
+  for (Eigen::Index r = 0; r < Z.rows(); ++r) {
+    const Eigen::MatrixXd z = Z.row(r);
+    double mixed = 0.5 * alone.mean[r];
+    for (std::size_t i = 0; i < 2; ++i)
+      mixed += surrogate.weights[static_cast<Eigen::Index>(i)] * (1.5 + 2.0 * sources[i].predict_mean(z)[0]);
+    REQUIRE(batch.mean[r] == Approx(mixed).epsilon(1e-12));
+    REQUIRE(batch.variance[r] == Approx(alone.variance[r]).epsilon(1e-12));
+  }
+  // The premise: far from the cluster a source's variance is many times what it is inside.
+  const auto source_far = sources[0].predict(Z);
+  REQUIRE(source_far.variance[2] > 10.0 * source_far.variance[0]);
+
+  // One point with gradients agrees with the batch, and its gradients with central differences.
+  const Eigen::Vector2d z(0.5, 0.4);
+  const auto p = surrogate.predict_with_gradient(z);
+  REQUIRE(p.mean == Approx(batch.mean[1]).epsilon(1e-10));
+  REQUIRE(p.variance == Approx(batch.variance[1]).epsilon(1e-10));
+  const double step = 1e-6;
+  for (Eigen::Index d = 0; d < 2; ++d) {
+    Eigen::MatrixXd up = z.transpose(), down = z.transpose();
+    up(0, d) += step;
+    down(0, d) -= step;
+    const auto hi = surrogate.predict(up), lo = surrogate.predict(down);
+    REQUIRE(p.mean_gradient[d] == Approx((hi.mean[0] - lo.mean[0]) / (2 * step)).margin(1e-6));
+    REQUIRE(p.variance_gradient[d] == Approx((hi.variance[0] - lo.variance[0]) / (2 * step)).margin(1e-6));
+  }
 }
 
 TEST_CASE("source basis: the evidence lets in a source that explains the target and keeps out noise", "[transfer]") {

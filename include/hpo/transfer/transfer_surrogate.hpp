@@ -43,7 +43,9 @@ struct RegionPrior {
 /// The surrogate the acquisition sees at one ask: the target's model (its GP plus, with the source
 /// basis, the regression on the sources' means whose remainder that GP fits) alone, or the RGPE
 /// ensemble of the source GPs (in standardized units, mapped onto the target's mean and spread)
-/// and the target's model. A view: it refers to models owned elsewhere, for the duration of an ask.
+/// and the target's model. The sources lend the ensemble their means only; its variance is the
+/// target model's (see predict). A view: it refers to models owned elsewhere, for the duration of
+/// an ask.
 /// Usage: `auto batch = surrogate.predict(Z); auto p = surrogate.predict_with_gradient(z);`
 struct CombinedSurrogate {
   const gp::SelectedGaussianProcess* target = nullptr;
@@ -61,6 +63,7 @@ struct CombinedSurrogate {
 
  private:
   bool in_basis(std::size_t i) const;
+  bool source_used(std::size_t i) const;
 
   void add_basis(const std::vector<gp::PredictionWithGradient>& source, gp::PredictionWithGradient& result) const;
 };

@@ -31,25 +31,25 @@
 
 namespace hpo::transfer {
 
+HPO_INLINE bool CombinedSurrogate::source_used(std::size_t i) const {
+  return (ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0) || in_basis(i);
+}
+
+// Only the sources' means enter, never their variances: a source GP is fitted to its own trials,
+// which cluster at its optimum, so its variance is large wherever the source did not look and
+// says nothing of what the target's evidence leaves open; with it, the acquisition chased the
+// places the weighted sources never sampled. Nor does the target's variance shrink with its
+// weight (RGPE's w^2 sigma^2): a target that has ranked few observations still knows as little
+// as its own model says. Both were measured against this (bench/results/transfer_library.md).
 HPO_INLINE gp::BatchPrediction CombinedSurrogate::predict(const Eigen::MatrixXd& Z) const {
   gp::BatchPrediction result = target->predict(Z);
   if (!needs_sources()) return result;
-  // A source's variances (O(m n^2) for m points) count only where it holds ensemble weight;
-  // the source basis needs its means alone.
-  std::vector<gp::BatchPrediction> source;
-  for (std::size_t i = 0; i < sources->size(); ++i) {
-    const bool weighted = ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0;
-    const auto& gp = (*sources)[i];
-    if (weighted)
-      source.push_back(gp.predict(Z));
-    else if (in_basis(i))
-      source.push_back({gp.predict_mean(Z), {}});
-    else  // neither weighted nor in the regression: it contributes nothing, so it costs nothing
-      source.push_back({Eigen::VectorXd::Zero(Z.rows()), {}});
-  }
+  std::vector<Eigen::VectorXd> source_mean(sources->size());
+  for (std::size_t i = 0; i < sources->size(); ++i)
+    source_mean[i] = source_used(i) ? (*sources)[i].predict_mean(Z) : Eigen::VectorXd::Zero(Z.rows());
   if (basis) {
-    Eigen::MatrixXd h(Z.rows(), static_cast<Eigen::Index>(source.size()));
-    for (std::size_t i = 0; i < source.size(); ++i) h.col(static_cast<Eigen::Index>(i)) = source[i].mean;
+    Eigen::MatrixXd h(Z.rows(), static_cast<Eigen::Index>(source_mean.size()));
+    for (std::size_t i = 0; i < source_mean.size(); ++i) h.col(static_cast<Eigen::Index>(i)) = source_mean[i];
     const auto regression = basis->predict(h);
     result.mean += regression.mean;
     result.variance += regression.variance;
@@ -57,12 +57,9 @@ HPO_INLINE gp::BatchPrediction CombinedSurrogate::predict(const Eigen::MatrixXd&
   if (!ensemble()) return result;
   const double w_target = weights[weights.size() - 1];
   result.mean *= w_target;
-  result.variance *= w_target * w_target;
-  for (std::size_t i = 0; i < source.size(); ++i) {
+  for (std::size_t i = 0; i < source_mean.size(); ++i) {
     const double w = weights[static_cast<Eigen::Index>(i)];
-    if (w <= 0.0) continue;
-    result.mean += w * (mean + scale * source[i].mean.array()).matrix();
-    result.variance += (w * w * scale * scale) * source[i].variance;
+    if (w > 0.0) result.mean += w * (mean + scale * source_mean[i].array()).matrix();
   }
   return result;
 }
@@ -70,15 +67,11 @@ HPO_INLINE gp::BatchPrediction CombinedSurrogate::predict(const Eigen::MatrixXd&
 HPO_INLINE gp::PredictionWithGradient CombinedSurrogate::predict_with_gradient(const Eigen::VectorXd& z) const {
   gp::PredictionWithGradient result = target->predict_with_gradient(z);
   if (!needs_sources()) return result;
+  // As in predict: the sources' means alone.
   std::vector<gp::PredictionWithGradient> source;
-  // As in predict: a source's variance only where it holds ensemble weight, its mean where the
-  // regression uses it, nothing where neither does.
   for (std::size_t i = 0; i < sources->size(); ++i) {
-    const auto& gp = (*sources)[i];
-    if (ensemble() && weights[static_cast<Eigen::Index>(i)] > 0.0) {
-      source.push_back(gp.predict_with_gradient(z));
-    } else if (in_basis(i)) {
-      auto [mean, gradient] = gp.predict_mean_with_gradient(z);
+    if (source_used(i)) {
+      auto [mean, gradient] = (*sources)[i].predict_mean_with_gradient(z);
       source.push_back({mean, 0.0, std::move(gradient), Eigen::VectorXd::Zero(z.size())});
     } else {
       source.push_back({0.0, 0.0, Eigen::VectorXd::Zero(z.size()), Eigen::VectorXd::Zero(z.size())});
@@ -89,16 +82,11 @@ HPO_INLINE gp::PredictionWithGradient CombinedSurrogate::predict_with_gradient(c
   const double w_target = weights[weights.size() - 1];
   result.mean *= w_target;
   result.mean_gradient *= w_target;
-  result.variance *= w_target * w_target;
-  result.variance_gradient *= w_target * w_target;
   for (std::size_t i = 0; i < source.size(); ++i) {
     const double w = weights[static_cast<Eigen::Index>(i)];
     if (w <= 0.0) continue;
-    const auto& p = source[i];
-    result.mean += w * (mean + scale * p.mean);
-    result.mean_gradient += (w * scale) * p.mean_gradient;
-    result.variance += w * w * scale * scale * p.variance;
-    result.variance_gradient += (w * w * scale * scale) * p.variance_gradient;
+    result.mean += w * (mean + scale * source[i].mean);
+    result.mean_gradient += (w * scale) * source[i].mean_gradient;
   }
   return result;
 }
