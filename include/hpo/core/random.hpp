@@ -60,14 +60,23 @@ class Rng {
     return p.radius * std::cos(p.angle);
   }
 
-  /// `count` standard normals into `out`, both of each Box-Muller pair (the cosine and the sine
-  /// of one angle): half the logarithms and square roots of `count` calls of normal(), for the
-  /// hot loops that draw many at once. A different stream from normal()'s.
+  /// `count` standard normals into `out`, in pairs by Marsaglia's polar method (Marsaglia & Bray
+  /// 1964): a point drawn uniformly in the unit disc gives two normals with one logarithm and one
+  /// square root and no trigonometry, half the time of Box-Muller's pairs in the hot loops that
+  /// draw many at once (RGPE's ranking draws). A different stream from normal()'s, which stays
+  /// Box-Muller so that the single-draw sequences of the optimizers did not move; the rejection
+  /// makes the number of uniforms consumed vary, so use a generator of its own.
   void fill_normal(double* out, std::size_t count) noexcept {
     for (std::size_t i = 0; i < count; i += 2) {
-      const Polar p = box_muller();
-      out[i] = p.radius * std::cos(p.angle);
-      if (i + 1 < count) out[i + 1] = p.radius * std::sin(p.angle);
+      double a = 0.0, b = 0.0, radius_squared = 0.0;
+      do {
+        a = 2.0 * uniform() - 1.0;
+        b = 2.0 * uniform() - 1.0;
+        radius_squared = a * a + b * b;
+      } while (radius_squared >= 1.0 || radius_squared == 0.0);
+      const double factor = std::sqrt(-2.0 * std::log(radius_squared) / radius_squared);
+      out[i] = a * factor;
+      if (i + 1 < count) out[i + 1] = b * factor;
     }
   }
 
