@@ -65,7 +65,7 @@ struct CombinedSurrogate {
   bool in_basis(std::size_t i) const;
   bool source_used(std::size_t i) const;
 
-  void add_basis(const std::vector<gp::PredictionWithGradient>& source, gp::PredictionWithGradient& result) const;
+  void add_basis(const std::vector<gp::MeanWithGradient>& source, gp::PredictionWithGradient& result) const;
 };
 
 /// Settings a TransferSurrogate shares with the optimizer that owns it.

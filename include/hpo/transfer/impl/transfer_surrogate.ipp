@@ -68,15 +68,10 @@ HPO_INLINE gp::PredictionWithGradient CombinedSurrogate::predict_with_gradient(c
   gp::PredictionWithGradient result = target->predict_with_gradient(z);
   if (!needs_sources()) return result;
   // As in predict: the sources' means alone.
-  std::vector<gp::PredictionWithGradient> source;
-  for (std::size_t i = 0; i < sources->size(); ++i) {
-    if (source_used(i)) {
-      auto [mean, gradient] = (*sources)[i].predict_mean_with_gradient(z);
-      source.push_back({mean, 0.0, std::move(gradient), Eigen::VectorXd::Zero(z.size())});
-    } else {
-      source.push_back({0.0, 0.0, Eigen::VectorXd::Zero(z.size()), Eigen::VectorXd::Zero(z.size())});
-    }
-  }
+  std::vector<gp::MeanWithGradient> source;
+  for (std::size_t i = 0; i < sources->size(); ++i)
+    source.push_back(source_used(i) ? (*sources)[i].predict_mean_with_gradient(z)
+                                    : gp::MeanWithGradient{0.0, Eigen::VectorXd::Zero(z.size())});
   if (basis) add_basis(source, result);
   if (!ensemble()) return result;
   const double w_target = weights[weights.size() - 1];
@@ -86,7 +81,7 @@ HPO_INLINE gp::PredictionWithGradient CombinedSurrogate::predict_with_gradient(c
     const double w = weights[static_cast<Eigen::Index>(i)];
     if (w <= 0.0) continue;
     result.mean += w * (mean + scale * source[i].mean);
-    result.mean_gradient += (w * scale) * source[i].mean_gradient;
+    result.mean_gradient += (w * scale) * source[i].gradient;
   }
   return result;
 }
@@ -96,7 +91,7 @@ HPO_INLINE bool CombinedSurrogate::in_basis(std::size_t i) const {
          std::find(basis->columns.begin(), basis->columns.end(), static_cast<Eigen::Index>(i)) != basis->columns.end();
 }
 
-HPO_INLINE void CombinedSurrogate::add_basis(const std::vector<gp::PredictionWithGradient>& source,
+HPO_INLINE void CombinedSurrogate::add_basis(const std::vector<gp::MeanWithGradient>& source,
                                              gp::PredictionWithGradient& result) const {
   Eigen::VectorXd h(static_cast<Eigen::Index>(source.size()));
   for (std::size_t i = 0; i < source.size(); ++i) h[static_cast<Eigen::Index>(i)] = source[i].mean;
@@ -105,8 +100,8 @@ HPO_INLINE void CombinedSurrogate::add_basis(const std::vector<gp::PredictionWit
   result.mean += basis->mean(h);
   result.variance += basis->variance(h);
   for (std::size_t i = 0; i < source.size(); ++i) {
-    result.mean_gradient += mean_gradient[static_cast<Eigen::Index>(i)] * source[i].mean_gradient;
-    result.variance_gradient += variance_gradient[static_cast<Eigen::Index>(i)] * source[i].mean_gradient;
+    result.mean_gradient += mean_gradient[static_cast<Eigen::Index>(i)] * source[i].gradient;
+    result.variance_gradient += variance_gradient[static_cast<Eigen::Index>(i)] * source[i].gradient;
   }
 }
 
