@@ -462,6 +462,39 @@ TEST_CASE("past the full refits, the RGPE weights change at the model's refits o
   CHECK(changes <= 12);  // 6 measured: one per refit; re-weighing every ask changes them on most
 }
 
+TEST_CASE("the RGPE weights are drawn for global steps only", "[transfer]") {
+  // Every ask refits up to 31 observations, and every second model-based ask is a local step,
+  // which does not use the weights: they are drawn at the global steps alone, so they never change
+  // on two asks in a row. With every step global, they are drawn at every refit.
+  const auto warm = hpo::WarmStart::from({bowl_source(50.0, -3.0)}, hpo_test::unit_square());
+  const auto changes = [&](std::size_t exploit_every) {
+    hpo::BayesianOptimization bo({.seed = 2, .warm_start = warm, .exploit_every = exploit_every});
+    hpo::Study study(hpo_test::unit_square());
+    std::pair<int, int> count{0, 0};  // asks that changed the weights; of them, right after another
+    bool changed_last = false;
+    Eigen::VectorXd last;
+    for (int i = 0; i < 25; ++i) {
+      const auto trial = *study.ask(bo);
+      const Eigen::VectorXd now = bo.transfer_weights();
+      const bool changed = last.size() > 0 && now != last;
+      count.first += changed;
+      count.second += changed && changed_last;
+      changed_last = changed;
+      last = now;
+      study.tell(trial.number, bowl(trial.config));
+    }
+    return count;
+  };
+  const auto alternating = changes(2);
+  const auto global = changes(0);
+  INFO("global and local steps: " << alternating.first << " changes, " << alternating.second
+                                  << " right after another; global steps only: " << global.first << ", "
+                                  << global.second);
+  CHECK(alternating.first >= 3);
+  CHECK(alternating.second == 0);
+  CHECK(global.second >= 3);
+}
+
 TEST_CASE("warm Bayesian optimization is deterministic for a seed", "[transfer]") {
   const auto warm = hpo::WarmStart::from({bowl_source(1.0, 0.0)}, hpo_test::unit_square());
   const auto first =

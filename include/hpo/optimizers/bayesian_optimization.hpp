@@ -57,7 +57,7 @@ namespace hpo {
 /// means (the head of ABLR, Perrone et al., NeurIPS 2018, with the source surrogates as features;
 /// hpo::transfer::SourceBasis), with the target GP fitted on its residuals, so that a target that
 /// is a rescaled source or a mix of sources is learned from a few observations.
-/// The study records the warm start and the current weights (Study::warm_start_record()).
+/// The study records the warm start and the weights of its last global step (Study::warm_start_record()).
 /// Not thread-safe: one object serves one thread (hpo::optimize asks from the calling thread only).
 /// Usage: `hpo::BayesianOptimization bo({.seed = 7}); auto study = hpo::optimize(space, f, bo, {.max_evaluations =
 /// 50});`
@@ -75,8 +75,9 @@ class BayesianOptimization {
 
   const BayesianOptions& options() const noexcept { return options_; }
 
-  /// The current RGPE weights: one per source, then the target's; empty until computed (cold
-  /// runs, or before the first model-based ask of a warm run).
+  /// The RGPE weights of the last global step: one per source, then the target's; empty until
+  /// computed (cold runs, or before the first model-based ask of a warm run). A local step does
+  /// not use them, and does not compute them.
   const Eigen::VectorXd& transfer_weights() const noexcept { return transfer_.weights(); }
 
   /// What the warm start did so far, for the study's record (Study::ask stores it when it changes).

@@ -83,7 +83,7 @@ struct TransferSurrogateSettings {
 /// GP is fitted under; the length-scale prior of that GP (hyperparameter_priors); and the scale of
 /// the region prior (piBO, Hvarfner et al. 2022).
 /// Not thread-safe.
-/// Usage: `transfer.update_weights(warm, study, encoding, order, values, target_gp);`
+/// Usage: `transfer.note_refit(warm, study, encoding, order, values, target_gp); transfer.update_weights(warm);`
 class TransferSurrogate {
  public:
   explicit TransferSurrogate(TransferSurrogateSettings settings = {}) : settings_(settings) {}
@@ -140,12 +140,21 @@ class TransferSurrogate {
   /// The source basis's mean at one model point z (0 without a basis): what the target GP does not model.
   double basis_mean(const Eigen::VectorXd& z) const;
 
-  /// RGPE weights from how well each model orders the target's observations (the trials `order`,
-  /// with the transformed `values` the target GP holds for them; the target model judged by its
-  /// leave-one-out predictions).
-  void update_weights(const WarmStart& warm, const Study& study, const ModelEncoding& encoding,
-                      const std::vector<std::size_t>& order, const std::vector<double>& values,
-                      const gp::SelectedGaussianProcess& target);
+  /// Records, at a refit of the target model, what the RGPE weights are judged on: the target's
+  /// observations (the trials `order`, with the transformed `values` the target GP holds for
+  /// them) and the target model's leave-one-out predictions at them. The weights themselves wait
+  /// for update_weights: the ranking draws are most of a warm ask's cost, and only a global step
+  /// uses the weights, while every ask refits up to 31 observations and every second one is a
+  /// local step.
+  /// Fits the source models first if need be.
+  void note_refit(const WarmStart& warm, const Study& study, const ModelEncoding& encoding,
+                  const std::vector<std::size_t>& order, const std::vector<double>& values,
+                  const gp::SelectedGaussianProcess& target);
+
+  /// The RGPE weights of the observations that the last note_refit recorded, from how well each
+  /// model orders them; nothing when they are computed already. The same weights as if computed
+  /// at that refit (the draws are seeded by the number of observations).
+  void update_weights(const WarmStart& warm);
 
   /// At most this many sources enter RGPE's draws at one ask (update_weights).
   static constexpr std::size_t kRankingCandidates = 10;
@@ -197,12 +206,23 @@ class TransferSurrogate {
                                                                                 const ModelEncoding& encoding,
                                                                                 const std::string& directory) const;
 
-  // Each source GP's posterior mean at the rows of Z (model coordinates), one column per source.
-  Eigen::MatrixXd source_means(const Eigen::MatrixXd& Z) const;
+  // Each source GP's posterior mean at the target's observations X (model coordinates), one
+  // column per source. fit_basis and update_weights ask for the same rows after a refit: the last
+  // answer is kept for its X.
+  const Eigen::MatrixXd& observed_source_means(const Eigen::MatrixXd& X);
+
+  // What note_refit records for update_weights.
+  struct RankingEvidence {
+    Eigen::MatrixXd X;  // the observations in model coordinates, in the target GP's order
+    Eigen::VectorXd y;
+    gp::LeaveOneOutPrediction target;
+  };
 
   TransferSurrogateSettings settings_;
   std::vector<gp::SelectedGaussianProcess> source_models_;
   SourceBasis basis_;  // empty without the source basis
+  std::optional<RankingEvidence> unweighed_;  // recorded by note_refit, not yet weighed
+  Eigen::MatrixXd means_X_, means_at_X_;       // observed_source_means's last X and answer
   Eigen::VectorXd weights_;
   std::vector<bool> sources_significant_;  // per source: orders the target's observations better than chance
   double target_mean_ = 0.0;

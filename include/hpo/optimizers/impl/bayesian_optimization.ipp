@@ -35,6 +35,7 @@ HPO_INLINE std::optional<Config> BayesianOptimization::ask(const Study& study) {
   if (auto transferred = warm.empty() ? std::nullopt : warm.next_initial_point(study)) return transferred;
   update_model(study);
   const bayesian::StepKind step = next_step();
+  if (step == bayesian::StepKind::Global && warm.uses(WarmStartPart::Surrogate)) transfer_.update_weights(warm);
   const PendingStrategy strategy = pending_strategy(study);
   const auto fantasy = fantasized(study, strategy);
   const auto& model = fantasy ? *fantasy : target_.process();
@@ -178,11 +179,12 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
     schedule_.fitted(n, refit.kind);
   }
   // The RGPE weights judge the target model against the sources, so they follow its refit
-  // schedule: at each refit (every ask up to 31 observations, then every few). Between refits the
-  // model takes new points with its hyperparameters fixed, and the ranking draws cost O(n^2) per
-  // model and draw (O(n log n) past 128 points), more than such an update.
+  // schedule: they are judged on the observations of the last refit (every ask up to 31
+  // observations, then every few). Between refits the model takes new points with its
+  // hyperparameters fixed, and the ranking draws cost O(n^2) per model and draw (O(n log n) past
+  // 128 points), more than such an update. The draws wait for a global step (ask).
   if (warm.uses(WarmStartPart::Surrogate) && refit.kind != bayesian::RefitSchedule::Kind::Update)
-    transfer_.update_weights(warm, study, encoding_, target_.order(), target_.values(), target_.process());
+    transfer_.note_refit(warm, study, encoding_, target_.order(), target_.values(), target_.process());
 }
 
 }  // namespace hpo

@@ -107,6 +107,8 @@ HPO_INLINE void CombinedSurrogate::add_basis(const std::vector<gp::MeanWithGradi
 
 HPO_INLINE void TransferSurrogate::reset(bool space_changed) {
   if (space_changed) source_models_.clear();
+  unweighed_.reset();
+  means_X_.resize(0, 0);
   weights_.resize(0);
   sources_significant_.clear();
   basis_ = {};
@@ -216,7 +218,7 @@ HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelE
                                              gp::SelectedGaussianProcess& target, const Eigen::MatrixXd& X,
                                              const Eigen::VectorXd& y) {
   fit_sources(warm, encoding);
-  const Eigen::MatrixXd h = source_means(X);
+  const Eigen::MatrixXd& h = observed_source_means(X);
   Eigen::MatrixXd covariance = target.kernel().matrix(X);
   covariance.diagonal().array() += target.noise_variance() + target.jitter();
   const auto standardization = target.output_standardization();
@@ -261,41 +263,42 @@ HPO_INLINE double TransferSurrogate::basis_mean(const Eigen::VectorXd& z) const 
   return basis_.mean(h);
 }
 
-HPO_INLINE void TransferSurrogate::update_weights(const WarmStart& warm, const Study& study,
-                                                  const ModelEncoding& encoding, const std::vector<std::size_t>& order,
-                                                  const std::vector<double>& values,
-                                                  const gp::SelectedGaussianProcess& target) {
+HPO_INLINE void TransferSurrogate::note_refit(const WarmStart& warm, const Study& study, const ModelEncoding& encoding,
+                                              const std::vector<std::size_t>& order, const std::vector<double>& values,
+                                              const gp::SelectedGaussianProcess& target) {
   fit_sources(warm, encoding);
   const auto n = static_cast<Eigen::Index>(order.size());
-  Eigen::MatrixXd X(n, encoding.width());
-  const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(values.data(), n);
+  RankingEvidence evidence{Eigen::MatrixXd(n, encoding.width()), Eigen::Map<const Eigen::VectorXd>(values.data(), n),
+                           target.leave_one_out()};
   for (Eigen::Index r = 0; r < n; ++r)
-    X.row(r) = encoding.encode(study.trials()[order[static_cast<std::size_t>(r)]].config).transpose();
+    evidence.X.row(r) = encoding.encode(study.trials()[order[static_cast<std::size_t>(r)]].config).transpose();
+  // The target model's leave-one-out mean includes the regression it subtracted from the values
+  // (the basis just fitted, which stays until the next refit).
+  if (!basis_.empty()) evidence.target.mean += basis_.predict(observed_source_means(evidence.X)).mean;
+  unweighed_ = std::move(evidence);
+}
+
+HPO_INLINE void TransferSurrogate::update_weights(const WarmStart& warm) {
+  if (!unweighed_) return;
+  const RankingEvidence evidence = std::move(*unweighed_);
+  unweighed_.reset();
+  const Eigen::VectorXd& y = evidence.y;
+  const auto n = y.size();
+  const Eigen::MatrixXd& source_mean = observed_source_means(evidence.X);
   target_mean_ = y.mean();
   target_scale_ = hpo::detail::population_deviation(y, target_mean_);
   if (!(target_scale_ > 0.0)) target_scale_ = 1.0;
   // A source's variances cost O(n m^2) for m source points, its mean O(n m): only the sources
   // that enter the draws below need their variances.
-  const bool all_enter = source_models_.size() <= kRankingCandidates;
   std::vector<PointPredictions> sources(source_models_.size());
-  Eigen::MatrixXd source_mean(n, static_cast<Eigen::Index>(source_models_.size()));
   sources_significant_.clear();
   // One-sided 5%, Bonferroni-corrected by the multiplicity: among 40 unrelated sources, one
   // orders a handful of observations well by chance far more often than one time in twenty.
   const double z_critical = hpo::detail::normal_quantile(1.0 - 0.05 / warm.multiplicity());
   for (std::size_t i = 0; i < source_models_.size(); ++i) {
-    if (all_enter) {
-      auto p = source_models_[i].predict(X);
-      sources[i] = {std::move(p.mean), std::move(p.variance)};
-    } else {
-      sources[i].mean = source_models_[i].predict_mean(X);
-    }
-    source_mean.col(static_cast<Eigen::Index>(i)) = sources[i].mean;
+    sources[i].mean = source_mean.col(static_cast<Eigen::Index>(i));
     sources_significant_.push_back(orders_better_than_chance(sources[i].mean, y, z_critical));
   }
-  auto loo = target.leave_one_out();
-  // The target model's leave-one-out mean includes the regression it subtracted from the values.
-  if (!basis_.empty()) loo.mean += basis_.predict(source_mean).mean;
   // Many sources: only the kRankingCandidates whose means misrank the fewest pairs enter the
   // draws; the others get weight zero. The draws' cost is then bounded whatever the library's
   // size, and fewer candidates leave fewer chances for an unrelated source to win a draw by luck.
@@ -311,15 +314,15 @@ HPO_INLINE void TransferSurrogate::update_weights(const WarmStart& warm, const S
   }
   std::vector<PointPredictions> entered;
   for (const std::size_t i : candidates) {
-    if (!all_enter) sources[i].variance = source_models_[i].predict(X).variance;
+    sources[i].variance = source_models_[i].predict(evidence.X).variance;
     entered.push_back(sources[i]);
   }
   const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(entered.size() + 1);
   const auto samples = static_cast<std::size_t>(std::clamp(4e6 / std::max(pairs, 1.0), 64.0, 256.0));
-  const Eigen::VectorXd w =
-      ranking_weights(entered, {loo.mean, loo.variance}, y,
-                      {.samples = samples,
-                       .seed = settings_.seed ^ (hpo::detail::salt::kRankingWeights * static_cast<std::uint64_t>(n))});
+  const Eigen::VectorXd w = ranking_weights(
+      entered, {evidence.target.mean, evidence.target.variance}, y,
+      {.samples = samples,
+       .seed = settings_.seed ^ (hpo::detail::salt::kRankingWeights * static_cast<std::uint64_t>(n))});
   weights_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(sources.size()) + 1);
   for (std::size_t c = 0; c < candidates.size(); ++c)
     weights_[static_cast<Eigen::Index>(candidates[c])] = w[static_cast<Eigen::Index>(c)];
@@ -364,11 +367,15 @@ HPO_INLINE void TransferSurrogate::annotate(nlohmann::json& record) const {
   record["target_weight"] = rounded(weights_[weights_.size() - 1]);
 }
 
-HPO_INLINE Eigen::MatrixXd TransferSurrogate::source_means(const Eigen::MatrixXd& Z) const {
-  Eigen::MatrixXd means(Z.rows(), static_cast<Eigen::Index>(source_models_.size()));
+HPO_INLINE const Eigen::MatrixXd& TransferSurrogate::observed_source_means(const Eigen::MatrixXd& X) {
+  if (means_X_.rows() == X.rows() && means_X_.cols() == X.cols() && means_X_ == X &&
+      means_at_X_.cols() == static_cast<Eigen::Index>(source_models_.size()))
+    return means_at_X_;
+  means_at_X_.resize(X.rows(), static_cast<Eigen::Index>(source_models_.size()));
   for (std::size_t i = 0; i < source_models_.size(); ++i)
-    means.col(static_cast<Eigen::Index>(i)) = source_models_[i].predict_mean(Z);
-  return means;
+    means_at_X_.col(static_cast<Eigen::Index>(i)) = source_models_[i].predict_mean(X);
+  means_X_ = X;
+  return means_at_X_;
 }
 
 }  // namespace hpo::transfer
