@@ -145,6 +145,63 @@ TEST_CASE("source agreement links copies, not their negations", "[library]") {
   REQUIRE(again.describe() == warm.describe());
 }
 
+TEST_CASE("after one probe per cluster, the initial points go to the cluster whose probe did best", "[library]") {
+  std::vector<hpo::Study> library;
+  for (std::uint64_t s = 0; s < 4; ++s) library.push_back(study_of(1.0, 10 + s, 1.0 + static_cast<double>(s), 3.0));
+  for (std::uint64_t s = 0; s < 4; ++s) library.push_back(study_of(-1.0, 20 + s));
+  const auto warm = hpo::WarmStart::from(library, hpo_test::unit_square(), {.initial_points = 4});
+  REQUIRE(warm.initial_probes() == 2);  // one per cluster, at most half of the points
+  REQUIRE(warm.describe().at("initial_probes") == 2);
+  const auto best_of = [&](std::size_t source) { return warm.sources()[source].configs.front(); };
+  // Asked one at a time: the probes (the two clusters' first), then the winner's other sources.
+  const auto initial = [&](double sign) {
+    hpo::BayesianOptimization bo({.seed = 1, .warm_start = warm});
+    hpo::Study study(hpo_test::unit_square());
+    for (int i = 0; i < 4; ++i) {
+      const auto trial = *study.ask(bo);
+      study.tell(trial.number, sign * target_function(trial.config));
+    }
+    std::vector<hpo::Config> configs;
+    for (const auto& trial : study.trials()) configs.push_back(trial.config);
+    return configs;
+  };
+  const auto like_copies = initial(1.0), like_negations = initial(-1.0);
+  const auto sources_of = [&](const std::vector<hpo::Config>& configs) {
+    std::string which;
+    for (const auto& config : configs) {
+      int index = -1;
+      for (std::size_t source = 0; source < warm.sources().size(); ++source)
+        if (config == best_of(source)) index = static_cast<int>(source);
+      which += std::to_string(index) + " ";
+    }
+    return which;
+  };
+  INFO("sources of the initial points: " << sources_of(warm.initial_points()) << "; like the copies: "
+                                         << sources_of(like_copies) << "; like the negations: "
+                                         << sources_of(like_negations));
+  CHECK(like_copies == std::vector<hpo::Config>{best_of(0), best_of(4), best_of(1), best_of(2)});
+  // Like the negations: the third is source 5's best; the sources' maxima crowd a corner, so
+  // sources 6 and 7 are within min_distance of it, and the fourth is the plan's next.
+  CHECK(like_negations == std::vector<hpo::Config>{best_of(0), best_of(4), best_of(5), best_of(1)});
+  const auto apart = [&](std::size_t a, std::size_t b) {
+    const auto& space = hpo_test::unit_square();
+    return (space.to_unit(best_of(a)) - space.to_unit(best_of(b))).norm();
+  };
+  for (const std::size_t crowded : {6, 7}) CHECK(std::min(apart(crowded, 4), apart(crowded, 5)) < 0.05);
+
+  // While a probe runs (parallel workers), the planned points come next; at most 4 in all.
+  hpo::BayesianOptimization bo({.seed = 1, .warm_start = warm});
+  hpo::Study study(hpo_test::unit_square());
+  std::vector<hpo::Trial> running;
+  for (int i = 0; i < 3; ++i) running.push_back(*study.ask(bo));
+  REQUIRE(running[2].config == best_of(1));
+  for (const auto& trial : running) study.tell(trial.number, -target_function(trial.config));
+  REQUIRE(study.ask(bo)->config == best_of(5));
+  const auto model_based = *study.ask(bo);
+  for (std::size_t source = 0; source < warm.sources().size(); ++source)
+    CHECK_FALSE(model_based.config == best_of(source));
+}
+
 TEST_CASE("from a library, Bayesian optimization uses the copies of the target and not the negated ones", "[library]") {
   std::vector<hpo::Study> library;
   for (std::uint64_t s = 0; s < 3; ++s) library.push_back(study_of(-1.0, 30 + s));

@@ -107,8 +107,9 @@ struct WarmStartOptions {
 /// left_out() and the record say which and why; when no source matches, std::invalid_argument
 /// gives every reason. So a whole library (hpo::load_studies) can be passed as it is.
 /// Before any target observation, the matched sources are linked by how much they agree with each
-/// other (hpo::transfer::source_agreement): initial points are taken from the clusters in turn,
-/// largest first, so that a library of several families contributes a point from each.
+/// other (hpo::transfer::source_agreement): the first initial points probe the clusters, one each,
+/// largest first, and the rest go to the cluster whose probe did best on the target
+/// (next_initial_point), so that a library of several families answers with the one that fits.
 /// Initial points follow Feurer, Springenberg & Hutter (AAAI 2015): each source's best
 /// configurations by rank, merged across sources rank by rank, deduplicated and spread.
 /// The region follows Perrone et al. (NeurIPS 2019): the smallest box holding every source's top
@@ -167,7 +168,16 @@ class WarmStart {
   const std::vector<std::vector<std::string>>& region_categories() const noexcept { return categories_; }
 
   /// The first initial point not yet in the study, if any: what a warm-started optimizer asks first.
+  /// With sources in several clusters, the first initial points are probes, one per cluster
+  /// (initial_probes()); once every probe has a result, the rest go first to the other sources of
+  /// the cluster whose probe did best (their best configurations), then to the clusters not
+  /// probed, so that a library answers with its family that fits the target. Until then (trials
+  /// still running, as in parallel runs) and when no probe completed, the rest are
+  /// initial_points() in order. At most options().initial_points in all.
   std::optional<Config> next_initial_point(const Study& study) const;
+
+  /// How many of initial_points() are probes, one per cluster (see next_initial_point).
+  std::size_t initial_probes() const noexcept { return probes_; }
 
   /// Whether a configuration of the target space lies in the region (validated first).
   bool region_contains(const Config& config) const;
@@ -231,7 +241,17 @@ class WarmStart {
 
   // Rank by rank within a cluster (Feurer et al. 2015's merge), clusters in turn, largest first:
   // with one cluster this is the plain merge; with several, each family of the library gets a turn.
+  // The first of them, one per cluster, are the probes.
   void pick_initial_points();
+
+  // The cluster of the probe with the best completed result; nullopt while a probe is not in the
+  // study or still running, or when none completed.
+  std::optional<std::size_t> best_probed_cluster(const Study& study) const;
+
+  // The initial points after the probes when `cluster`'s probe did best: the best configuration of
+  // each other source in it, then those of the clusters not probed, then initial_points() in
+  // order; spread by min_distance.
+  std::vector<Config> points_after_probes(std::size_t cluster) const;
 
   // Without use_region the region is the whole space, so that samplers inside it are unbiased.
   void build_region();
@@ -241,6 +261,8 @@ class WarmStart {
   std::vector<Source> sources_;
   std::vector<LeftOut> left_out_;
   std::vector<Config> initial_points_;
+  std::vector<std::size_t> initial_clusters_;  // the cluster each of initial_points_ came from
+  std::size_t probes_ = 0;
   Eigen::VectorXd lower_, upper_;
   std::vector<std::vector<std::string>> categories_;
   nlohmann::json description_;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +17,7 @@
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
+#include "hpo/core/direction.hpp"
 #include "hpo/space/search_space.hpp"
 #include "hpo/study/study.hpp"
 #include "hpo/transfer/source_agreement.hpp"
@@ -64,13 +66,76 @@ HPO_INLINE WarmStart WarmStart::from(const std::vector<Study>& sources, const Se
 }
 
 HPO_INLINE std::optional<Config> WarmStart::next_initial_point(const Study& study) const {
-  // Initial points are asked first, so each is usually found among the first trials: stop there.
-  for (const auto& point : initial_points_) {
+  // Initial points are asked first, so each is usually found among the first trials.
+  const auto in_study = [&](const Config& point) {
     const auto& trials = study.trials();
-    if (std::none_of(trials.begin(), trials.end(), [&](const Trial& trial) { return trial.config == point; }))
-      return point;
-  }
+    return std::any_of(trials.begin(), trials.end(), [&](const Trial& trial) { return trial.config == point; });
+  };
+  for (std::size_t i = 0; i < probes_; ++i)
+    if (!in_study(initial_points_[i])) return initial_points_[i];
+  const auto planned_rest = std::vector<Config>(initial_points_.begin() + static_cast<std::ptrdiff_t>(probes_),
+                                                initial_points_.end());
+  const auto winner = best_probed_cluster(study);
+  const std::vector<Config> rest = winner ? points_after_probes(*winner) : planned_rest;
+  // Points of the planned rest that were asked while a probe was running count too.
+  std::size_t asked = 0;
+  for (const auto& point : planned_rest) asked += in_study(point);
+  for (const auto& point : rest)
+    if (std::find(planned_rest.begin(), planned_rest.end(), point) == planned_rest.end()) asked += in_study(point);
+  if (asked >= planned_rest.size()) return std::nullopt;
+  for (const auto& point : rest)
+    if (!in_study(point)) return point;
   return std::nullopt;
+}
+
+HPO_INLINE std::optional<std::size_t> WarmStart::best_probed_cluster(const Study& study) const {
+  if (probes_ < 2) return std::nullopt;
+  std::optional<std::size_t> best;
+  double best_loss = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < probes_; ++i) {
+    const auto& trials = study.trials();
+    const auto trial = std::find_if(trials.begin(), trials.end(),
+                                    [&](const Trial& t) { return t.config == initial_points_[i]; });
+    if (trial == trials.end() || trial->running()) return std::nullopt;
+    if (!trial->completed()) continue;  // failed or pruned: no evidence for its cluster
+    const double loss = lower_is_better(trial->value, study.direction());
+    if (loss < best_loss) {
+      best_loss = loss;
+      best = initial_clusters_[i];
+    }
+  }
+  return best;
+}
+
+HPO_INLINE std::vector<Config> WarmStart::points_after_probes(std::size_t cluster) const {
+  std::vector<Eigen::VectorXd> chosen;
+  for (std::size_t i = 0; i < probes_; ++i) chosen.push_back(target_.to_unit(initial_points_[i]));
+  const auto probed = [&](std::size_t c) {
+    return std::find(initial_clusters_.begin(), initial_clusters_.begin() + static_cast<std::ptrdiff_t>(probes_),
+                     c) != initial_clusters_.begin() + static_cast<std::ptrdiff_t>(probes_);
+  };
+  std::vector<const Config*> candidates;
+  for (const auto& s : sources_)
+    if (s.cluster == cluster) candidates.push_back(&s.configs.front());
+  std::size_t clusters = 0;
+  for (const auto& s : sources_) clusters = std::max(clusters, s.cluster + 1);
+  for (std::size_t c = 0; c < clusters; ++c) {
+    if (probed(c)) continue;
+    const auto first = std::find_if(sources_.begin(), sources_.end(), [&](const Source& s) { return s.cluster == c; });
+    if (first != sources_.end()) candidates.push_back(&first->configs.front());
+  }
+  for (std::size_t i = probes_; i < initial_points_.size(); ++i) candidates.push_back(&initial_points_[i]);
+  std::vector<Config> rest;
+  for (const Config* candidate : candidates) {
+    if (rest.size() + probes_ >= initial_points_.size()) break;
+    const Eigen::VectorXd u = target_.to_unit(*candidate);
+    if (std::any_of(chosen.begin(), chosen.end(),
+                    [&](const Eigen::VectorXd& c) { return (c - u).norm() < options_.min_distance || c == u; }))
+      continue;
+    chosen.push_back(u);
+    rest.push_back(*candidate);
+  }
+  return rest;
 }
 
 HPO_INLINE bool WarmStart::region_contains(const Config& config) const {
@@ -185,6 +250,7 @@ HPO_INLINE nlohmann::json WarmStart::build_description() const {
   for (const WarmStartPart part : kAllParts)
     if (switched_on(options_, part)) record["parts"].push_back(to_string(part));
   record["initial_points"] = initial_points_.size();
+  if (probes_ > 1) record["initial_probes"] = probes_;  // the rest follow the probes (next_initial_point)
   if (options_.use_region) {
     nlohmann::json region = nlohmann::json::object();
     for (std::size_t i = 0; i < target_.size(); ++i) {
@@ -375,8 +441,15 @@ HPO_INLINE void WarmStart::pick_initial_points() {
       if (!far_enough(u)) continue;
       chosen.push_back(u);
       initial_points_.push_back(candidate);
+      initial_clusters_.push_back(c);
     }
   }
+  // One probe per cluster, at most half the points (rounded up): the rest follow the probes' results.
+  const std::size_t half = (initial_points_.size() + 1) / 2;
+  std::vector<std::size_t> seen;
+  while (probes_ < std::min(initial_points_.size(), half) &&
+         std::find(seen.begin(), seen.end(), initial_clusters_[probes_]) == seen.end())
+    seen.push_back(initial_clusters_[probes_++]);
 }
 
 HPO_INLINE void WarmStart::build_region() {
