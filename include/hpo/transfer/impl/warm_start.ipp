@@ -77,15 +77,17 @@ HPO_INLINE std::optional<Config> WarmStart::next_initial_point(const Study& stud
                                                 initial_points_.end());
   const auto winner = best_probed_cluster(study);
   const std::vector<Config> rest = winner ? points_after_probes(*winner) : planned_rest;
+  const auto next = std::find_if(rest.begin(), rest.end(), [&](const Config& point) { return !in_study(point); });
+  // Once every point is asked, the loops above find each among the first trials; only while one
+  // is missing does the count below read every trial, for each planned point not asked.
+  if (next == rest.end()) return std::nullopt;
   // Points of the planned rest that were asked while a probe was running count too.
   std::size_t asked = 0;
   for (const auto& point : planned_rest) asked += in_study(point);
   for (const auto& point : rest)
     if (std::find(planned_rest.begin(), planned_rest.end(), point) == planned_rest.end()) asked += in_study(point);
   if (asked >= planned_rest.size()) return std::nullopt;
-  for (const auto& point : rest)
-    if (!in_study(point)) return point;
-  return std::nullopt;
+  return *next;
 }
 
 HPO_INLINE std::optional<std::size_t> WarmStart::best_probed_cluster(const Study& study) const {
