@@ -22,7 +22,6 @@
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/model_encoding.hpp"
 #include "hpo/gp/output_transform.hpp"
-#include "hpo/study/study.hpp"
 #include "hpo/transfer/ranking_weights.hpp"
 #include "hpo/transfer/source_basis.hpp"
 #include "hpo/transfer/source_model_cache.hpp"
@@ -83,7 +82,7 @@ struct TransferSurrogateSettings {
 /// GP is fitted under; the length-scale prior of that GP (hyperparameter_priors); and the scale of
 /// the region prior (piBO, Hvarfner et al. 2022).
 /// Not thread-safe.
-/// Usage: `transfer.note_refit(warm, study, encoding, order, values, target_gp); transfer.update_weights(warm);`
+/// Usage: `transfer.note_refit(warm, encoding, X, y, target_gp); transfer.update_weights(warm);`
 class TransferSurrogate {
  public:
   explicit TransferSurrogate(TransferSurrogateSettings settings = {}) : settings_(settings) {}
@@ -141,15 +140,13 @@ class TransferSurrogate {
   double basis_mean(const Eigen::VectorXd& z) const;
 
   /// Records, at a refit of the target model, what the RGPE weights are judged on: the target's
-  /// observations (the trials `order`, with the transformed `values` the target GP holds for
-  /// them) and the target model's leave-one-out predictions at them. The weights themselves wait
-  /// for update_weights: the ranking draws are most of a warm ask's cost, and only a global step
-  /// uses the weights, while every ask refits up to 31 observations and every second one is a
-  /// local step.
-  /// Fits the source models first if need be.
-  void note_refit(const WarmStart& warm, const Study& study, const ModelEncoding& encoding,
-                  const std::vector<std::size_t>& order, const std::vector<double>& values,
-                  const gp::SelectedGaussianProcess& target);
+  /// observations (X in model coordinates, in the target GP's order, with the transformed values
+  /// y it was fitted to) and the target model's leave-one-out predictions at them. The weights
+  /// themselves wait for update_weights: the ranking draws are most of a warm ask's cost, and
+  /// only a global step uses the weights, while every ask refits up to 31 observations and every
+  /// second one is a local step. Fits the source models first if need be.
+  void note_refit(const WarmStart& warm, const ModelEncoding& encoding, const Eigen::MatrixXd& X,
+                  const Eigen::VectorXd& y, const gp::SelectedGaussianProcess& target);
 
   /// The RGPE weights of the observations that the last note_refit recorded, from how well each
   /// model orders them; nothing when they are computed already. The same weights as if computed

@@ -244,14 +244,14 @@ class WarmStart {
   // The first of them, one per cluster, are the probes.
   void pick_initial_points();
 
-  // The cluster of the probe with the best completed result; nullopt while a probe is not in the
-  // study or still running, or when none completed.
-  std::optional<std::size_t> best_probed_cluster(const Study& study) const;
+  // The probe with the best completed result; nullopt while a probe is not in the study or still
+  // running, or when none completed.
+  std::optional<std::size_t> best_probe(const Study& study) const;
 
-  // The initial points after the probes when `cluster`'s probe did best: the best configuration of
-  // each other source in it, then those of the clusters not probed, then initial_points() in
-  // order; spread by min_distance.
-  std::vector<Config> points_after_probes(std::size_t cluster) const;
+  // The initial points after the probes when the probe from `cluster` did best (`clusters`: the
+  // cluster of each initial point): the best configuration of each other source in it, then those
+  // of the clusters not probed, then initial_points() in order; spread by min_distance.
+  std::vector<Config> points_after_probes(std::size_t cluster, const std::vector<std::size_t>& clusters) const;
 
   // Without use_region the region is the whole space, so that samplers inside it are unbiased.
   void build_region();
@@ -261,8 +261,8 @@ class WarmStart {
   std::vector<Source> sources_;
   std::vector<LeftOut> left_out_;
   std::vector<Config> initial_points_;
-  std::vector<std::size_t> initial_clusters_;  // the cluster each of initial_points_ came from
   std::size_t probes_ = 0;
+  std::vector<std::vector<Config>> follow_ups_;  // per probe: the points after the probes when it did best
   Eigen::VectorXd lower_, upper_;
   std::vector<std::vector<std::string>> categories_;
   nlohmann::json description_;

@@ -176,15 +176,14 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
       target_.set_priors(transfer_.hyperparameter_priors(warm, encoding_));
     const auto data = target_.refit(study, encoding_, refit.restarts);
     if (warm.uses(WarmStartPart::SourceBasis)) transfer_.fit_basis(warm, encoding_, target_.process(), data.X, data.y);
+    // The RGPE weights judge the target model against the sources, so they follow its refit
+    // schedule: they are judged on the observations of the last refit (every ask up to 31
+    // observations, then every few). Between refits the model takes new points with its
+    // hyperparameters fixed, and the ranking draws cost O(n^2) per model and draw (O(n log n)
+    // past 128 points), more than such an update. The draws wait for a global step (ask).
+    if (warm.uses(WarmStartPart::Surrogate)) transfer_.note_refit(warm, encoding_, data.X, data.y, target_.process());
     schedule_.fitted(n, refit.kind);
   }
-  // The RGPE weights judge the target model against the sources, so they follow its refit
-  // schedule: they are judged on the observations of the last refit (every ask up to 31
-  // observations, then every few). Between refits the model takes new points with its
-  // hyperparameters fixed, and the ranking draws cost O(n^2) per model and draw (O(n log n) past
-  // 128 points), more than such an update. The draws wait for a global step (ask).
-  if (warm.uses(WarmStartPart::Surrogate) && refit.kind != bayesian::RefitSchedule::Kind::Update)
-    transfer_.note_refit(warm, study, encoding_, target_.order(), target_.values(), target_.process());
 }
 
 }  // namespace hpo

@@ -21,7 +21,6 @@
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/model_encoding.hpp"
 #include "hpo/gp/output_transform.hpp"
-#include "hpo/study/study.hpp"
 #include "hpo/transfer/ranking_weights.hpp"
 #include "hpo/transfer/source_basis.hpp"
 #include "hpo/transfer/source_model_cache.hpp"
@@ -263,18 +262,14 @@ HPO_INLINE double TransferSurrogate::basis_mean(const Eigen::VectorXd& z) const 
   return basis_.mean(h);
 }
 
-HPO_INLINE void TransferSurrogate::note_refit(const WarmStart& warm, const Study& study, const ModelEncoding& encoding,
-                                              const std::vector<std::size_t>& order, const std::vector<double>& values,
+HPO_INLINE void TransferSurrogate::note_refit(const WarmStart& warm, const ModelEncoding& encoding,
+                                              const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
                                               const gp::SelectedGaussianProcess& target) {
   fit_sources(warm, encoding);
-  const auto n = static_cast<Eigen::Index>(order.size());
-  RankingEvidence evidence{Eigen::MatrixXd(n, encoding.width()), Eigen::Map<const Eigen::VectorXd>(values.data(), n),
-                           target.leave_one_out()};
-  for (Eigen::Index r = 0; r < n; ++r)
-    evidence.X.row(r) = encoding.encode(study.trials()[order[static_cast<std::size_t>(r)]].config).transpose();
+  RankingEvidence evidence{X, y, target.leave_one_out()};
   // The target model's leave-one-out mean includes the regression it subtracted from the values
   // (the basis just fitted, which stays until the next refit).
-  if (!basis_.empty()) evidence.target.mean += basis_.predict(observed_source_means(evidence.X)).mean;
+  if (!basis_.empty()) evidence.target.mean += basis_.predict(observed_source_means(X)).mean;
   unweighed_ = std::move(evidence);
 }
 

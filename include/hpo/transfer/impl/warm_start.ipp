@@ -9,6 +9,7 @@
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -73,10 +74,10 @@ HPO_INLINE std::optional<Config> WarmStart::next_initial_point(const Study& stud
   };
   for (std::size_t i = 0; i < probes_; ++i)
     if (!in_study(initial_points_[i])) return initial_points_[i];
-  const auto planned_rest = std::vector<Config>(initial_points_.begin() + static_cast<std::ptrdiff_t>(probes_),
-                                                initial_points_.end());
-  const auto winner = best_probed_cluster(study);
-  const std::vector<Config> rest = winner ? points_after_probes(*winner) : planned_rest;
+  const std::span<const Config> planned_rest(initial_points_.begin() + static_cast<std::ptrdiff_t>(probes_),
+                                             initial_points_.end());
+  const auto winner = best_probe(study);
+  const std::span<const Config> rest = winner ? std::span<const Config>(follow_ups_[*winner]) : planned_rest;
   const auto next = std::find_if(rest.begin(), rest.end(), [&](const Config& point) { return !in_study(point); });
   // Once every point is asked, the loops above find each among the first trials; only while one
   // is missing does the count below read every trial, for each planned point not asked.
@@ -90,7 +91,7 @@ HPO_INLINE std::optional<Config> WarmStart::next_initial_point(const Study& stud
   return *next;
 }
 
-HPO_INLINE std::optional<std::size_t> WarmStart::best_probed_cluster(const Study& study) const {
+HPO_INLINE std::optional<std::size_t> WarmStart::best_probe(const Study& study) const {
   if (probes_ < 2) return std::nullopt;
   std::optional<std::size_t> best;
   double best_loss = std::numeric_limits<double>::infinity();
@@ -103,26 +104,24 @@ HPO_INLINE std::optional<std::size_t> WarmStart::best_probed_cluster(const Study
     const double loss = lower_is_better(trial->value, study.direction());
     if (loss < best_loss) {
       best_loss = loss;
-      best = initial_clusters_[i];
+      best = i;
     }
   }
   return best;
 }
 
-HPO_INLINE std::vector<Config> WarmStart::points_after_probes(std::size_t cluster) const {
+HPO_INLINE std::vector<Config> WarmStart::points_after_probes(std::size_t cluster,
+                                                              const std::vector<std::size_t>& clusters) const {
   std::vector<Eigen::VectorXd> chosen;
   for (std::size_t i = 0; i < probes_; ++i) chosen.push_back(target_.to_unit(initial_points_[i]));
-  const auto probed = [&](std::size_t c) {
-    return std::find(initial_clusters_.begin(), initial_clusters_.begin() + static_cast<std::ptrdiff_t>(probes_),
-                     c) != initial_clusters_.begin() + static_cast<std::ptrdiff_t>(probes_);
-  };
+  const auto probes_end = clusters.begin() + static_cast<std::ptrdiff_t>(probes_);
   std::vector<const Config*> candidates;
   for (const auto& s : sources_)
     if (s.cluster == cluster) candidates.push_back(&s.configs.front());
-  std::size_t clusters = 0;
-  for (const auto& s : sources_) clusters = std::max(clusters, s.cluster + 1);
-  for (std::size_t c = 0; c < clusters; ++c) {
-    if (probed(c)) continue;
+  std::size_t cluster_count = 0;
+  for (const auto& s : sources_) cluster_count = std::max(cluster_count, s.cluster + 1);
+  for (std::size_t c = 0; c < cluster_count; ++c) {
+    if (std::find(clusters.begin(), probes_end, c) != probes_end) continue;
     const auto first = std::find_if(sources_.begin(), sources_.end(), [&](const Source& s) { return s.cluster == c; });
     if (first != sources_.end()) candidates.push_back(&first->configs.front());
   }
@@ -430,6 +429,7 @@ HPO_INLINE void WarmStart::pick_initial_points() {
     for (const auto& s : sources_)
       if (rank < s.configs.size()) queue[s.cluster].push_back(&s.configs[rank]);
   std::vector<std::size_t> next(clusters, 0);
+  std::vector<std::size_t> initial_clusters;  // the cluster each initial point came from
   bool any = true;
   while (any && initial_points_.size() < options_.initial_points) {
     any = false;
@@ -443,15 +443,18 @@ HPO_INLINE void WarmStart::pick_initial_points() {
       if (!far_enough(u)) continue;
       chosen.push_back(u);
       initial_points_.push_back(candidate);
-      initial_clusters_.push_back(c);
+      initial_clusters.push_back(c);
     }
   }
   // One probe per cluster, at most half the points (rounded up): the rest follow the probes' results.
   const std::size_t half = (initial_points_.size() + 1) / 2;
-  std::vector<std::size_t> seen;
+  const auto probes_end = [&] { return initial_clusters.begin() + static_cast<std::ptrdiff_t>(probes_); };
   while (probes_ < std::min(initial_points_.size(), half) &&
-         std::find(seen.begin(), seen.end(), initial_clusters_[probes_]) == seen.end())
-    seen.push_back(initial_clusters_[probes_++]);
+         std::find(initial_clusters.begin(), probes_end(), initial_clusters[probes_]) == probes_end())
+    ++probes_;
+  if (probes_ < 2) return;
+  for (std::size_t i = 0; i < probes_; ++i)
+    follow_ups_.push_back(points_after_probes(initial_clusters[i], initial_clusters));
 }
 
 HPO_INLINE void WarmStart::build_region() {
