@@ -249,6 +249,16 @@ class PairlessMatern52 : public hpo::gp::Matern52 {
 static_assert(hpo::gp::Kernel<PairlessMatern52> && !hpo::gp::KernelWithPairDerivatives<PairlessMatern52>);
 static_assert(hpo::gp::KernelWithPairDerivatives<hpo::gp::Matern52>);
 
+// Matern 5/2 without cross_with_gradient (the deleted overload hides the base class's), so the
+// model computes k(X, x) and its gradient in two passes.
+class TwoPassMatern52 : public hpo::gp::Matern52 {
+ public:
+  using Matern52::Matern52;
+  void cross_with_gradient() const = delete;
+};
+static_assert(hpo::gp::Kernel<TwoPassMatern52> && !hpo::gp::KernelWithCrossGradient<TwoPassMatern52>);
+static_assert(hpo::gp::KernelWithCrossGradient<hpo::gp::Matern52>);
+
 }  // namespace
 
 TEST_CASE("the MAP objective is the same through a kernel without the pairwise derivatives", "[gp][map]") {
@@ -396,6 +406,49 @@ TEST_CASE("predict_with_gradient matches finite differences and predict", "[gp][
     const auto single = gp.predict(Eigen::VectorXd(queries.row(q).transpose()));
     CHECK(batch.mean(q) == Approx(single.mean).epsilon(1e-13));
     CHECK(batch.variance(q) == Approx(single.variance).epsilon(1e-11));
+  }
+}
+
+TEMPLATE_TEST_CASE("cross_with_gradient is cross and cross_gradient, bit for bit", "[gp][kernel]", hpo::gp::Matern52,
+                   hpo::gp::Matern32, hpo::gp::SquaredExponential) {
+  hpo::Rng rng(23, 0);
+  for (const Eigen::Index d : {1, 3, 6, 20}) {
+    for (const Eigen::Index n : {1, 7, 300}) {
+      Eigen::VectorXd log_parameters(d + 1);
+      for (Eigen::Index j = 0; j <= d; ++j) log_parameters(j) = -3.0 + 4.0 * rng.uniform();
+      TestType kernel(d);
+      kernel.set_log_parameters(log_parameters);
+      const Eigen::MatrixXd points = uniform_points(n, d, static_cast<std::uint64_t>(100 * d + n));
+      // A random query, and one on a data point (r = 0).
+      for (const Eigen::VectorXd& x : {Eigen::VectorXd(uniform_points(1, d, 7).row(0).transpose()),
+                                       Eigen::VectorXd(points.row(n - 1).transpose())}) {
+        const hpo::gp::CrossWithGradient both = kernel.cross_with_gradient(points, x);
+        INFO("d = " << d << ", n = " << n);
+        CHECK(both.values == kernel.cross(points, x));
+        CHECK(both.gradient == kernel.cross_gradient(points, x));
+      }
+    }
+  }
+}
+
+TEST_CASE("predictions with gradients are the same through a kernel without the one-pass cross", "[gp][gradient]") {
+  const Eigen::MatrixXd points = uniform_points(40, 4, 53);
+  const Eigen::VectorXd values = evaluate(points);
+  hpo::gp::GaussianProcess<hpo::gp::Matern52> one_pass({.seed = 8});
+  hpo::gp::GaussianProcess<TwoPassMatern52> two_pass({.seed = 8});
+  one_pass.fit(points, values);
+  two_pass.fit(points, values);
+  REQUIRE(one_pass.log_hyperparameters() == two_pass.log_hyperparameters());
+  for (Eigen::Index q = 0; q < 5; ++q) {
+    const Eigen::VectorXd x = uniform_points(1, 4, 60 + static_cast<std::uint64_t>(q)).row(0).transpose();
+    const auto a = one_pass.predict_with_gradient(x), b = two_pass.predict_with_gradient(x);
+    CHECK(a.mean == b.mean);
+    CHECK(a.variance == b.variance);
+    CHECK(a.mean_gradient == b.mean_gradient);
+    CHECK(a.variance_gradient == b.variance_gradient);
+    const auto c = one_pass.predict_mean_with_gradient(x), e = two_pass.predict_mean_with_gradient(x);
+    CHECK(c.mean == e.mean);
+    CHECK(c.gradient == e.gradient);
   }
 }
 

@@ -287,6 +287,9 @@ class GaussianProcess {
   /// A kernel of this one's kind on d inputs, with default hyperparameters.
   K kernel_of_dimension(Eigen::Index d) const;
 
+  /// k(X, x) and its gradient at x, in one pass where the kernel offers it.
+  CrossWithGradient cross_with_gradient(const Eigen::VectorXd& point) const;
+
   // Priors set for another dimension would be read out of range by the fit.
   void check_priors(Eigen::Index dimension) const {
     if (priors_ && priors_->length_scale_mu.size() != 0 && priors_->length_scale_mu.size() != dimension)
@@ -451,8 +454,7 @@ PredictionWithGradient GaussianProcess<K>::predict_with_gradient(const Eigen::Ve
     return {standardization_.mean, prior_variance(), Eigen::VectorXd::Zero(point.size()),
             Eigen::VectorXd::Zero(point.size())};
   }
-  const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
-  const Eigen::MatrixXd jacobian = kernel_.cross_gradient(points_, point);
+  const auto [cross_covariance, jacobian] = cross_with_gradient(point);
   const auto lower = lower_factor_.template triangularView<Eigen::Lower>();
   const Eigen::VectorXd projected = lower.solve(cross_covariance);
   const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
@@ -472,7 +474,17 @@ template <Kernel K>
 MeanWithGradient GaussianProcess<K>::predict_mean_with_gradient(const Eigen::VectorXd& point) const {
   check_query(point);
   if (observation_count() == 0) return {standardization_.mean, Eigen::VectorXd::Zero(point.size())};
-  return mean_with_gradient(kernel_.cross(points_, point), kernel_.cross_gradient(points_, point));
+  const auto [cross_covariance, jacobian] = cross_with_gradient(point);
+  return mean_with_gradient(cross_covariance, jacobian);
+}
+
+template <Kernel K>
+CrossWithGradient GaussianProcess<K>::cross_with_gradient(const Eigen::VectorXd& point) const {
+  if constexpr (KernelWithCrossGradient<K>) {
+    return kernel_.cross_with_gradient(points_, point);
+  } else {
+    return {kernel_.cross(points_, point), kernel_.cross_gradient(points_, point)};
+  }
 }
 
 template <Kernel K>

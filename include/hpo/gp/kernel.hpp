@@ -36,7 +36,8 @@ namespace hpo::gp {
 ///    symmetric W, without forming the d + 1 derivative matrices (the marginal-likelihood
 ///    gradient needs only these traces).
 /// Optionally, `with_dimension(d)`: a kernel of the same kind on d inputs, for a kernel whose
-/// kind is a run-time choice (SelectedKernel); GaussianProcess uses `K(d)` otherwise.
+/// kind is a run-time choice (SelectedKernel); GaussianProcess uses `K(d)` otherwise. Also
+/// optional: the one-pass forms of KernelWithPairDerivatives and KernelWithCrossGradient below.
 ///
 /// Usage: `template <hpo::gp::Kernel K> void f(const K& kernel);`
 template <class K>
@@ -68,6 +69,21 @@ concept KernelWithPairDerivatives =
     Kernel<K> && requires(const K& kernel, const Eigen::MatrixXd& points, Eigen::MatrixXd& mutable_result) {
   kernel.matrix(points, mutable_result, mutable_result);
   { kernel.derivative_traces(points, points, points, mutable_result) } -> std::convertible_to<Eigen::VectorXd>;
+};
+
+/// k(X, x) and its gradient in x: n values, and an n × d matrix whose row i is ∂k(X_i, x)/∂x.
+struct CrossWithGradient {
+  Eigen::VectorXd values;
+  Eigen::MatrixXd gradient;
+};
+
+/// A Kernel that gives k(X, x) and its gradient in x from one pass (`cross_with_gradient(X, x)`, as
+/// StationaryArdKernel does): the acquisition's refinement, which asks for both at every step,
+/// then evaluates each profile once instead of twice.
+template <class K>
+concept KernelWithCrossGradient =
+    Kernel<K> && requires(const K& kernel, const Eigen::MatrixXd& points, const Eigen::VectorXd& point) {
+  { kernel.cross_with_gradient(points, point) } -> std::same_as<CrossWithGradient>;
 };
 
 /// g(r) and g'(r)/r of a radial profile. The ratio rather than g'(r) because every
@@ -182,6 +198,25 @@ class StationaryArdKernel {
       for (Eigen::Index i = 0; i < points.rows(); ++i) {
         result(i, j) = signal_variance_ * profile_.evaluate(std::sqrt(squared_distances(i))).value;
       }
+    }
+    return result;
+  }
+
+  /// cross(X, x) and cross_gradient(X, x) from one evaluation of the profile per row, bit for
+  /// bit the same: the distances are the expression cross() evaluates (a materialized product
+  /// of the differences rounds some of them otherwise), and cross_gradient's per-row norms
+  /// round as it does.
+  CrossWithGradient cross_with_gradient(const Eigen::MatrixXd& points, const Eigen::VectorXd& point) const {
+    check_point(point);
+    const Eigen::VectorXd distances =
+        ((points.rowwise() - point.transpose()) * inverse_length_scales_.asDiagonal()).rowwise().norm();
+    const Eigen::MatrixXd differences = (-(points.rowwise() - point.transpose())).eval();
+    CrossWithGradient result{Eigen::VectorXd(points.rows()),
+                             differences * inverse_length_scales_.cwiseAbs2().asDiagonal()};
+    for (Eigen::Index i = 0; i < points.rows(); ++i) {
+      const RadialProfileValue profile = profile_.evaluate(distances(i));
+      result.values(i) = signal_variance_ * profile.value;
+      result.gradient.row(i) *= signal_variance_ * profile.derivative_over_r;
     }
     return result;
   }
