@@ -272,6 +272,38 @@ TEST_CASE("up to full_refit_until the hyperparameter restarts follow a surprise,
   CHECK(model.surprise(study, fresh, z, 1.0) < 0.5);  // what a source basis explains is not a surprise
 }
 
+TEST_CASE("a refit starts from the model's own last fit, not from a fit to other values in between", "[bo]") {
+  // A source basis refits the GP to the values' remainder between two refits (fit_basis); the
+  // next refit must not start from that fit. Without restarts the fit draws no random numbers,
+  // so starting from the same point gives the same hyperparameters, bit for bit.
+  hpo::SearchSpace space;
+  space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
+  const auto f = [](double x, double y) { return std::sin(6.0 * x) + (y - 0.3) * (y - 0.3); };
+  hpo::Study study(space);
+  hpo::RandomSearch random({.seed = 5});
+  const auto add_trials = [&](int count) {
+    for (int i = 0; i < count; ++i) {
+      const auto trial = study.ask(random);
+      study.tell(trial->number, f(trial->config.get<double>("x"), trial->config.get<double>("y")));
+    }
+  };
+  add_trials(15);
+  const hpo::ModelEncoding encoding(space);
+  hpo::bayesian::TargetModel plain(1, hpo::KernelType::Matern52, hpo::OutputTransform::Standardize);
+  hpo::bayesian::TargetModel interrupted(1, hpo::KernelType::Matern52, hpo::OutputTransform::Standardize);
+  plain.refit(study, encoding, 0);
+  const auto data = interrupted.refit(study, encoding, 0);
+  REQUIRE(plain.process().log_hyperparameters() == interrupted.process().log_hyperparameters());
+  // Values of another shape and scale in between, as a remainder can be.
+  const Eigen::VectorXd other = (20.0 * data.X.col(1).array()).cos().matrix() * 0.01;
+  interrupted.process().fit(data.X, other, 0);
+  REQUIRE(interrupted.process().log_hyperparameters() != plain.process().log_hyperparameters());
+  add_trials(4);
+  plain.refit(study, encoding, 0);
+  interrupted.refit(study, encoding, 0);
+  CHECK(interrupted.process().log_hyperparameters() == plain.process().log_hyperparameters());
+}
+
 TEST_CASE("maximization is supported", "[bo]") {
   auto negated = [](const hpo::Config& c) { return -branin_objective(c); };
   const auto study = hpo::optimize(branin_space(), negated, hpo::BayesianOptimization({.seed = 2}),

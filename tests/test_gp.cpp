@@ -489,6 +489,36 @@ TEST_CASE("fit is deterministic for a seed", "[gp][fit]") {
         unfitted.log_posterior(unfitted.log_hyperparameters(), ignored));
 }
 
+TEST_CASE("fit from a given start: the same as from the current hyperparameters when they are that start",
+          "[gp][fit]") {
+  const Eigen::MatrixXd points = uniform_points(30, 3, 71);
+  const Eigen::VectorXd values = evaluate(points);
+  const Eigen::VectorXd other = values.array().square().matrix();
+  hpo::gp::GaussianProcess<> a({.seed = 3}), b({.seed = 3});
+  a.fit(points, values, 1);
+  b.fit(points, values, 1);
+  const Eigen::VectorXd start = a.log_hyperparameters();
+  b.fit(points, other, 0);  // b now sits elsewhere
+  REQUIRE(b.log_hyperparameters() != start);
+  // Without restarts a fit draws no random numbers: from the same start, the same result.
+  a.fit(points, values, 0);
+  b.fit(points, values, 0, start);
+  CHECK(b.log_hyperparameters() == a.log_hyperparameters());
+  CHECK(b.predict(Eigen::VectorXd(points.row(4).transpose())).mean ==
+        a.predict(Eigen::VectorXd(points.row(4).transpose())).mean);
+
+  // A start of the wrong size or with a NaN is refused, naming it, and the model stays as it was.
+  const Eigen::VectorXd before = b.log_hyperparameters();
+  const double mean_before = b.predict(Eigen::VectorXd(points.row(2).transpose())).mean;
+  CHECK_THROWS_WITH(b.fit(points, other, 0, Eigen::VectorXd::Zero(4)),
+                    Catch::Contains("needs 5 finite log hyperparameters") && Catch::Contains("got 4"));
+  Eigen::VectorXd with_nan = before;
+  with_nan(1) = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH(b.fit(points, other, 0, with_nan), Catch::Contains("non-finite"));
+  CHECK(b.log_hyperparameters() == before);
+  CHECK(b.predict(Eigen::VectorXd(points.row(2).transpose())).mean == mean_before);
+}
+
 TEST_CASE("fit predicts a smooth 2-D function at held-out points", "[gp][fit]") {
   const Eigen::MatrixXd points = uniform_points(40, 2, 51);
   hpo::gp::GaussianProcess<> gp({.seed = 5});

@@ -174,6 +174,13 @@ class GaussianProcess {
   /// full fits.
   void fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts);
 
+  /// fit whose warm start is `start` (log hyperparameters, laid out as log_hyperparameters()
+  /// gives them) instead of the current hyperparameters: for a caller that fits two kinds of
+  /// values to the same model in turn and starts each from its own last fit. Throws
+  /// std::invalid_argument, the model unchanged, unless `start` has d + 2 finite values.
+  void fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts,
+           const Eigen::VectorXd& start);
+
   /// Standardizes y and conditions on all points with the current hyperparameters,
   /// without fitting them: one O(n³) factorization, for the cheap refits between fits.
   void fit_with_fixed_hyperparameters(const Eigen::MatrixXd& points, const Eigen::VectorXd& values);
@@ -282,7 +289,11 @@ class GaussianProcess {
   /// A new input dimension resets the hyperparameters to the prior modes.
   void ensure_dimension(Eigen::Index d);
 
-  void optimize_hyperparameters(std::uint64_t stream, int random_restarts);
+  void fit_from(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts,
+                const Eigen::VectorXd* start);
+
+  /// From `start`, or from the current hyperparameters when it is null.
+  void optimize_hyperparameters(std::uint64_t stream, int random_restarts, const Eigen::VectorXd* start);
 
   /// A kernel of this one's kind on d inputs, with default hyperparameters.
   K kernel_of_dimension(Eigen::Index d) const;
@@ -366,12 +377,30 @@ void GaussianProcess<K>::validate(const GaussianProcessOptions& options) {
 
 template <Kernel K>
 void GaussianProcess<K>::fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts) {
+  fit_from(points, values, random_restarts, nullptr);
+}
+
+template <Kernel K>
+void GaussianProcess<K>::fit(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts,
+                             const Eigen::VectorXd& start) {
+  if (start.size() != points.cols() + 2 || !start.allFinite()) {
+    throw std::invalid_argument("hpo::gp::GaussianProcess::fit: the start needs " + std::to_string(points.cols() + 2) +
+                                " finite log hyperparameters for points of dimension " +
+                                std::to_string(points.cols()) + ", got " + std::to_string(start.size()) +
+                                (start.allFinite() ? "" : " with a non-finite one"));
+  }
+  fit_from(points, values, random_restarts, &start);
+}
+
+template <Kernel K>
+void GaussianProcess<K>::fit_from(const Eigen::MatrixXd& points, const Eigen::VectorXd& values, int random_restarts,
+                                  const Eigen::VectorXd* start) {
   if (random_restarts < 0) throw std::invalid_argument("hpo::gp::GaussianProcess::fit: negative random_restarts");
   check_priors(points.cols());
   set_data(points, values, std::nullopt);
   const std::uint64_t stream = fit_count_++;
   empty_on_failure([&] {
-    if (observation_count() > 0) optimize_hyperparameters(stream, random_restarts);
+    if (observation_count() > 0) optimize_hyperparameters(stream, random_restarts, start);
     refactorize();
   });
 }
@@ -646,7 +675,8 @@ void GaussianProcess<K>::ensure_dimension(Eigen::Index d) {
 }
 
 template <Kernel K>
-void GaussianProcess<K>::optimize_hyperparameters(std::uint64_t stream, int random_restarts) {
+void GaussianProcess<K>::optimize_hyperparameters(std::uint64_t stream, int random_restarts,
+                                                  const Eigen::VectorXd* start) {
   Rng rng(options_.seed, stream);
   const HyperparameterFitSettings settings{.random_restarts = random_restarts,
                                            .max_iterations = options_.max_iterations,
@@ -654,7 +684,7 @@ void GaussianProcess<K>::optimize_hyperparameters(std::uint64_t stream, int rand
                                            .noise_floor = options_.noise_floor,
                                            .priors = priors_ ? &*priors_ : nullptr};
   const Eigen::VectorXd best =
-      fit_hyperparameters(kernel_, points_, standardized_values_, log_hyperparameters(), settings, rng);
+      fit_hyperparameters(kernel_, points_, standardized_values_, start ? *start : log_hyperparameters(), settings, rng);
   kernel_.set_log_parameters(best.head(dimension() + 1));
   log_noise_variance_ = best(dimension() + 1);
 }

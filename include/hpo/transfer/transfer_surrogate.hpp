@@ -109,9 +109,10 @@ class TransferSurrogate {
 
   /// The regression of the target's values y at X on the sources' means, with the sources the
   /// evidence selects under the target GP just fitted (select_sources_by_evidence); when any
-  /// enters, the target GP is refitted on what the regression leaves, from the hyperparameters just
-  /// fitted and without restarts (the remainder is smoother than the values, and a second restarted
-  /// fit would double the cost of an ask).
+  /// enters, the target GP is refitted on what the regression leaves, without restarts (the
+  /// remainder is smoother than the values, and a second restarted fit would double the cost of an
+  /// ask), from the last such fit's hyperparameters, or from those just fitted to the values when
+  /// there was none: each of the two fits starts nearest its own optimum.
   void fit_basis(const WarmStart& warm, const ModelEncoding& encoding, gp::SelectedGaussianProcess& target,
                  const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
 
@@ -218,6 +219,7 @@ class TransferSurrogate {
   TransferSurrogateSettings settings_;
   std::vector<gp::SelectedGaussianProcess> source_models_;
   SourceBasis basis_;  // empty without the source basis
+  Eigen::VectorXd remainder_fit_;  // log hyperparameters of fit_basis's last fit; empty before
   std::optional<RankingEvidence> unweighed_;  // recorded by note_refit, not yet weighed
   Eigen::MatrixXd means_X_, means_at_X_;       // observed_source_means's last X and answer
   Eigen::VectorXd weights_;

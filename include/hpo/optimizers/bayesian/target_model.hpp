@@ -94,7 +94,9 @@ class TargetModel {
 
   /// Refits on every completed trial (or, past max_points of them, on the subset model_subset
   /// chooses): a new output transform, and the hyperparameters with this many random restarts (0:
-  /// from the last fit only).
+  /// from the last fit only). The fit starts from the hyperparameters of the last refit's own fit:
+  /// a source basis refits the GP to what it leaves of the values in between
+  /// (TransferSurrogate::fit_basis), and starting from that fit cost the next refit more steps.
   Data refit(const Study& study, const ModelEncoding& encoding, int restarts);
 
   /// How far `trial`'s value lies from the model's prediction at z, in predictive standard
@@ -127,6 +129,7 @@ class TargetModel {
   std::size_t max_points_;
   PriorMean prior_mean_;
   std::optional<gp::SelectedGaussianProcess> process_;
+  Eigen::VectorXd own_fit_;  // log hyperparameters of the last refit's fit to the values; empty before
   std::optional<gp::HyperparameterPriors> priors_;
   std::set<std::size_t> modeled_;
   std::vector<std::size_t> order_;

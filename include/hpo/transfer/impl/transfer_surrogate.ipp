@@ -111,6 +111,7 @@ HPO_INLINE void TransferSurrogate::reset(bool space_changed) {
   weights_.resize(0);
   sources_significant_.clear();
   basis_ = {};
+  remainder_fit_.resize(0);
 }
 
 namespace detail {
@@ -232,7 +233,12 @@ HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelE
   if (std::find(related.begin(), related.end(), true) == related.end()) return;
   basis_ = SourceBasis::fit(h, y, related);
   const Eigen::VectorXd remainder = y - basis_.predict(h).mean;
-  target.fit(X, remainder, 0);
+  if (remainder_fit_.size() == X.cols() + 2) {
+    target.fit(X, remainder, 0, remainder_fit_);
+  } else {
+    target.fit(X, remainder, 0);
+  }
+  remainder_fit_ = target.log_hyperparameters();
 }
 
 HPO_INLINE gp::HyperparameterPriors TransferSurrogate::hyperparameter_priors(const WarmStart& warm,

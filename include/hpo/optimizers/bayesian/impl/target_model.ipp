@@ -7,6 +7,7 @@ namespace hpo::bayesian {
 
 HPO_INLINE void TargetModel::reset() {
   process_.reset();
+  own_fit_.resize(0);
   modeled_.clear();
   order_.clear();
   values_.clear();
@@ -67,7 +68,12 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
   values_.assign(data.y.begin(), data.y.end());
   process_->set_priors(priors_);
-  process_->fit(data.X, data.y, restarts);
+  if (own_fit_.size() == data.X.cols() + 2) {
+    process_->fit(data.X, data.y, restarts, own_fit_);
+  } else {
+    process_->fit(data.X, data.y, restarts);
+  }
+  own_fit_ = process_->log_hyperparameters();
   return data;
 }
 
