@@ -96,7 +96,7 @@ class TargetModel {
   /// chooses): a new output transform, and the hyperparameters with this many random restarts (0:
   /// from the last fit only). The fit starts from the hyperparameters of the last refit's own fit:
   /// a source basis refits the GP to what it leaves of the values in between
-  /// (TransferSurrogate::fit_basis), and starting from that fit cost the next refit more steps.
+  /// (TransferSurrogate::fit_basis), and starting from that fit costs the next refit more steps.
   Data refit(const Study& study, const ModelEncoding& encoding, int restarts);
 
   /// How far `trial`'s value lies from the model's prediction at z, in predictive standard
