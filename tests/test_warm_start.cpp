@@ -762,6 +762,42 @@ std::vector<hpo::Study> sine_sources(int count, int trials, std::uint64_t first_
 }
 }  // namespace
 
+TEST_CASE("the source basis's remainder fit starts from its own last one, and reset forgets it", "[transfer]") {
+  // Between two refits the target GP is fitted to the values (which move its hyperparameters
+  // there), then fit_basis refits it to what the basis leaves of them. That second fit starts
+  // from the last remainder fit the surrogate made; a fresh surrogate starts from the values'.
+  const std::vector<hpo::Study> sources = sine_sources(3, 30, 60, 0.1);
+  const auto warm = hpo::WarmStart::from(sources, hpo_test::unit_square());
+  const hpo::ModelEncoding encoding(hpo_test::unit_square());
+  hpo::Rng rng(9, 0);
+  const auto uniform = [&](Eigen::Index n) {
+    Eigen::MatrixXd X(n, 2);
+    for (Eigen::Index i = 0; i < n; ++i) X.row(i) << rng.uniform(), rng.uniform();
+    return X;
+  };
+  const auto target = [](const Eigen::MatrixXd& X) {
+    Eigen::VectorXd y(X.rows());
+    for (Eigen::Index i = 0; i < X.rows(); ++i) y(i) = std::sin(12.0 * X(i, 0) + 0.3) + 0.2 * X(i, 1);
+    return y;
+  };
+  const Eigen::MatrixXd earlier = uniform(12), X = uniform(20);
+  hpo::gp::SelectedGaussianProcess model({.seed = 1}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));
+  hpo::transfer::TransferSurrogate remembering, fresh;
+  model.fit(earlier, target(earlier), 0);
+  remembering.fit_basis(warm, encoding, model, earlier, target(earlier));
+  REQUIRE_FALSE(remembering.basis().empty());
+  model.fit(X, target(X), 0);
+  const hpo::gp::SelectedGaussianProcess fitted_to_values = model;
+  hpo::gp::SelectedGaussianProcess fresh_model = fitted_to_values, after_reset = fitted_to_values;
+  remembering.fit_basis(warm, encoding, model, X, target(X));
+  fresh.fit_basis(warm, encoding, fresh_model, X, target(X));
+  REQUIRE_FALSE(fresh.basis().empty());
+  CHECK(model.log_hyperparameters() != fresh_model.log_hyperparameters());
+  remembering.reset(false);
+  remembering.fit_basis(warm, encoding, after_reset, X, target(X));
+  CHECK(after_reset.log_hyperparameters() == fresh_model.log_hyperparameters());
+}
+
 TEST_CASE("the sources' length scales become the target GP's length-scale prior", "[transfer]") {
   // Sources that vary quickly along x and not at all along y: their GPs fit a short length scale
   // in x and a long one in y, and the learned prior must say so dimension by dimension.
