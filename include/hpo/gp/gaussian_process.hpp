@@ -753,6 +753,21 @@ void GaussianProcess<K>::check_query(const Eigen::VectorXd& point) const {
   }
 }
 
+/// gp.fit(points, values, random_restarts), started from `last` when it holds an earlier fit's log
+/// hyperparameters for points of this dimension, and `last` then holds the new fit's: for a model
+/// fitted to two kinds of values in turn, each kind keeping its own `last`.
+/// Usage: `hpo::gp::fit_continuing(gp, X, y, 0, last_fit_to_y);`
+template <Kernel K>
+void fit_continuing(GaussianProcess<K>& gp, const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
+                    int random_restarts, Eigen::VectorXd& last) {
+  if (last.size() == points.cols() + 2) {
+    gp.fit(points, values, random_restarts, last);
+  } else {
+    gp.fit(points, values, random_restarts);
+  }
+  last = gp.log_hyperparameters();
+}
+
 /// The Gaussian process the optimizers use: one type whatever the kernel (hpo::KernelType), so that
 /// a program instantiates the fit and the predictions once.
 /// Usage: `hpo::gp::SelectedGaussianProcess gp({.seed = 1}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));`

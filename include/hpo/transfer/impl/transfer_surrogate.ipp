@@ -233,12 +233,7 @@ HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelE
   if (std::find(related.begin(), related.end(), true) == related.end()) return;
   basis_ = SourceBasis::fit(h, y, related);
   const Eigen::VectorXd remainder = y - basis_.predict(h).mean;
-  if (remainder_fit_.size() == X.cols() + 2) {
-    target.fit(X, remainder, 0, remainder_fit_);
-  } else {
-    target.fit(X, remainder, 0);
-  }
-  remainder_fit_ = target.log_hyperparameters();
+  gp::fit_continuing(target, X, remainder, 0, remainder_fit_);
 }
 
 HPO_INLINE gp::HyperparameterPriors TransferSurrogate::hyperparameter_priors(const WarmStart& warm,

@@ -68,12 +68,7 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
   values_.assign(data.y.begin(), data.y.end());
   process_->set_priors(priors_);
-  if (own_fit_.size() == data.X.cols() + 2) {
-    process_->fit(data.X, data.y, restarts, own_fit_);
-  } else {
-    process_->fit(data.X, data.y, restarts);
-  }
-  own_fit_ = process_->log_hyperparameters();
+  gp::fit_continuing(*process_, data.X, data.y, restarts, own_fit_);
   return data;
 }
 
