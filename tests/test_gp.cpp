@@ -352,6 +352,53 @@ TEST_CASE("add_observation equals a full refactorization", "[gp][incremental]") 
   CHECK((incremental.outputs() - values).cwiseAbs().maxCoeff() < 1e-12);
 }
 
+TEST_CASE("add_observation extends the factor in place as it outgrows its room", "[gp][incremental]") {
+  // Noise 1e-2 keeps every new pivot well away from the threshold below which add_observation
+  // refactorizes, so that all 110 points enter the factor in place, across several regrowths.
+  const Eigen::MatrixXd points = uniform_points(120, 4, 23);
+  const Eigen::VectorXd values = evaluate(points);
+  const hpo::gp::Hyperparameters hyperparameters{
+      .length_scales = Eigen::Vector4d(0.3, 0.4, 0.5, 0.6), .signal_variance = 1.5, .noise_variance = 1e-2};
+  const hpo::gp::OutputStandardization standardization{0.2, 3.0};
+  hpo::gp::GaussianProcess<> incremental;
+  incremental.set_warning_sink(failing_sink());
+  incremental.set_hyperparameters(hyperparameters);
+  incremental.fit_with_fixed_hyperparameters(points.topRows(10), values.head(10), standardization);
+  for (Eigen::Index i = 10; i < 120; ++i) incremental.add_observation(points.row(i).transpose(), values(i));
+
+  hpo::gp::GaussianProcess<> full;
+  full.set_warning_sink(failing_sink());
+  full.set_hyperparameters(hyperparameters);
+  full.fit_with_fixed_hyperparameters(points, values, standardization);
+
+  const Eigen::MatrixXd queries = uniform_points(40, 4, 24);
+  const auto a = incremental.predict(queries);
+  const auto b = full.predict(queries);
+  CHECK((a.mean - b.mean).cwiseAbs().maxCoeff() < 1e-9);
+  CHECK(((a.variance - b.variance).array() / b.variance.array()).abs().maxCoeff() < 1e-9);
+  CHECK(incremental.log_marginal_likelihood() == Approx(full.log_marginal_likelihood()).epsilon(1e-12));
+  CHECK((incremental.leave_one_out().mean - full.leave_one_out().mean).cwiseAbs().maxCoeff() < 1e-9);
+}
+
+TEST_CASE("a batch prediction is each point's own prediction, also across the batch's chunks", "[gp]") {
+  // 400 observations make chunks of 20 queries: 70 queries cross three chunk boundaries.
+  const Eigen::MatrixXd points = uniform_points(400, 3, 31);
+  hpo::gp::GaussianProcess<> gp({.seed = 4});
+  gp.set_warning_sink(failing_sink());
+  gp.set_hyperparameters({.length_scales = Eigen::Vector3d(0.3, 0.4, 0.5), .signal_variance = 1.0, .noise_variance = 1e-4});
+  gp.fit_with_fixed_hyperparameters(points, evaluate(points), hpo::gp::OutputStandardization{0.5, 2.0});
+  const Eigen::MatrixXd queries = uniform_points(70, 3, 32);
+  const auto batch = gp.predict(queries);
+  REQUIRE(batch.mean.size() == 70);
+  REQUIRE(batch.variance.size() == 70);
+  for (Eigen::Index i = 0; i < queries.rows(); ++i) {
+    const auto [mean, variance] = gp.predict(Eigen::VectorXd(queries.row(i).transpose()));
+    INFO("query " << i);
+    CHECK(batch.mean(i) == Approx(mean).margin(1e-12));
+    CHECK(batch.variance(i) == Approx(variance).epsilon(1e-9).margin(1e-15));
+  }
+}
+
 TEST_CASE("add_observation of a duplicate point stays well-posed", "[gp][incremental]") {
   const Eigen::MatrixXd points = uniform_points(12, 2, 4);
   const Eigen::VectorXd values = evaluate(points);

@@ -333,6 +333,20 @@ class GaussianProcess {
 
   void check_query(const Eigen::VectorXd& point) const;
 
+  auto lower_factor() const {
+    return factor_storage_.topLeftCorner(observation_count(), observation_count());
+  }
+  // Room for `size` observations in factor_storage_, keeping its top-left `kept` × `kept` corner.
+  // add_observation grows it by an eighth at a time; a refactorization to exactly its size (a model
+  // fitted once, such as a source's, never pays for room it does not use), or to half its room.
+  void grow_factor(Eigen::Index size, Eigen::Index kept);
+  void size_factor_for(Eigen::Index size);
+
+  // A batch prediction works through its points in chunks whose cross-covariance (n × chunk) and
+  // triangular-solve buffers stay below glibc's mmap threshold (128 KiB): one large block per
+  // batch came from fresh pages at every ask, and this machine pays each page fault dearly.
+  static constexpr Eigen::Index kPredictionChunkEntries = 8192;
+
   /// μ = s·k(X, x)ᵀα + m and ∇μ = s·Jᵀα from k(X, x) and J = ∂k(X, x)/∂x: shared by the two
   /// predictions with a gradient.
   MeanWithGradient mean_with_gradient(const Eigen::VectorXd& cross_covariance, const Eigen::MatrixXd& jacobian) const;
@@ -354,7 +368,10 @@ class GaussianProcess {
   Eigen::MatrixXd points_;
   Eigen::VectorXd standardized_values_;
   OutputStandardization standardization_;
-  Eigen::MatrixXd lower_factor_;
+  // L of K = L Lᵀ in the top-left n × n corner of a larger matrix, so that add_observation
+  // extends it in place: a factor reallocated at every new point came from fresh pages each
+  // time once it passed glibc's mmap threshold (n ≈ 130).
+  Eigen::MatrixXd factor_storage_;
   Eigen::VectorXd weights_;  // α = K⁻¹ y_standardized
   double jitter_ = 0.0;
   double log_marginal_likelihood_ = 0.0;
@@ -440,7 +457,7 @@ void GaussianProcess<K>::add_observation(const Eigen::VectorXd& point, double va
   }
   const Eigen::Index n = observation_count();
   const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
-  const Eigen::VectorXd projected = lower_factor_.template triangularView<Eigen::Lower>().solve(cross_covariance);
+  const Eigen::VectorXd projected = lower_factor().template triangularView<Eigen::Lower>().solve(cross_covariance);
   const double diagonal_addition = noise_variance() + jitter_;
   const double pivot_squared = kernel_.signal_variance() + diagonal_addition - projected.squaredNorm();
 
@@ -459,10 +476,10 @@ void GaussianProcess<K>::add_observation(const Eigen::VectorXd& point, double va
     }
     return;
   }
-  lower_factor_.conservativeResize(n + 1, n + 1);
-  lower_factor_.col(n).setZero();
-  lower_factor_.row(n).head(n) = projected.transpose();
-  lower_factor_(n, n) = std::sqrt(pivot_squared);
+  grow_factor(n + 1, n);
+  factor_storage_.col(n).head(n + 1).setZero();
+  factor_storage_.row(n).head(n) = projected.transpose();
+  factor_storage_(n, n) = std::sqrt(pivot_squared);
   update_weights();
 }
 
@@ -471,7 +488,7 @@ Prediction GaussianProcess<K>::predict(const Eigen::VectorXd& point) const {
   check_query(point);
   if (observation_count() == 0) return {standardization_.mean, prior_variance()};
   const Eigen::VectorXd cross_covariance = kernel_.cross(points_, point);
-  const Eigen::VectorXd projected = lower_factor_.template triangularView<Eigen::Lower>().solve(cross_covariance);
+  const Eigen::VectorXd projected = lower_factor().template triangularView<Eigen::Lower>().solve(cross_covariance);
   const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
   return {to_output_units(cross_covariance.dot(weights_)), to_output_variance(latent_variance)};
 }
@@ -484,7 +501,7 @@ PredictionWithGradient GaussianProcess<K>::predict_with_gradient(const Eigen::Ve
             Eigen::VectorXd::Zero(point.size())};
   }
   const auto [cross_covariance, jacobian] = cross_with_gradient(point);
-  const auto lower = lower_factor_.template triangularView<Eigen::Lower>();
+  const auto lower = lower_factor().template triangularView<Eigen::Lower>();
   const Eigen::VectorXd projected = lower.solve(cross_covariance);
   const double latent_variance = kernel_.signal_variance() - projected.squaredNorm();
   const double scale = standardization_.scale;
@@ -493,7 +510,7 @@ PredictionWithGradient GaussianProcess<K>::predict_with_gradient(const Eigen::Ve
                                 Eigen::VectorXd::Zero(point.size())};
   if (latent_variance > kMinimumLatentVariance) {
     const Eigen::VectorXd solved =  // K⁻¹k(X, x)
-        lower_factor_.transpose().template triangularView<Eigen::Upper>().solve(projected);
+        lower_factor().transpose().template triangularView<Eigen::Upper>().solve(projected);
     result.variance_gradient = (-2.0 * scale * scale) * (jacobian.transpose() * solved);
   }
   return result;
@@ -533,12 +550,21 @@ BatchPrediction GaussianProcess<K>::predict(const Eigen::MatrixXd& points) const
     throw std::invalid_argument("hpo::gp::GaussianProcess::predict: points have dimension " +
                                 std::to_string(points.cols()) + ", the model " + std::to_string(dimension()));
   }
-  Eigen::MatrixXd cross_covariance = kernel_.cross_matrix(points_, points);
-  BatchPrediction result;
-  result.mean = (cross_covariance.transpose() * weights_).unaryExpr([this](double z) { return to_output_units(z); });
-  lower_factor_.template triangularView<Eigen::Lower>().solveInPlace(cross_covariance);
-  const Eigen::VectorXd explained = cross_covariance.colwise().squaredNorm().transpose();
-  result.variance = explained.unaryExpr([this](double e) { return to_output_variance(kernel_.signal_variance() - e); });
+  BatchPrediction result{Eigen::VectorXd(m), Eigen::VectorXd(m)};
+  const Eigen::Index n = observation_count();
+  const Eigen::Index chunk = std::max<Eigen::Index>(16, kPredictionChunkEntries / n);
+  Eigen::MatrixXd chunk_points;
+  Eigen::MatrixXd cross_covariance;
+  for (Eigen::Index first = 0; first < m; first += chunk) {
+    const Eigen::Index count = std::min(chunk, m - first);
+    chunk_points = points.middleRows(first, count);
+    cross_covariance = kernel_.cross_matrix(points_, chunk_points);
+    result.mean.segment(first, count) =
+        (cross_covariance.transpose() * weights_).unaryExpr([this](double z) { return to_output_units(z); });
+    lower_factor().template triangularView<Eigen::Lower>().solveInPlace(cross_covariance);
+    result.variance.segment(first, count) = cross_covariance.colwise().squaredNorm().transpose().unaryExpr(
+        [this](double e) { return to_output_variance(kernel_.signal_variance() - e); });
+  }
   return result;
 }
 
@@ -557,7 +583,7 @@ Eigen::VectorXd GaussianProcess<K>::predict_mean(const Eigen::MatrixXd& points) 
 template <Kernel K>
 LeaveOneOutPrediction GaussianProcess<K>::leave_one_out() const {
   Eigen::MatrixXd inverse_factor;
-  detail::invert_lower_triangular(lower_factor_, inverse_factor);
+  detail::invert_lower_triangular(Eigen::MatrixXd(lower_factor()), inverse_factor);
   const Eigen::VectorXd inverse_diagonal = inverse_factor.colwise().squaredNorm().transpose();  // [K⁻¹]_ii
   const double scale = standardization_.scale;
   LeaveOneOutPrediction result;
@@ -700,10 +726,24 @@ K GaussianProcess<K>::kernel_of_dimension(Eigen::Index d) const {
 }
 
 template <Kernel K>
+void GaussianProcess<K>::grow_factor(Eigen::Index size, Eigen::Index kept) {
+  if (factor_storage_.rows() >= size) return;
+  const Eigen::Index capacity = (size + size / 8 + 7) / 8 * 8;
+  Eigen::MatrixXd grown(capacity, capacity);
+  grown.topLeftCorner(kept, kept) = factor_storage_.topLeftCorner(kept, kept);
+  factor_storage_.swap(grown);
+}
+
+template <Kernel K>
+void GaussianProcess<K>::size_factor_for(Eigen::Index size) {
+  if (factor_storage_.rows() < size || factor_storage_.rows() > 2 * size) factor_storage_.resize(size, size);
+}
+
+template <Kernel K>
 void GaussianProcess<K>::refactorize() {
   const Eigen::Index n = observation_count();
   if (n == 0) {
-    lower_factor_.resize(0, 0);
+    factor_storage_.resize(0, 0);
     weights_.resize(0);
     jitter_ = 0.0;
     log_marginal_likelihood_ = 0.0;
@@ -720,7 +760,8 @@ void GaussianProcess<K>::refactorize() {
         "degenerate");
   }
   jitter_ = *jitter;
-  lower_factor_ = llt.matrixL();
+  size_factor_for(n);
+  factor_storage_.topLeftCorner(n, n) = llt.matrixL();
   update_weights();
   if (jitter_ > 0.0 && !jitter_reported_) {
     jitter_reported_ = true;
@@ -735,13 +776,13 @@ void GaussianProcess<K>::refactorize() {
 
 template <Kernel K>
 void GaussianProcess<K>::update_weights() {
-  const auto lower = lower_factor_.template triangularView<Eigen::Lower>();
+  const auto lower = lower_factor().template triangularView<Eigen::Lower>();
   weights_ = lower.solve(standardized_values_);
   const double data_fit = weights_.squaredNorm();
-  lower_factor_.transpose().template triangularView<Eigen::Upper>().solveInPlace(weights_);
+  lower_factor().transpose().template triangularView<Eigen::Upper>().solveInPlace(weights_);
   const double n = static_cast<double>(observation_count());
   log_marginal_likelihood_ =
-      -0.5 * data_fit - lower_factor_.diagonal().array().log().sum() - 0.5 * n * std::log(2.0 * std::numbers::pi);
+      -0.5 * data_fit - lower_factor().diagonal().array().log().sum() - 0.5 * n * std::log(2.0 * std::numbers::pi);
 }
 
 template <Kernel K>
