@@ -15,7 +15,7 @@ namespace hpo::gp::detail {
 /// first j entries vanish. n³/3 flops in all, where Eigen's solve against the identity does not
 /// know the right-hand side is triangular and costs n³; the blocks' triangular matrix products
 /// run faster than the column solves alone (bench/results/overhead.md).
-HPO_INLINE void invert_lower_triangular(const Eigen::MatrixXd& lower, Eigen::MatrixXd& inverse);
+HPO_INLINE void invert_lower_triangular(const Eigen::Ref<const Eigen::MatrixXd>& lower, Eigen::MatrixXd& inverse);
 
 /// The lower triangle of K⁻¹ = L⁻ᵀ L⁻¹ for K = L Lᵀ, given L⁻¹ (from invert_lower_triangular);
 /// the strict upper triangle of `inverse` is left zero. Column j below the diagonal is

@@ -583,7 +583,7 @@ Eigen::VectorXd GaussianProcess<K>::predict_mean(const Eigen::MatrixXd& points) 
 template <Kernel K>
 LeaveOneOutPrediction GaussianProcess<K>::leave_one_out() const {
   Eigen::MatrixXd inverse_factor;
-  detail::invert_lower_triangular(Eigen::MatrixXd(lower_factor()), inverse_factor);
+  detail::invert_lower_triangular(lower_factor(), inverse_factor);
   const Eigen::VectorXd inverse_diagonal = inverse_factor.colwise().squaredNorm().transpose();  // [K⁻¹]_ii
   const double scale = standardization_.scale;
   LeaveOneOutPrediction result;

@@ -69,7 +69,7 @@ struct SourceBasis {
 /// Raftery 1995). A source whose surface explains nothing the GP does not already explain costs
 /// more in the evidence's Occam factor than it gains, so an unrelated source stays out.
 /// Usage: `auto use = hpo::transfer::select_sources_by_evidence(K, t, source_means, 1.0);`
-HPO_INLINE std::vector<bool> select_sources_by_evidence(const Eigen::MatrixXd& covariance, const Eigen::VectorXd& t,
+HPO_INLINE std::vector<bool> select_sources_by_evidence(Eigen::MatrixXd covariance, const Eigen::VectorXd& t,
                                                         const Eigen::MatrixXd& features, double prior_scale,
                                                         double min_log_bayes_factor = std::log(3.0));
 

@@ -28,7 +28,7 @@ HPO_INLINE void invert_lower_triangular_block(const Eigen::Ref<const Eigen::Matr
   inverse.bottomLeftCorner(m, k).noalias() = -(inverse.bottomRightCorner(m, m).triangularView<Eigen::Lower>() * right);
 }
 
-HPO_INLINE void invert_lower_triangular(const Eigen::MatrixXd& lower, Eigen::MatrixXd& inverse) {
+HPO_INLINE void invert_lower_triangular(const Eigen::Ref<const Eigen::MatrixXd>& lower, Eigen::MatrixXd& inverse) {
   const Eigen::Index n = lower.rows();
   inverse.setZero(n, n);
   invert_lower_triangular_block(lower, inverse);
