@@ -228,7 +228,8 @@ HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelE
   // No multiplicity correction here: the evidence's Occam factor already charges each source
   // that enters, and raising the bar by log(sources / 3) kept related sources out of a library
   // (bench/results/transfer_library.md, the ablation).
-  const auto related = select_sources_by_evidence(std::move(covariance), t, h, spread > 0.0 ? spread / standardization.scale : 1.0,
+  const double prior_scale = spread > 0.0 ? spread / standardization.scale : 1.0;
+  const auto related = select_sources_by_evidence(std::move(covariance), t, h, prior_scale,
                                                   warm.options().source_basis_min_log_bayes_factor);
   if (std::find(related.begin(), related.end(), true) == related.end()) return;
   basis_ = SourceBasis::fit(h, y, related);
