@@ -7,6 +7,7 @@
 #include "hpo/gp/cholesky_inverse.hpp"
 #include "hpo/gp/gaussian_process.hpp"
 #include "hpo/gp/hyperparameter_fit.hpp"
+#include "hpo/gp/jittered_cholesky.hpp"
 #include "hpo/gp/kernel.hpp"
 #include "hpo/gp/matern32.hpp"
 #include "hpo/gp/matern52.hpp"
@@ -21,6 +22,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -514,6 +516,53 @@ TEST_CASE("predict_mean_with_gradient gives predict_with_gradient's mean and gra
   CHECK((mean_only.gradient - full.mean_gradient).cwiseAbs().maxCoeff() <= 1e-14 * full.mean_gradient.norm());
   CHECK_THROWS_WITH(gp.predict_mean_with_gradient(Eigen::VectorXd::Zero(3)),
                     Catch::Contains("point has dimension 3, the model 4"));
+}
+
+TEST_CASE("the factorization in place is the copying one bit for bit, jitter included", "[gp][jitter]") {
+  const auto compare = [](const Eigen::MatrixXd& matrix) {
+    Eigen::MatrixXd copied = matrix;
+    Eigen::LLT<Eigen::MatrixXd> llt;
+    const std::optional<double> expected = hpo::gp::detail::cholesky_with_jitter(copied, llt);
+    Eigen::MatrixXd in_place = matrix;
+    int refills = 0;
+    const std::optional<double> jitter = hpo::gp::detail::cholesky_in_place_with_jitter(in_place, [&] {
+      ++refills;
+      in_place = matrix;
+    });
+    REQUIRE(jitter.has_value() == expected.has_value());
+    if (!expected) return -1.0;
+    CHECK(*jitter == *expected);
+    const Eigen::MatrixXd expected_lower = llt.matrixL();
+    const Eigen::MatrixXd lower = in_place.triangularView<Eigen::Lower>();
+    CHECK(lower == expected_lower);
+    CHECK((refills > 0) == (*expected > 0.0));
+    return *expected;
+  };
+  for (const Eigen::Index n : {1, 7, 64, 131}) {  // 131: past Eigen's blocked factorization's first block
+    const Eigen::MatrixXd a = uniform_points(n, n, static_cast<std::uint64_t>(n));
+    CHECK(compare(a * a.transpose() + 0.1 * Eigen::MatrixXd::Identity(n, n)) == 0.0);
+  }
+  // Each point three times in a kernel matrix without noise: singular, so jitter is needed.
+  const Eigen::MatrixXd distinct = uniform_points(40, 2, 5);
+  Eigen::MatrixXd repeated(120, 2);
+  repeated << distinct, distinct, distinct;
+  const hpo::gp::Matern52 kernel(2);
+  CHECK(compare(kernel.matrix(repeated)) > 0.0);
+  // Negative definite: no jitter up to 1e-3 of the diagonal helps, and both say so.
+  CHECK(compare(-Eigen::MatrixXd::Identity(5, 5)) == -1.0);
+}
+
+TEST_CASE("a fit with the buffers of the model's last fit is a fit with fresh ones", "[gp][fit]") {
+  const Eigen::MatrixXd points = uniform_points(80, 3, 43);
+  const Eigen::VectorXd values = evaluate(points);
+  hpo::gp::GaussianProcess<> reused({.random_restarts = 1, .seed = 4});
+  reused.fit(points.topRows(40), values.head(40));
+  hpo::gp::GaussianProcess<> fresh = reused;  // a copy starts with empty buffers
+  // The same size as the last fit, other points and values: stale entries would show.
+  reused.fit(points.bottomRows(40), values.tail(40));
+  fresh.fit(points.bottomRows(40), values.tail(40));
+  CHECK(reused.log_hyperparameters() == fresh.log_hyperparameters());
+  CHECK(reused.log_marginal_likelihood() == fresh.log_marginal_likelihood());
 }
 
 TEST_CASE("fit is deterministic for a seed", "[gp][fit]") {

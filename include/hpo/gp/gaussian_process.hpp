@@ -372,6 +372,8 @@ class GaussianProcess {
   // extends it in place: a factor reallocated at every new point came from fresh pages each
   // time once it passed glibc's mmap threshold (n ≈ 130).
   Eigen::MatrixXd factor_storage_;
+  // The hyperparameter fit's n × n buffers, kept from one fit to the next.
+  detail::LogPosteriorWorkspace fit_workspace_;
   Eigen::VectorXd weights_;  // α = K⁻¹ y_standardized
   double jitter_ = 0.0;
   double log_marginal_likelihood_ = 0.0;
@@ -710,7 +712,8 @@ void GaussianProcess<K>::optimize_hyperparameters(std::uint64_t stream, int rand
                                            .noise_floor = options_.noise_floor,
                                            .priors = priors_ ? &*priors_ : nullptr};
   const Eigen::VectorXd best =
-      fit_hyperparameters(kernel_, points_, standardized_values_, start ? *start : log_hyperparameters(), settings, rng);
+      fit_hyperparameters(kernel_, points_, standardized_values_, start ? *start : log_hyperparameters(), settings, rng,
+                          fit_workspace_);
   kernel_.set_log_parameters(best.head(dimension() + 1));
   log_noise_variance_ = best(dimension() + 1);
 }
@@ -749,10 +752,13 @@ void GaussianProcess<K>::refactorize() {
     log_marginal_likelihood_ = 0.0;
     return;
   }
-  Eigen::MatrixXd covariance = kernel_.matrix(points_);
-  covariance.diagonal().array() += noise_variance();
-  Eigen::LLT<Eigen::MatrixXd> llt;
-  const std::optional<double> jitter = detail::cholesky_with_jitter(covariance, llt);
+  Eigen::MatrixXd covariance;
+  const auto fill = [&] {
+    kernel_.matrix(points_, covariance);
+    covariance.diagonal().array() += noise_variance();
+  };
+  fill();
+  const std::optional<double> jitter = detail::cholesky_in_place_with_jitter(covariance, fill);
   if (!jitter) {
     throw std::runtime_error(
         "hpo::gp::GaussianProcess: Cholesky factorization of the " + std::to_string(n) + " × " + std::to_string(n) +
@@ -761,7 +767,7 @@ void GaussianProcess<K>::refactorize() {
   }
   jitter_ = *jitter;
   size_factor_for(n);
-  factor_storage_.topLeftCorner(n, n) = llt.matrixL();
+  factor_storage_.topLeftCorner(n, n) = covariance.triangularView<Eigen::Lower>();
   update_weights();
   if (jitter_ > 0.0 && !jitter_reported_) {
     jitter_reported_ = true;

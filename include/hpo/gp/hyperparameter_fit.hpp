@@ -55,14 +55,35 @@ struct HyperparameterBounds {
 
 namespace detail {
 
-/// Buffers of one MAP-objective evaluation, reused across the evaluations of a fit:
-/// fresh n × n allocations each time cost more than the arithmetic on some systems.
+/// Buffers of one MAP-objective evaluation, reused across the evaluations of a fit and, kept by
+/// the model, across its fits: past glibc's mmap threshold a fresh n × n block is new pages each
+/// time, and their first touch cost more than the arithmetic (bench/results/overhead.md). Once a
+/// study passes max_fit_points observations, every fit has the same size. A copy starts empty
+/// (scratch is not state); release_if_larger() frees blocks too large to be worth keeping.
 struct LogPosteriorWorkspace {
+  /// Past this many rows a fit's O(n³) arithmetic dwarfs its page faults.
+  static constexpr Eigen::Index kKeptRows = 1024;
+
   Eigen::MatrixXd covariance;
   Eigen::MatrixXd derivative_over_r;
   Eigen::LLT<Eigen::MatrixXd> llt;
   Eigen::MatrixXd lower_inverse;
   Eigen::MatrixXd outer_minus_inverse;
+
+  // An LLT leaves its norm and status uninitialized until it factorizes: a 0 × 0 factorization
+  // sets them, so that moving a workspace never copies indeterminate values.
+  LogPosteriorWorkspace() { llt.compute(covariance); }
+  LogPosteriorWorkspace(const LogPosteriorWorkspace&) : LogPosteriorWorkspace() {}
+  LogPosteriorWorkspace& operator=(const LogPosteriorWorkspace&) { return *this; }
+  LogPosteriorWorkspace(LogPosteriorWorkspace&&) = default;
+  LogPosteriorWorkspace& operator=(LogPosteriorWorkspace&&) = default;
+  ~LogPosteriorWorkspace() = default;
+
+  void release_if_larger() {
+    if (covariance.rows() <= kKeptRows) return;
+    covariance = derivative_over_r = lower_inverse = outer_minus_inverse = Eigen::MatrixXd();
+    llt.compute(covariance);  // LLT has no clear(): a 0 × 0 factorization frees its copy
+  }
 };
 
 /// ln p(y|θ) + ln p(θ) and its gradient w.r.t. θ, for standardized values y at `points`.
@@ -120,11 +141,12 @@ HPO_INLINE void select_fit_subset(const Eigen::MatrixXd& points, const Eigen::Ve
 /// priors. Every start runs in full (bench/results/design_measurements.md: screening the random starts with
 /// fewer iterations cost up to 3 nats in some fits). Returns the warm start, clamped, if no
 /// evaluation succeeded. The random numbers come from `rng` (the subset first, then the starts).
+/// `workspace` holds the n × n buffers; a model that refits keeps one between its fits.
 /// Usage: `Eigen::VectorXd theta = hpo::gp::fit_hyperparameters(kernel, X, y, theta0, settings, rng);`
 template <Kernel K>
 Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
                                     const Eigen::VectorXd& warm_start, const HyperparameterFitSettings& settings,
-                                    Rng& rng) {
+                                    Rng& rng, detail::LogPosteriorWorkspace& workspace) {
   const Eigen::Index d = points.cols();
   Eigen::MatrixXd fit_points;
   Eigen::VectorXd fit_values;
@@ -132,7 +154,6 @@ Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& poin
 
   const HyperparameterPriors priors = settings.priors ? *settings.priors : HyperparameterPriors::for_dimension(d);
   const auto bounds = HyperparameterBounds::for_dimension(d, settings.noise_floor);
-  detail::LogPosteriorWorkspace workspace;
   const hpo::detail::BoxObjective negative_log_posterior = [&](const Eigen::VectorXd& log_values,
                                                                Eigen::VectorXd& gradient) {
     const double value =
@@ -155,7 +176,16 @@ Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& poin
     start(d + 1) = priors.noise_variance.sample_log(rng);
     hpo::detail::minimize_in_box(negative_log_posterior, std::move(start), bounds.lower, bounds.upper, search, best);
   }
+  workspace.release_if_larger();
   return best.point;
+}
+
+template <Kernel K>
+Eigen::VectorXd fit_hyperparameters(const K& kernel, const Eigen::MatrixXd& points, const Eigen::VectorXd& values,
+                                    const Eigen::VectorXd& warm_start, const HyperparameterFitSettings& settings,
+                                    Rng& rng) {
+  detail::LogPosteriorWorkspace workspace;
+  return fit_hyperparameters(kernel, points, values, warm_start, settings, rng, workspace);
 }
 
 }  // namespace hpo::gp
