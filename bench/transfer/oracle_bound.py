@@ -181,8 +181,10 @@ def main():
     parser.add_argument("family", choices=["quadratic", "hartmann"])
     parser.add_argument("--tasks", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--particles", type=int, default=200000, help="hartmann: particles over the shift")
     args = parser.parse_args()
-    family = Quadratic(np.random.default_rng(1)) if args.family == "quadratic" else Hartmann(np.random.default_rng(5))
+    family = (Quadratic(np.random.default_rng(1)) if args.family == "quadratic" else
+              Hartmann(np.random.default_rng(5), args.particles))
     tasks = np.random.default_rng(args.seed)
     counts = np.array([family.run(*family.draw_task(tasks)) for _ in range(args.tasks)])
     print(f"{args.family}: {args.tasks} tasks drawn from the family's prior (seed {args.seed})")
