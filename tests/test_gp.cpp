@@ -538,7 +538,7 @@ TEST_CASE("the factorization in place is the copying one bit for bit, jitter inc
     CHECK((refills > 0) == (*expected > 0.0));
     return *expected;
   };
-  for (const Eigen::Index n : {1, 7, 64, 131}) {  // 131: past Eigen's blocked factorization's first block
+  for (const Eigen::Index n : {1, 7, 64, 131}) {  // 64 and 131: Eigen factorizes by blocks past 32
     const Eigen::MatrixXd a = uniform_points(n, n, static_cast<std::uint64_t>(n));
     CHECK(compare(a * a.transpose() + 0.1 * Eigen::MatrixXd::Identity(n, n)) == 0.0);
   }
