@@ -21,7 +21,11 @@ inline constexpr int kJitterAttempts = 8;
 /// jitter when needed. Returns the jitter used, or nothing if even the largest one fails.
 HPO_INLINE std::optional<double> cholesky_with_jitter(Eigen::MatrixXd& matrix, Eigen::LLT<Eigen::MatrixXd>& llt);
 
-/// The same in place, without the n × n copy an LLT object keeps: `matrix` ends holding the factor
+/// The first jitter tried on a matrix that did not factorize: 1e-10 times its mean diagonal;
+/// nothing if the matrix is not finite.
+HPO_INLINE std::optional<double> first_jitter(const Eigen::MatrixXd& matrix);
+
+/// cholesky_with_jitter in place, without the n × n copy an LLT object keeps: `matrix` ends holding the factor
 /// L in its lower triangle (its strict upper triangle is left as it was). A retry needs the matrix
 /// back: `refill()` writes it again, and the jitter is added in the same steps as above, so both
 /// give the same factor bit for bit.
@@ -33,12 +37,11 @@ std::optional<double> cholesky_in_place_with_jitter(Eigen::MatrixXd& matrix, Ref
   };
   if (factorize()) return 0.0;
   refill();
-  const double mean_diagonal = matrix.diagonal().mean();
-  if (!std::isfinite(mean_diagonal) || !matrix.allFinite()) return std::nullopt;
-  const double first = 1e-10 * std::max(mean_diagonal, std::numeric_limits<double>::min());
+  const std::optional<double> first = first_jitter(matrix);
+  if (!first) return std::nullopt;
   for (int attempt = 0; attempt < kJitterAttempts; ++attempt) {
     if (attempt > 0) refill();
-    double jitter = first, added = 0.0;
+    double jitter = *first, added = 0.0;
     for (int step = 0; step <= attempt; ++step, jitter *= 10.0) {
       matrix.diagonal().array() += jitter - added;
       added = jitter;

@@ -5,6 +5,12 @@
 
 namespace hpo::gp::detail {
 
+HPO_INLINE std::optional<double> first_jitter(const Eigen::MatrixXd& matrix) {
+  const double mean_diagonal = matrix.diagonal().mean();
+  if (!std::isfinite(mean_diagonal) || !matrix.allFinite()) return std::nullopt;
+  return 1e-10 * std::max(mean_diagonal, std::numeric_limits<double>::min());
+}
+
 HPO_INLINE std::optional<double> cholesky_with_jitter(Eigen::MatrixXd& matrix, Eigen::LLT<Eigen::MatrixXd>& llt) {
   const auto succeeded = [&llt] {
     // Eigen's LLT lets NaN pivots through, hence the finiteness check.
@@ -12,9 +18,9 @@ HPO_INLINE std::optional<double> cholesky_with_jitter(Eigen::MatrixXd& matrix, E
   };
   llt.compute(matrix);
   if (succeeded()) return 0.0;
-  const double mean_diagonal = matrix.diagonal().mean();
-  if (!std::isfinite(mean_diagonal) || !matrix.allFinite()) return std::nullopt;
-  double jitter = 1e-10 * std::max(mean_diagonal, std::numeric_limits<double>::min());
+  const std::optional<double> first = first_jitter(matrix);
+  if (!first) return std::nullopt;
+  double jitter = *first;
   double added = 0.0;
   for (int attempt = 0; attempt < kJitterAttempts; ++attempt, jitter *= 10.0) {
     matrix.diagonal().array() += jitter - added;
