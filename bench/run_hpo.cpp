@@ -15,12 +15,12 @@
 #include <hpo/hpo.hpp>
 
 #include "command_line.hpp"
+#include "evaluation_csv.hpp"
 #include "functions.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <limits>
@@ -124,11 +124,7 @@ int main(int argc, char** argv) {
     std::cerr << "--noise must be at least 0\n";
     return 2;
   }
-  std::ofstream file;
-  if (!args["--out"].empty()) file.open(args["--out"]);
-  std::ostream& out = args["--out"].empty() ? std::cout : file;
-  out << "peer,function,dim,seed,eval_index,value,best_so_far,elapsed_s\n";
-  out.precision(17);
+  hpo::bench::EvaluationCsv csv(args["--out"]);
 
   for (const auto& peer : split(args["--peers"])) {
     const auto runner = all_runners.find(peer);
@@ -163,11 +159,10 @@ int main(int argc, char** argv) {
             best_observed = trial.value;
             best = true_value;
           }
-          out << peer << ',' << function->name << ',' << function->dim << ',' << seed << ',' << ++index << ','
-              << trial.value << ',' << best << ',' << elapsed << '\n';
+          csv.row(peer, function->name, function->dim, seed, ++index, trial.value, best, elapsed);
         });
         runner->second(space, objective, budget, static_cast<std::uint64_t>(seed), options);
-        out.flush();  // a long run's finished instances survive its interruption
+        csv.flush();
         std::cerr << peer << ' ' << function->name << " seed " << seed << ": best " << best << " (regret "
                   << best - function->optimum << ")\n";
       }
