@@ -272,23 +272,43 @@ TEST_CASE("up to full_refit_until the hyperparameter restarts follow a surprise,
   CHECK(model.surprise(study, fresh, z, 1.0) < 0.5);  // what a source basis explains is not a surprise
 }
 
+namespace {
+
+// Random trials of a smooth 2-D function, added on demand: the data of the refit tests below.
+class SmoothStudy {
+ public:
+  explicit SmoothStudy(std::uint64_t seed) : random_({.seed = seed}) {}
+
+  void add_trials(int count) {
+    for (int i = 0; i < count; ++i) {
+      const auto trial = study_.ask(random_);
+      const double x = trial->config.get<double>("x"), y = trial->config.get<double>("y");
+      study_.tell(trial->number, std::sin(6.0 * x) + (y - 0.3) * (y - 0.3));
+    }
+  }
+  const hpo::Study& study() const { return study_; }
+
+ private:
+  static hpo::SearchSpace unit_square() {
+    hpo::SearchSpace space;
+    space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
+    return space;
+  }
+
+  hpo::Study study_{unit_square()};
+  hpo::RandomSearch random_;
+};
+
+}  // namespace
+
 TEST_CASE("a refit starts from the model's own last fit, not from a fit to other values in between", "[bo]") {
   // A source basis refits the GP to the values' remainder between two refits (fit_basis); the
   // next refit must not start from that fit. Without restarts the fit draws no random numbers,
   // so starting from the same point gives the same hyperparameters, bit for bit.
-  hpo::SearchSpace space;
-  space.add_real("x", 0.0, 1.0).add_real("y", 0.0, 1.0);
-  const auto f = [](double x, double y) { return std::sin(6.0 * x) + (y - 0.3) * (y - 0.3); };
-  hpo::Study study(space);
-  hpo::RandomSearch random({.seed = 5});
-  const auto add_trials = [&](int count) {
-    for (int i = 0; i < count; ++i) {
-      const auto trial = study.ask(random);
-      study.tell(trial->number, f(trial->config.get<double>("x"), trial->config.get<double>("y")));
-    }
-  };
-  add_trials(15);
-  const hpo::ModelEncoding encoding(space);
+  SmoothStudy trials(5);
+  trials.add_trials(15);
+  const hpo::Study& study = trials.study();
+  const hpo::ModelEncoding encoding(study.space());
   hpo::bayesian::TargetModel plain(1, hpo::KernelType::Matern52, hpo::OutputTransform::Standardize);
   hpo::bayesian::TargetModel interrupted(1, hpo::KernelType::Matern52, hpo::OutputTransform::Standardize);
   plain.refit(study, encoding, 0);
@@ -298,10 +318,42 @@ TEST_CASE("a refit starts from the model's own last fit, not from a fit to other
   const Eigen::VectorXd other = (20.0 * data.X.col(1).array()).cos().matrix() * 0.01;
   interrupted.process().fit(data.X, other, 0);
   REQUIRE(interrupted.process().log_hyperparameters() != plain.process().log_hyperparameters());
-  add_trials(4);
+  trials.add_trials(4);
   plain.refit(study, encoding, 0);
   interrupted.refit(study, encoding, 0);
   CHECK(interrupted.process().log_hyperparameters() == plain.process().log_hyperparameters());
+}
+
+TEST_CASE("a refit that keeps the hyperparameters takes the model's own last fit, on every observation", "[bo]") {
+  // Between full refits under a source basis, the fit to the values is not redone: the evidence
+  // takes the hyperparameters of the model's own last fit, whatever was fitted in between.
+  SmoothStudy trials(9);
+  trials.add_trials(15);
+  const hpo::Study& study = trials.study();
+  const hpo::ModelEncoding encoding(study.space());
+  hpo::bayesian::TargetModel model(1, hpo::KernelType::Matern52, hpo::OutputTransform::Standardize);
+  // Before any fit there is nothing to keep: a fit.
+  const auto data = model.refit_keeping_hyperparameters(study, encoding);
+  REQUIRE(model.process().fit_count() == 1);
+  const Eigen::VectorXd own = model.process().log_hyperparameters();
+  // Values of another shape and scale in between, as a remainder can be.
+  const Eigen::VectorXd other = (20.0 * data.X.col(1).array()).cos().matrix() * 0.01;
+  model.process().fit(data.X, other, 0);
+  REQUIRE(model.process().log_hyperparameters() != own);
+  trials.add_trials(4);
+  const std::uint64_t fits = model.process().fit_count();
+  const auto kept = model.refit_keeping_hyperparameters(study, encoding);
+  CHECK(model.process().fit_count() == fits);  // no hyperparameter search
+  CHECK(model.process().log_hyperparameters() == own);
+  CHECK(model.process().observation_count() == 19);
+  CHECK(kept.X.rows() == 19);
+  CHECK(model.size() == 19);
+  // The model conditions on the values, not on what was fitted in between.
+  hpo::gp::SelectedGaussianProcess reference({.seed = 1}, hpo::gp::SelectedKernel(0, hpo::KernelType::Matern52));
+  reference.set_log_hyperparameters(own);
+  reference.fit_with_fixed_hyperparameters(kept.X, kept.y);
+  const Eigen::VectorXd probe = Eigen::VectorXd::Constant(2, 0.42);
+  CHECK(model.process().predict(probe).mean == Approx(reference.predict(probe).mean).epsilon(1e-12));
 }
 
 TEST_CASE("maximization is supported", "[bo]") {

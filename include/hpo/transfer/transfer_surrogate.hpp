@@ -108,12 +108,13 @@ class TransferSurrogate {
   void fit_sources(const WarmStart& warm, const ModelEncoding& encoding);
 
   /// The regression of the target's values y at X on the sources' means, with the sources the
-  /// evidence selects under the target GP just fitted (select_sources_by_evidence); when any
+  /// evidence selects under the target GP as given (select_sources_by_evidence); when any
   /// enters, the target GP is refitted on what the regression leaves, without restarts (the
   /// remainder is smoother than the values, and a second restarted fit would double the cost of an
   /// ask), from the last such fit's hyperparameters, or from those just fitted to the values when
-  /// there was none: each of the two fits starts nearest its own optimum.
-  void fit_basis(const WarmStart& warm, const ModelEncoding& encoding, gp::SelectedGaussianProcess& target,
+  /// there was none: each of the two fits starts nearest its own optimum. Returns whether a source
+  /// entered (else the target GP is left as it was given).
+  bool fit_basis(const WarmStart& warm, const ModelEncoding& encoding, gp::SelectedGaussianProcess& target,
                  const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
 
   /// The target GP's hyperparameter priors learned from the sources (HyperBO's GP prior fitted

@@ -99,6 +99,10 @@ class TargetModel {
   /// (TransferSurrogate::fit_basis), and starting from that fit costs the next refit more steps.
   Data refit(const Study& study, const ModelEncoding& encoding, int restarts);
 
+  /// As refit, with the hyperparameters of the last refit's own fit instead of a new fit: a new
+  /// transform and a new factorization, O(n^3) once. Before any fit, refit(study, encoding, 0).
+  Data refit_keeping_hyperparameters(const Study& study, const ModelEncoding& encoding);
+
   /// How far `trial`'s value lies from the model's prediction at z, in predictive standard
   /// deviations (observation noise included); `explained` as for add(). O(n^2).
   double surprise(const Study& study, const Trial& trial, const Eigen::VectorXd& z, double explained) const;
@@ -116,6 +120,9 @@ class TargetModel {
   // A trial's model point, encoded once: a refit of a long study would otherwise spend as long
   // encoding every trial again as fitting its subset.
   const Eigen::VectorXd& encoded(const Trial& trial, const ModelEncoding& encoding);
+
+  // The observations of a refit, the transform fitted to them, and the GP ready for their fit.
+  Data gather(const Study& study, const ModelEncoding& encoding);
 
   // The rows of `all` model_subset keeps, with order_ cut down to match; the length scales are the
   // last fit's (none before the first: model_subset then weighs every coordinate alike).

@@ -171,11 +171,22 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
       target_.add(study, *trial, z, transfer_.basis_mean(z));
     }
   } else {
+    const bool had_basis = !transfer_.basis().empty();
     transfer_.clear_basis();
     if (warm.uses(WarmStartPart::HyperparameterPrior))
       target_.set_priors(transfer_.hyperparameter_priors(warm, encoding_));
-    const auto data = target_.refit(study, encoding_, refit.restarts);
-    if (warm.uses(WarmStartPart::SourceBasis)) transfer_.fit_basis(warm, encoding_, target_.process(), data.X, data.y);
+    // Under a source basis the GP models what the basis leaves, and its fit to the values serves
+    // only the evidence that picks the sources. Past the schedule's watched start, where a full
+    // refit comes at least every quarter of growth, the refits between full ones give that
+    // evidence the last such fit's hyperparameters; the values get a fit of their own only if no
+    // source enters.
+    const bool judge_only = had_basis && refit.kind == bayesian::RefitSchedule::Kind::FromLastFit &&
+                            !schedule_.watches_surprises(n) && warm.uses(WarmStartPart::SourceBasis);
+    auto data = judge_only ? target_.refit_keeping_hyperparameters(study, encoding_)
+                           : target_.refit(study, encoding_, refit.restarts);
+    if (warm.uses(WarmStartPart::SourceBasis) &&
+        !transfer_.fit_basis(warm, encoding_, target_.process(), data.X, data.y) && judge_only)
+      data = target_.refit(study, encoding_, refit.restarts);
     // The RGPE weights judge the target model against the sources, so they follow its refit
     // schedule: they are judged on the observations of the last refit (every ask up to 31
     // observations, then every few). Between refits the model takes new points with its

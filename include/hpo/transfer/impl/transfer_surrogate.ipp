@@ -214,7 +214,7 @@ HPO_INLINE gp::SelectedGaussianProcess TransferSurrogate::fit_source_model(const
   return model;
 }
 
-HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelEncoding& encoding,
+HPO_INLINE bool TransferSurrogate::fit_basis(const WarmStart& warm, const ModelEncoding& encoding,
                                              gp::SelectedGaussianProcess& target, const Eigen::MatrixXd& X,
                                              const Eigen::VectorXd& y) {
   fit_sources(warm, encoding);
@@ -231,10 +231,11 @@ HPO_INLINE void TransferSurrogate::fit_basis(const WarmStart& warm, const ModelE
   const double prior_scale = spread > 0.0 ? spread / standardization.scale : 1.0;
   const auto related = select_sources_by_evidence(std::move(covariance), t, h, prior_scale,
                                                   warm.options().source_basis_min_log_bayes_factor);
-  if (std::find(related.begin(), related.end(), true) == related.end()) return;
+  if (std::find(related.begin(), related.end(), true) == related.end()) return false;
   basis_ = SourceBasis::fit(h, y, related);
   const Eigen::VectorXd remainder = y - basis_.predict(h).mean;
   gp::fit_continuing(target, X, remainder, 0, remainder_fit_);
+  return true;
 }
 
 HPO_INLINE gp::HyperparameterPriors TransferSurrogate::hyperparameter_priors(const WarmStart& warm,

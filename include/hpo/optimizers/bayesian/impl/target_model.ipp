@@ -35,6 +35,21 @@ HPO_INLINE std::vector<const Trial*> TargetModel::fresh_trials(const Study& stud
 }
 
 HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelEncoding& encoding, int restarts) {
+  Data data = gather(study, encoding);
+  gp::fit_continuing(*process_, data.X, data.y, restarts, own_fit_);
+  return data;
+}
+
+HPO_INLINE TargetModel::Data TargetModel::refit_keeping_hyperparameters(const Study& study,
+                                                                        const ModelEncoding& encoding) {
+  if (own_fit_.size() == 0) return refit(study, encoding, 0);
+  Data data = gather(study, encoding);
+  process_->set_log_hyperparameters(own_fit_);
+  process_->fit_with_fixed_hyperparameters(data.X, data.y);
+  return data;
+}
+
+HPO_INLINE TargetModel::Data TargetModel::gather(const Study& study, const ModelEncoding& encoding) {
   std::size_t n = 0;
   for (const auto& trial : study.trials()) n += models(trial);
   Data data{Eigen::MatrixXd(static_cast<Eigen::Index>(n), encoding.width()), Eigen::VectorXd()};
@@ -68,7 +83,6 @@ HPO_INLINE TargetModel::Data TargetModel::refit(const Study& study, const ModelE
   if (max_points_ > 0 && n > max_points_) data = subset(std::move(data));
   values_.assign(data.y.begin(), data.y.end());
   process_->set_priors(priors_);
-  gp::fit_continuing(*process_, data.X, data.y, restarts, own_fit_);
   return data;
 }
 
