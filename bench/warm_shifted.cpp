@@ -5,14 +5,16 @@
 // sin(2 + 5 seed + 3 j), clamped to the box): related tasks whose optima lie near, not at, the
 // target's. One CSV row per evaluation, as run_hpo writes them (summarize.py reads both):
 //   peer,function,dim,seed,eval_index,value,best_so_far,elapsed_s
-// with peer hpo-bo (cold) or hpo-bo-warm (all of the warm start's parts, as defaults).
+// with peer hpo-bo (cold) or hpo-bo-warm (the warm start's defaults; --warm-parts keeps only the
+// named parts of the transfer, for ablations, as run_transfer's does).
 // Usage: warm_shifted [--peers hpo-bo,hpo-bo-warm] [--functions branin,...] [--seeds 0-19]
-//                     [--budget 150] [--out results.csv]
+//                     [--budget 150] [--warm-parts initial,region,surrogate,basis,prior] [--out results.csv]
 #include <hpo/hpo.hpp>
 
 #include "command_line.hpp"
 #include "evaluation_csv.hpp"
 #include "functions.hpp"
+#include "warm_parts.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -42,7 +44,7 @@ double moved_value(const hpo::bench::TestFunction& f, const std::vector<hpo::ben
 }
 
 hpo::WarmStart shifted_sources(const hpo::bench::TestFunction& f, const std::vector<hpo::bench::Interval>& box,
-                               const hpo::SearchSpace& space, int seed) {
+                               const hpo::SearchSpace& space, int seed, const hpo::WarmStartOptions& options) {
   std::vector<hpo::Study> sources;
   for (int k = 0; k < 3; ++k) {
     hpo::Study source(space);
@@ -53,18 +55,18 @@ hpo::WarmStart shifted_sources(const hpo::bench::TestFunction& f, const std::vec
     }
     sources.push_back(std::move(source));
   }
-  return hpo::WarmStart::from(sources, space);
+  return hpo::WarmStart::from(sources, space, options);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::map<std::string, std::string> args{
-      {"--peers", "hpo-bo,hpo-bo-warm"}, {"--functions", ""}, {"--seeds", "0-19"}, {"--budget", "150"}, {"--out", ""}};
+      {"--peers", "hpo-bo,hpo-bo-warm"}, {"--functions", ""}, {"--seeds", "0-19"}, {"--budget", "150"}, {"--warm-parts", ""}, {"--out", ""}};
   for (int i = 1; i < argc; i += 2) {
     if (!args.contains(argv[i]) || i + 1 >= argc) {
       std::cerr << "usage: warm_shifted [--peers hpo-bo,hpo-bo-warm] [--functions branin,...] [--seeds 0-19] "
-                   "[--budget 150] [--out results.csv]\n";
+                   "[--budget 150] [--warm-parts initial,region,surrogate,basis,prior] [--out results.csv]\n";
       return 2;
     }
     args[argv[i]] = argv[i + 1];
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
     if (args["--functions"].empty() || std::ranges::count(split(args["--functions"]), std::string(f.name)) > 0)
       functions.push_back(&f);
   const std::size_t budget = std::stoul(args["--budget"]);
+  const hpo::WarmStartOptions warm_options = hpo::bench::warm_parts(args["--warm-parts"]);
   hpo::bench::EvaluationCsv csv(args["--out"]);
   for (const auto& peer : split(args["--peers"])) {
     if (peer != "hpo-bo" && peer != "hpo-bo-warm") {
@@ -85,7 +88,8 @@ int main(int argc, char** argv) {
         const auto box = function->shifted_bounds(seed);
         hpo::SearchSpace space;
         for (std::size_t j = 0; j < box.size(); ++j) space.add_real("x" + std::to_string(j), box[j].lo, box[j].hi);
-        const hpo::WarmStart warm = peer == "hpo-bo-warm" ? shifted_sources(*function, box, space, seed) : hpo::WarmStart{};
+        const hpo::WarmStart warm = peer == "hpo-bo-warm" ? shifted_sources(*function, box, space, seed, warm_options)
+                                                            : hpo::WarmStart{};
         hpo::BayesianOptimization bo({.seed = static_cast<std::uint64_t>(seed), .warm_start = warm});
         hpo::Study study(space);
         const auto start = std::chrono::steady_clock::now();

@@ -45,6 +45,7 @@
 #include <hpo/hpo.hpp>
 
 #include "../command_line.hpp"
+#include "../warm_parts.hpp"
 #include "families.hpp"
 
 #include <nlohmann/json.hpp>
@@ -196,19 +197,7 @@ std::map<std::string, Method> methods() {
 // Ablations: which parts of the warm start the warm methods use (--warm-parts; default all) and
 // how many transferred initial points they evaluate first (--initial-points; default the option's).
 hpo::WarmStartOptions ablation_options(std::map<std::string, std::string>& args) {
-  hpo::WarmStartOptions warm_options;
-  if (!args["--warm-parts"].empty()) {
-    const auto parts = split(args["--warm-parts"]);
-    for (const auto& part : parts)
-      if (part != "initial" && part != "region" && part != "surrogate" && part != "basis" && part != "prior")
-        throw std::invalid_argument("unknown warm part " + part);
-    const auto has = [&](const char* part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
-    warm_options.use_initial_points = has("initial");
-    warm_options.use_region = has("region");
-    warm_options.use_surrogate = has("surrogate");
-    warm_options.use_source_basis = has("basis");
-    warm_options.use_hyperparameter_prior = has("prior");
-  }
+  hpo::WarmStartOptions warm_options = hpo::bench::warm_parts(args["--warm-parts"]);
   if (const std::string& count = args["--initial-points"]; !count.empty()) {
     if (count.size() > 9 || count.find_first_not_of("0123456789") != std::string::npos)
       throw std::invalid_argument("--initial-points must be a count (0, 1, 2, ...), got \"" + count + "\"");
