@@ -21,10 +21,10 @@ class EvaluationCsv {
     out() << "peer,function,dim,seed,eval_index,value,best_so_far,elapsed_s\n";
   }
 
-  void row(std::string_view peer, std::string_view function, std::size_t dim, int seed, std::size_t index,
-           double value, double best_so_far, double elapsed_s) {
-    out() << peer << ',' << function << ',' << dim << ',' << seed << ',' << index << ',' << value << ','
-          << best_so_far << ',' << elapsed_s << '\n';
+  void row(std::string_view peer, std::string_view function, std::size_t dim, int seed, std::size_t index, double value,
+           double best_so_far, double elapsed_s) {
+    out() << peer << ',' << function << ',' << dim << ',' << seed << ',' << index << ',' << value << ',' << best_so_far
+          << ',' << elapsed_s << '\n';
   }
 
   /// After each instance: a long run's finished instances survive its interruption.

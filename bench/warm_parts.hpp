@@ -1,5 +1,6 @@
 #pragma once
-// The benchmark programs' --warm-parts: which parts of a warm start to use, for ablations.
+// The benchmark programs' ablations of a warm start: --warm-parts, which parts of it to use, and
+// --initial-points, how many transferred points to evaluate first.
 
 #include <hpo/hpo.hpp>
 
@@ -27,6 +28,16 @@ inline hpo::WarmStartOptions warm_parts(const std::string& names) {
   options.use_surrogate = has("surrogate");
   options.use_source_basis = has("basis");
   options.use_hyperparameter_prior = has("prior");
+  return options;
+}
+
+/// warm_parts(names), with `initial_points` transferred points (a count; empty: the option's default).
+inline hpo::WarmStartOptions ablation_options(const std::string& names, const std::string& initial_points) {
+  hpo::WarmStartOptions options = warm_parts(names);
+  if (initial_points.empty()) return options;
+  if (initial_points.size() > 9 || initial_points.find_first_not_of("0123456789") != std::string::npos)
+    throw std::invalid_argument("--initial-points must be a count (0, 1, 2, ...), got \"" + initial_points + "\"");
+  options.initial_points = std::stoul(initial_points);
   return options;
 }
 

@@ -6,9 +6,11 @@
 // target's. One CSV row per evaluation, as run_hpo writes them (summarize.py reads both):
 //   peer,function,dim,seed,eval_index,value,best_so_far,elapsed_s
 // with peer hpo-bo (cold) or hpo-bo-warm (the warm start's defaults; --warm-parts keeps only the
-// named parts of the transfer, for ablations, as run_transfer's does).
+// named parts of the transfer and --initial-points sets how many points it hands over first, for
+// ablations, as run_transfer's do).
 // Usage: warm_shifted [--peers hpo-bo,hpo-bo-warm] [--functions branin,...] [--seeds 0-19]
-//                     [--budget 150] [--warm-parts initial,region,surrogate,basis,prior] [--out results.csv]
+//                     [--budget 150] [--warm-parts initial,region,surrogate,basis,prior] [--initial-points K]
+//                     [--out results.csv]
 #include <hpo/hpo.hpp>
 
 #include "command_line.hpp"
@@ -61,12 +63,18 @@ hpo::WarmStart shifted_sources(const hpo::bench::TestFunction& f, const std::vec
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::map<std::string, std::string> args{
-      {"--peers", "hpo-bo,hpo-bo-warm"}, {"--functions", ""}, {"--seeds", "0-19"}, {"--budget", "150"}, {"--warm-parts", ""}, {"--out", ""}};
+  std::map<std::string, std::string> args{{"--peers", "hpo-bo,hpo-bo-warm"},
+                                          {"--functions", ""},
+                                          {"--seeds", "0-19"},
+                                          {"--budget", "150"},
+                                          {"--warm-parts", ""},
+                                          {"--initial-points", ""},
+                                          {"--out", ""}};
   for (int i = 1; i < argc; i += 2) {
     if (!args.contains(argv[i]) || i + 1 >= argc) {
       std::cerr << "usage: warm_shifted [--peers hpo-bo,hpo-bo-warm] [--functions branin,...] [--seeds 0-19] "
-                   "[--budget 150] [--warm-parts initial,region,surrogate,basis,prior] [--out results.csv]\n";
+                   "[--budget 150] [--warm-parts initial,region,surrogate,basis,prior] [--initial-points K] "
+                   "[--out results.csv]\n";
       return 2;
     }
     args[argv[i]] = argv[i + 1];
@@ -76,7 +84,8 @@ int main(int argc, char** argv) {
     if (args["--functions"].empty() || std::ranges::count(split(args["--functions"]), std::string(f.name)) > 0)
       functions.push_back(&f);
   const std::size_t budget = std::stoul(args["--budget"]);
-  const hpo::WarmStartOptions warm_options = hpo::bench::warm_parts(args["--warm-parts"]);
+  const hpo::WarmStartOptions warm_options =
+      hpo::bench::ablation_options(args["--warm-parts"], args["--initial-points"]);
   hpo::bench::EvaluationCsv csv(args["--out"]);
   for (const auto& peer : split(args["--peers"])) {
     if (peer != "hpo-bo" && peer != "hpo-bo-warm") {
@@ -88,8 +97,8 @@ int main(int argc, char** argv) {
         const auto box = function->shifted_bounds(seed);
         hpo::SearchSpace space;
         for (std::size_t j = 0; j < box.size(); ++j) space.add_real("x" + std::to_string(j), box[j].lo, box[j].hi);
-        const hpo::WarmStart warm = peer == "hpo-bo-warm" ? shifted_sources(*function, box, space, seed, warm_options)
-                                                            : hpo::WarmStart{};
+        const hpo::WarmStart warm =
+            peer == "hpo-bo-warm" ? shifted_sources(*function, box, space, seed, warm_options) : hpo::WarmStart{};
         hpo::BayesianOptimization bo({.seed = static_cast<std::uint64_t>(seed), .warm_start = warm});
         hpo::Study study(space);
         const auto start = std::chrono::steady_clock::now();

@@ -197,13 +197,7 @@ std::map<std::string, Method> methods() {
 // Ablations: which parts of the warm start the warm methods use (--warm-parts; default all) and
 // how many transferred initial points they evaluate first (--initial-points; default the option's).
 hpo::WarmStartOptions ablation_options(std::map<std::string, std::string>& args) {
-  hpo::WarmStartOptions warm_options = hpo::bench::warm_parts(args["--warm-parts"]);
-  if (const std::string& count = args["--initial-points"]; !count.empty()) {
-    if (count.size() > 9 || count.find_first_not_of("0123456789") != std::string::npos)
-      throw std::invalid_argument("--initial-points must be a count (0, 1, 2, ...), got \"" + count + "\"");
-    warm_options.initial_points = std::stoul(count);
-  }
-  return warm_options;
+  return hpo::bench::ablation_options(args["--warm-parts"], args["--initial-points"]);
 }
 
 int run_hpo(std::map<std::string, std::string>& args) {
