@@ -241,6 +241,12 @@ TEST_CASE("up to full_refit_until the hyperparameter restarts follow a surprise,
   CHECK(is(schedule.decide(72, true, false), Kind::FromLastFit, 0));
   CHECK(is(schedule.decide(80, true, false), Kind::Full, 1));  // grown by a quarter
   CHECK(is(Schedule(64).decide(100, false, false), Kind::Full, 1));
+  // Under a source basis, only the refits between full ones past the watched start keep the
+  // values' last fit (its hyperparameters serve only the evidence that picks the sources).
+  CHECK(schedule.keeps_values_fit_under_basis(schedule.decide(72, true, false), 72));
+  CHECK_FALSE(schedule.keeps_values_fit_under_basis(schedule.decide(80, true, false), 80));  // full
+  CHECK_FALSE(schedule.keeps_values_fit_under_basis(schedule.decide(66, true, false), 66));  // update
+  CHECK_FALSE(schedule.keeps_values_fit_under_basis({Kind::FromLastFit, 0}, 64));            // watched start
 
   // The surprise of a new observation: its distance from the model's prediction in predictive
   // standard deviations, small for a value of the function the model has learned.

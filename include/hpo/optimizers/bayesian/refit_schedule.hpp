@@ -49,6 +49,15 @@ class RefitSchedule {
   /// Whether decide() reads `surprised` at n observations (else the caller need not compute it).
   bool watches_surprises(std::size_t n) const noexcept { return n <= full_refit_until_; }
 
+  /// Whether a refit with n observations under a source basis keeps the hyperparameters of the
+  /// last fit to the values instead of fitting them again. Under a basis the GP models what the
+  /// basis leaves, and its fit to the values serves only the evidence that picks the sources; past
+  /// the watched start a full refit comes at least every quarter of growth, so the refits between
+  /// full ones give that evidence the last such fit's hyperparameters.
+  bool keeps_values_fit_under_basis(const Decision& decision, std::size_t n) const noexcept {
+    return decision.kind == Kind::FromLastFit && !watches_surprises(n);
+  }
+
   /// Predictive standard deviations (observation noise included) beyond which a new observation
   /// is a surprise.
   static constexpr double kSurprise = 1.0;

@@ -175,13 +175,10 @@ HPO_INLINE void BayesianOptimization::update_model(const Study& study) {
     transfer_.clear_basis();
     if (warm.uses(WarmStartPart::HyperparameterPrior))
       target_.set_priors(transfer_.hyperparameter_priors(warm, encoding_));
-    // Under a source basis the GP models what the basis leaves, and its fit to the values serves
-    // only the evidence that picks the sources. Past the schedule's watched start, where a full
-    // refit comes at least every quarter of growth, the refits between full ones give that
-    // evidence the last such fit's hyperparameters; the values get a fit of their own only if no
-    // source enters.
-    const bool judge_only = had_basis && refit.kind == bayesian::RefitSchedule::Kind::FromLastFit &&
-                            !schedule_.watches_surprises(n) && warm.uses(WarmStartPart::SourceBasis);
+    // Under the last refit's basis, the schedule says whether the values' fit is redone
+    // (RefitSchedule::keeps_values_fit_under_basis); if no source enters, they get it after all.
+    const bool judge_only =
+        had_basis && warm.uses(WarmStartPart::SourceBasis) && schedule_.keeps_values_fit_under_basis(refit, n);
     auto data = judge_only ? target_.refit_keeping_hyperparameters(study, encoding_)
                            : target_.refit(study, encoding_, refit.restarts);
     if (warm.uses(WarmStartPart::SourceBasis) &&
