@@ -3,12 +3,8 @@
 // Usage: run_hpo [--peers hpo-bo,hpo-bo-average,hpo-bo-centre,hpo-bo-exact,hpo-random,hpo-sobol] [--functions branin,...]
 //                [--seeds 0-19] [--budget 100] [--placement shifted|uniform|corner] [--noise 0]
 //                [--out results.csv]
-// --placement moves each instance's box instead of shifting it by the rule of functions.hpp: the
-// nominal width is kept and the (first) minimizer lands, per dimension, at a unit coordinate drawn
-// uniformly from [0.02, 0.98] (uniform) or from [0.02, 0.10] or [0.90, 0.98] (corner: near a corner
-// of the box), seeded by the instance. The functions are defined on all of R^d and their minimum
-// values hold there, so the regret keeps its meaning; a prior that favours the box's centre shows
-// as a loss under corner.
+// --placement moves each instance's box instead of shifting it by the rule of functions.hpp
+// (placement.hpp; the dlib peer takes the same option).
 // --noise L > 0 adds L * noise_scale(f) * noise_normal(seed, k) to the k-th value the optimizer sees
 // (functions.hpp); best_so_far is then the noiseless value of the incumbent, the trial with the
 // best observed value so far (what a user would take), so it can rise; summarize.py --incumbent.
@@ -17,6 +13,7 @@
 #include "command_line.hpp"
 #include "evaluation_csv.hpp"
 #include "functions.hpp"
+#include "placement.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -68,23 +65,6 @@ std::map<std::string, Runner> runners() {
   return all;
 }
 
-// The box of one instance: the shifted box of functions.hpp, or one that puts the minimizer at a
-// drawn unit coordinate per dimension (see --placement above).
-std::vector<hpo::bench::Interval> instance_bounds(const hpo::bench::TestFunction& f, int seed,
-                                                  const std::string& placement) {
-  if (placement == "shifted") return f.shifted_bounds(seed);
-  hpo::Rng rng(9000 + static_cast<std::uint64_t>(seed), 7);
-  std::vector<hpo::bench::Interval> bounds;
-  for (std::size_t j = 0; j < f.dim; ++j) {
-    const double width = f.bounds[j].hi - f.bounds[j].lo;
-    const double u = placement == "uniform"
-                         ? rng.uniform(0.02, 0.98)
-                         : (rng.uniform() < 0.5 ? rng.uniform(0.02, 0.10) : rng.uniform(0.90, 0.98));
-    bounds.push_back({f.minimizers[0][j] - u * width, f.minimizers[0][j] + (1.0 - u) * width});
-  }
-  return bounds;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,7 +95,7 @@ int main(int argc, char** argv) {
   }
   const std::size_t budget = std::stoul(args["--budget"]);
   const std::string placement = args["--placement"];
-  if (placement != "shifted" && placement != "uniform" && placement != "corner") {
+  if (!hpo::bench::is_placement(placement)) {
     std::cerr << "unknown placement " << placement << " (shifted, uniform or corner)\n";
     return 2;
   }
@@ -135,7 +115,7 @@ int main(int argc, char** argv) {
     for (const auto* function : functions) {
       const double noise_sd = noise > 0.0 ? noise * hpo::bench::noise_scale(*function) : 0.0;
       for (int seed : parse_ints(args["--seeds"])) {
-        const auto bounds = instance_bounds(*function, seed, placement);
+        const auto bounds = hpo::bench::instance_bounds(*function, seed, placement);
         hpo::SearchSpace space;
         for (std::size_t j = 0; j < bounds.size(); ++j)
           space.add_real("x" + std::to_string(j), bounds[j].lo, bounds[j].hi);

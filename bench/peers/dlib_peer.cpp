@@ -24,7 +24,8 @@
 // since just before the solver was constructed, cumulative, taken after next.set()).
 //
 // Usage: dlib_peer [--functions all|a,b] [--seeds 0-19] [--budget 100] [--peers dlib-lipo]
-//                  [--out FILE|-] [--adaptive-mc] [--quiet]
+//                  [--placement shifted|uniform|corner] [--out FILE|-] [--adaptive-mc] [--quiet]
+// --placement: the instances' boxes, as run_hpo's option of the same name (placement.hpp).
 //        dlib_peer --overhead n1,n2,... [--rounds R]
 //
 // --overhead times the solver's own cost per suggestion, on the protocol of bench/bo_overhead.cpp
@@ -33,6 +34,7 @@
 // (at most R) of get_next_x() + set() are timed. Prints CSV: n,rounds,mean_ms_per_ask,median_ms_per_ask.
 
 #include "functions.hpp"
+#include "placement.hpp"
 
 #include <dlib/global_optimization.h>
 
@@ -55,7 +57,8 @@ namespace hb = hpo::bench;
   std::fprintf(stderr,
                "dlib_peer: %s\n"
                "usage: dlib_peer [--functions all|a,b,...] [--seeds 0-19|0,3,5] [--budget 100]\n"
-               "                 [--peers dlib-lipo] [--out FILE|-] [--adaptive-mc] [--quiet]\n",
+               "                 [--peers dlib-lipo] [--placement shifted|uniform|corner] [--out FILE|-]\n"
+               "                 [--adaptive-mc] [--quiet]\n",
                msg.c_str());
   std::exit(2);
 }
@@ -105,6 +108,7 @@ struct Options {
   std::vector<int> seeds;
   int budget = 100;
   std::string out = "-";
+  std::string placement = "shifted";
   bool adaptive_mc = false;
   bool quiet = false;
   std::vector<int> overhead_sizes;  // non-empty: the per-ask timing mode
@@ -132,6 +136,8 @@ Options parse_args(int argc, char** argv) {
       peers = value();
     else if (a == "--out")
       o.out = value();
+    else if (a == "--placement")
+      o.placement = value();
     else if (a == "--adaptive-mc")
       o.adaptive_mc = true;
     else if (a == "--quiet")
@@ -158,6 +164,7 @@ Options parse_args(int argc, char** argv) {
     if (p != "all" && p != "dlib-lipo") usage_error("unknown peer " + p + " (this runner has only dlib-lipo)");
   }
   o.seeds = parse_seeds(seeds);
+  if (!hb::is_placement(o.placement)) usage_error("unknown placement " + o.placement + " (shifted, uniform or corner)");
   if (o.budget < 1) usage_error("--budget must be >= 1");
   return o;
 }
@@ -169,8 +176,10 @@ double seconds_since(clock_type::time_point t0) {
 }
 
 // One run: mirrors dlib::impl::find_max_global (ymult = -1, a single function, no thread pool).
-void run_one(const hb::TestFunction& f, int seed, int budget, bool adaptive_mc, const char* peer, std::FILE* out) {
-  const auto box = f.shifted_bounds(seed);
+void run_one(const hb::TestFunction& f, int seed, const Options& o, const char* peer, std::FILE* out) {
+  const auto box = hb::instance_bounds(f, seed, o.placement);
+  const int budget = o.budget;
+  const bool adaptive_mc = o.adaptive_mc;
   const long d = static_cast<long>(f.dim);
   dlib::matrix<double, 0, 1> lower(d), upper(d);
   for (long j = 0; j < d; ++j) {
@@ -301,7 +310,7 @@ int main(int argc, char** argv) {
   for (const auto* f : o.functions) {
     const auto t_fn = clock_type::now();
     for (const int s : o.seeds) {
-      run_one(*f, s, o.budget, o.adaptive_mc, peer, out);
+      run_one(*f, s, o, peer, out);
       std::fflush(out);
     }
     if (!o.quiet)
