@@ -25,8 +25,9 @@
 //
 // Usage: dlib_peer [--functions all|a,b] [--seeds 0-19] [--budget 100] [--peers dlib-lipo]
 //                  [--placement shifted|uniform|corner] [--out FILE|-] [--adaptive-mc] [--quiet]
-// --placement: the instances' boxes, as run_hpo's option of the same name (placement.hpp).
 //        dlib_peer --overhead n1,n2,... [--rounds R]
+//
+// --placement: the instances' boxes, as run_hpo's option of the same name (placement.hpp).
 //
 // --overhead times the solver's own cost per suggestion, on the protocol of bench/bo_overhead.cpp
 // (for bench/overhead.sh): for each n, a fresh solver on [0,1]^6 is given n evaluations of
