@@ -2,12 +2,14 @@
 //  1. f at every known global minimizer equals f* within 1e-6;
 //  2. a global minimizer lies strictly inside the shifted box of every seed 0..19;
 //  3. values at fixed random points and shifted boxes agree with bench/functions.py;
-//  4. so do the noisy benchmark's noise scales and normals (run_hpo --noise, optuna_peer --noise).
+//  4. so do the noisy benchmark's noise scales and normals (run_hpo --noise, optuna_peer --noise);
+//  5. and the placed boxes of placement.hpp (run_hpo, dlib_peer and optuna_peer --placement).
 // The reference numbers below are pasted from `/usr/bin/python3 bench/functions.py --check`
-// (lines POINT, SHIFT, NOISE_SCALE and NOISE_NORMAL); regenerate them there if a definition ever
-// changes.
+// (lines POINT, SHIFT, NOISE_SCALE, NOISE_NORMAL and PLACE); regenerate them there if a definition
+// ever changes.
 // Exit status 0 iff everything holds.
 #include "functions.hpp"
+#include "placement.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -84,6 +86,19 @@ const std::vector<std::pair<std::string_view, double>> python_noise_scales = {
     {"branin", 35.04127883894395},     {"hartmann3", 3.286897679060674}, {"hartmann6", 3.2199718246557603},
     {"rosenbrock", 256191.66120876177}, {"ackley", 21.155073773607914},   {"levy", 114.31701362284714},
     {"styblinski_tang", 270.9930387872053},
+};
+
+struct PlacementCase {
+  std::string_view name;
+  std::string_view placement;
+  int seed;
+  std::vector<hpo::bench::Interval> box;  // Python's instance_bounds
+};
+
+const std::vector<PlacementCase> python_placements = {
+    {"branin", "corner", 0, {{-16.966407439337843,-1.9664074393378406}, {-2.112996839596322,12.887003160403678}}},
+    {"hartmann6", "uniform", 5, {{-0.7421576530378999,0.25784234696210007}, {0.12891711154893523,1.1289171115489354}, {-0.32284809397754666,0.6771519060224533}, {0.21731349516942977,1.2173134951694298}, {-0.5787195084833032,0.42128049151669683}, {-0.305643582890081,0.694356417109919}}},
+    {"levy", "corner", 79, {{-17.13377856448278,2.8662214355172213}, {0.14797943201440833,20.14797943201441}, {0.42543848441614585,20.425438484416148}, {-0.11818164842428125,19.881818351575717}, {-0.3708533833678782,19.62914661663212}, {-17.543109613934917,2.4568903860650817}, {-18.548297122898926,1.4517028771010723}, {-0.7698863209291882,19.23011367907081}, {-0.5574816581742619,19.44251834182574}, {-0.9861186876904346,19.013881312309564}}},
 };
 
 struct NoiseCase {
@@ -165,7 +180,21 @@ int main() {
     ++nshifts;
     if (!good) std::printf("%-16s seed %d shifted box differs FAIL\n", c.name.data(), c.seed);
   }
-  std::printf("%d points, %d shifted boxes compared (relative tolerance %g)\n", npoints, nshifts, agree_tol);
+  int nplaced = 0;
+  for (const auto& c : python_placements) {
+    const auto* f = hpo::bench::find_function(c.name);
+    bool good = f && c.box.size() == f->dim;
+    if (good) {
+      const auto box = hpo::bench::instance_bounds(*f, c.seed, c.placement);
+      for (std::size_t j = 0; j < f->dim; ++j)
+        good = good && close(box[j].lo, c.box[j].lo, agree_tol) && close(box[j].hi, c.box[j].hi, agree_tol);
+    }
+    ok = ok && good;
+    ++nplaced;
+    if (!good) std::printf("%-16s %s seed %d placed box differs FAIL\n", c.name.data(), c.placement.data(), c.seed);
+  }
+  std::printf("%d points, %d shifted boxes, %d placed boxes compared (relative tolerance %g)\n", npoints, nshifts,
+              nplaced, agree_tol);
 
   std::puts("# the noisy benchmark's noise scales and normals against functions.py");
   for (const auto& [name, scale] : python_noise_scales) {

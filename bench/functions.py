@@ -173,6 +173,68 @@ def shifted_bounds(bounds: Bounds, seed: int) -> Bounds:
     return out
 
 
+_MASK64 = (1 << 64) - 1
+
+
+class Rng:
+    """hpo::Rng (include/hpo/core/random.hpp) in Python: xoshiro256** seeded by splitmix64 from
+    (seed, stream), with the same uniform(); the placements below draw the same numbers as the
+    C++ runners."""
+
+    def __init__(self, seed: int, stream: int = 0):
+        s = (seed ^ (0xD1B54A32D192ED03 * (stream + 1))) & _MASK64
+        self.state = []
+        for _ in range(4):
+            s = (s + 0x9E3779B97F4A7C15) & _MASK64
+            z = s
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+            self.state.append(z ^ (z >> 31))
+
+    @staticmethod
+    def _rotl(x: int, k: int) -> int:
+        return ((x << k) | (x >> (64 - k))) & _MASK64
+
+    def next(self) -> int:
+        s = self.state
+        result = (self._rotl((s[1] * 5) & _MASK64, 7) * 9) & _MASK64
+        t = (s[1] << 17) & _MASK64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = self._rotl(s[3], 45)
+        return result
+
+    def uniform(self, lo: float = 0.0, hi: float = 1.0) -> float:
+        u = (self.next() >> 11) * 2.0 ** -53
+        return u if (lo, hi) == (0.0, 1.0) else lo + (hi - lo) * u
+
+
+PLACEMENTS = ("shifted", "uniform", "corner")
+
+
+def instance_bounds(f: "TestFunction", seed: int, placement: str) -> Bounds:
+    """The box of instance `seed` under `placement`, as bench/placement.hpp draws it."""
+    if placement == "shifted":
+        return f.shifted_bounds(seed)
+    if placement not in PLACEMENTS:
+        raise ValueError(f"unknown placement {placement!r} (shifted, uniform or corner)")
+    rng = Rng(9000 + seed, 7)
+    bounds = []
+    for j in range(f.dim):
+        lo, hi = f.bounds[j]
+        width = hi - lo
+        if placement == "uniform":
+            u = rng.uniform(0.02, 0.98)
+        else:
+            u = rng.uniform(0.02, 0.10) if rng.uniform() < 0.5 else rng.uniform(0.90, 0.98)
+        x = f.minimizers[0][j]
+        bounds.append((x - u * width, x + (1.0 - u) * width))
+    return bounds
+
+
 REGISTRY: List[TestFunction] = [
     TestFunction("branin", 2, [(-5.0, 10.0), (0.0, 15.0)], 0.397887357729739,
                  [[-math.pi, 12.275], [math.pi, 2.275], [9.42478, 2.475]], branin),
@@ -237,6 +299,7 @@ CHECK_RNG_SEED = 20240601
 CHECK_POINTS_PER_FUNCTION = 3
 CHECK_SHIFT_SEEDS = (0, 7, 19)
 CHECK_NOISE_DRAWS = ((0, 1), (3, 1), (0, 100), (19, 57))
+CHECK_PLACEMENTS = (("branin", "corner", 0), ("hartmann6", "uniform", 5), ("levy", "corner", 79))
 
 
 def check_points():
@@ -273,6 +336,10 @@ def run_check(seeds=range(20), tol: float = 1e-6) -> bool:
         for s in CHECK_SHIFT_SEEDS:
             sb = f.shifted_bounds(s)
             print(f"SHIFT {f.name} {s} " + " ".join(f"{lo!r},{hi!r}" for lo, hi in sb))
+    print("# placed boxes (name placement seed: lo,hi per dimension), for the C++ cross-check")
+    for name, placement, s in CHECK_PLACEMENTS:
+        pb = instance_bounds(get(name), s, placement)
+        print(f"PLACE {name} {placement} {s} " + " ".join(f"{lo!r},{hi!r}" for lo, hi in pb))
     print("# values at fixed random points (name: x... -> f), for the C++ cross-check")
     for f, xs in check_points():
         print(f"POINT {f.name} " + " ".join(repr(v) for v in xs) + f" -> {f(xs)!r}")

@@ -17,6 +17,8 @@ elapsed_s is wall time (time.perf_counter) since the run started, measured just 
 `create_study`, cumulative, and taken after `study.tell` of the evaluation, so it includes the
 sampler's time.  Driven by ask/tell (same sampling as `study.optimize`).
 
+--placement shifted|uniform|corner: the instances' boxes, the same as run_hpo's and dlib_peer's
+(bench/placement.hpp, drawn by bench/functions.py's twin of hpo::Rng).
 --noise L > 0: the sampler sees f(x) + L * noise_scale(f) * noise_normal(seed, k) at evaluation k
 (bench/functions.py, the same numbers as run_hpo --noise), and best_so_far is the noiseless value
 of the incumbent, the trial with the best observed value (summarize.py --incumbent).
@@ -81,8 +83,9 @@ def noise_scale(name: str) -> float:
     return bf.noise_scale(bf.get(name))
 
 
-def run_one(peer: str, f: bf.TestFunction, seed: int, budget: int, writer, noise: float = 0.0) -> float:
-    bounds = f.shifted_bounds(seed)
+def run_one(peer: str, f: bf.TestFunction, seed: int, budget: int, writer, noise: float = 0.0,
+            placement: str = "shifted") -> float:
+    bounds = bf.instance_bounds(f, seed, placement)
     noise_sd = noise * noise_scale(f.name) if noise > 0 else 0.0
     best_observed = float("inf")
     t0 = time.perf_counter()
@@ -108,6 +111,8 @@ def main(argv=None) -> int:
     ap.add_argument("--budget", type=int, default=100, help="evaluations per run (default 100)")
     ap.add_argument("--peers", default="all", help=f"comma list of {', '.join(PEERS)}, or 'all'")
     ap.add_argument("--noise", type=float, default=0.0, help="observation noise level (default 0)")
+    ap.add_argument("--placement", default="shifted", choices=bf.PLACEMENTS,
+                    help="the instances' boxes, as run_hpo's --placement (default shifted)")
     ap.add_argument("--out", default="-", help="CSV file to write ('-' = stdout)")
     ap.add_argument("--quiet", action="store_true", help="no per-run progress on stderr")
     args = ap.parse_args(argv)
@@ -130,7 +135,7 @@ def main(argv=None) -> int:
             for f in functions:
                 t_fn = time.perf_counter()
                 for s in seeds:
-                    run_one(peer, f, s, args.budget, writer, args.noise)
+                    run_one(peer, f, s, args.budget, writer, args.noise, args.placement)
                     out.flush()
                 if not args.quiet:
                     print(f"[optuna_peer] {peer} {f.name}: {len(seeds)} seeds in "
