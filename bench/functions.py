@@ -208,8 +208,7 @@ class Rng:
         return result
 
     def uniform(self, lo: float = 0.0, hi: float = 1.0) -> float:
-        u = (self.next() >> 11) * 2.0 ** -53
-        return u if (lo, hi) == (0.0, 1.0) else lo + (hi - lo) * u
+        return lo + (hi - lo) * ((self.next() >> 11) * 2.0 ** -53)
 
 
 PLACEMENTS = ("shifted", "uniform", "corner")

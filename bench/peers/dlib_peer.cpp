@@ -179,8 +179,6 @@ double seconds_since(clock_type::time_point t0) {
 // One run: mirrors dlib::impl::find_max_global (ymult = -1, a single function, no thread pool).
 void run_one(const hb::TestFunction& f, int seed, const Options& o, const char* peer, std::FILE* out) {
   const auto box = hb::instance_bounds(f, seed, o.placement);
-  const int budget = o.budget;
-  const bool adaptive_mc = o.adaptive_mc;
   const long d = static_cast<long>(f.dim);
   dlib::matrix<double, 0, 1> lower(d), upper(d);
   for (long j = 0; j < d; ++j) {
@@ -215,7 +213,7 @@ void run_one(const hb::TestFunction& f, int seed, const Options& o, const char* 
 
   double best = std::numeric_limits<double>::infinity();
   std::vector<double> x(f.dim);
-  for (int i = 1; i <= budget; ++i) {
+  for (int i = 1; i <= o.budget; ++i) {
     const auto get_next_x_start = clock_type::now();
     dlib::function_evaluation_request next = opt.get_next_x();
     const auto get_next_x_runtime = clock_type::now() - get_next_x_start;
@@ -230,7 +228,7 @@ void run_one(const hb::TestFunction& f, int seed, const Options& o, const char* 
     next.set(ymult * value);
     const double elapsed = seconds_since(t0);
 
-    if (adaptive_mc) {
+    if (o.adaptive_mc) {
       objective_funct_eval_time.add(eval_ns);
       const double obj_funct_time = objective_funct_eval_time.mean();  // / max(1, 0 threads)
       const double solver_overhead_time = std::chrono::duration<double, std::nano>(get_next_x_runtime).count();
